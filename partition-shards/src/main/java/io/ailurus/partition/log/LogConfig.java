@@ -1,0 +1,89 @@
+package io.ailurus.partition.log;
+
+import org.apache.kafka.common.record.TimestampType;
+
+/**
+ * The per-partition settings the segment log obeys; the names follow Kafka's topic configs.
+ *
+ * @param segmentBytes         roll the active segment before it grows past this size ({@code segment.bytes})
+ * @param segmentMs            roll the active segment once its first batch is this old ({@code segment.ms})
+ * @param retentionBytes       delete the oldest closed segments while the log is larger; -1 keeps all ({@code retention.bytes})
+ * @param retentionMs          delete closed segments whose newest record is older; -1 keeps all ({@code retention.ms})
+ * @param maxMessageBytes      the largest batch accepted ({@code max.message.bytes})
+ * @param timestampType        CREATE_TIME keeps the producer's timestamps, LOG_APPEND_TIME stamps the broker's clock
+ *                             ({@code message.timestamp.type})
+ * @param indexIntervalBytes   bytes of batches between two sparse index entries ({@code index.interval.bytes})
+ */
+public record LogConfig(
+        int segmentBytes,
+        long segmentMs,
+        long retentionBytes,
+        long retentionMs,
+        int maxMessageBytes,
+        TimestampType timestampType,
+        int indexIntervalBytes) {
+
+    public static final int DEFAULT_SEGMENT_BYTES = 1 << 30;
+    public static final long DEFAULT_SEGMENT_MS = 7L * 24 * 60 * 60 * 1000;
+    public static final long DEFAULT_RETENTION_MS = 7L * 24 * 60 * 60 * 1000;
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024 + 12;
+    public static final int DEFAULT_INDEX_INTERVAL_BYTES = 4096;
+
+    /** The smallest segment that still holds a batch header; guards against configs that would roll on every append. */
+    static final int MIN_SEGMENT_BYTES = 14;
+
+    public LogConfig {
+        if (segmentBytes < MIN_SEGMENT_BYTES) {
+            throw new IllegalArgumentException("segment.bytes must be at least " + MIN_SEGMENT_BYTES + ", was " + segmentBytes);
+        }
+        if (segmentMs <= 0) {
+            throw new IllegalArgumentException("segment.ms must be positive, was " + segmentMs);
+        }
+        if (retentionBytes < -1 || retentionMs < -1) {
+            throw new IllegalArgumentException("retention.bytes and retention.ms must be -1 (unlimited) or >= 0");
+        }
+        if (maxMessageBytes <= 0) {
+            throw new IllegalArgumentException("max.message.bytes must be positive, was " + maxMessageBytes);
+        }
+        if (timestampType != TimestampType.CREATE_TIME && timestampType != TimestampType.LOG_APPEND_TIME) {
+            throw new IllegalArgumentException("message.timestamp.type must be CreateTime or LogAppendTime");
+        }
+        if (indexIntervalBytes < 0) {
+            throw new IllegalArgumentException("index.interval.bytes must be >= 0, was " + indexIntervalBytes);
+        }
+    }
+
+    /** Kafka's defaults. */
+    public static LogConfig defaults() {
+        return new LogConfig(DEFAULT_SEGMENT_BYTES, DEFAULT_SEGMENT_MS, -1, DEFAULT_RETENTION_MS,
+                DEFAULT_MAX_MESSAGE_BYTES, TimestampType.CREATE_TIME, DEFAULT_INDEX_INTERVAL_BYTES);
+    }
+
+    public LogConfig withSegmentBytes(int value) {
+        return new LogConfig(value, segmentMs, retentionBytes, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes);
+    }
+
+    public LogConfig withSegmentMs(long value) {
+        return new LogConfig(segmentBytes, value, retentionBytes, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes);
+    }
+
+    public LogConfig withRetentionBytes(long value) {
+        return new LogConfig(segmentBytes, segmentMs, value, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes);
+    }
+
+    public LogConfig withRetentionMs(long value) {
+        return new LogConfig(segmentBytes, segmentMs, retentionBytes, value, maxMessageBytes, timestampType, indexIntervalBytes);
+    }
+
+    public LogConfig withMaxMessageBytes(int value) {
+        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, value, timestampType, indexIntervalBytes);
+    }
+
+    public LogConfig withTimestampType(TimestampType value) {
+        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, maxMessageBytes, value, indexIntervalBytes);
+    }
+
+    public LogConfig withIndexIntervalBytes(int value) {
+        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, maxMessageBytes, timestampType, value);
+    }
+}
