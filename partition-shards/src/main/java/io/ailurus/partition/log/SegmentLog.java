@@ -129,10 +129,14 @@ public final class SegmentLog implements Closeable {
                 segment.sealIndexes();
             }
         }
-        logStartOffset = Math.min(Math.max(checkpoint.logStartOffset(), segments.firstKey()), logEndOffset);
+        logStartOffset = Math.max(checkpoint.logStartOffset(), segments.firstKey());
         highWatermark = logStartOffset;
         flushedOffset.set(logEndOffset);
         Files.deleteIfExists(marker);
+        if (logStartOffset > logEndOffset) {
+            // Recovery cut below where the log was already said to start: restart there, never reuse those offsets.
+            truncateFullyAndStartAt(logStartOffset);
+        }
         writeCheckpoint(active.baseOffset());
         final long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
         if (cut != null) {
@@ -242,11 +246,11 @@ public final class SegmentLog implements Closeable {
             last = batch.lastOffset();
             validBytes += size;
         }
-        if (validBytes == 0) {
-            throw new InvalidRecordException("no record batch in " + records.sizeInBytes() + " bytes");
-        }
         if (validBytes != records.sizeInBytes()) {
             throw new CorruptRecordException("incomplete record batch after " + validBytes + " of " + records.sizeInBytes() + " bytes");
+        }
+        if (validBytes == 0) {
+            throw new InvalidRecordException("no record batch to append");
         }
         return last;
     }
