@@ -1,0 +1,20 @@
+package io.ailurus.broker;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ailurus} command line: one subcommand per thing an operator does. */
+@Command(name = "ailurus", mixinStandardHelpOptions = true, version = "ailurus 0.1.0-SNAPSHOT",
+        description = "A Kafka-API-compatible streaming broker.",
+        subcommands = {StartCommand.class})
+public final class Ailurus implements Runnable {
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(final String[] args) {
+        System.exit(new CommandLine(new Ailurus()).execute(args));
+    }
+}
