@@ -10,6 +10,9 @@ import org.HdrHistogram.Histogram;
  */
 final class AppendRunner {
 
+    /** A deadline that never comes: for runs bounded by bytes only. */
+    static final long NO_TIME_LIMIT = Long.MAX_VALUE / 4;
+
     private AppendRunner() {
     }
 

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code ailurus} command line: one subcommand per thing an operator does. */
 @Command(name = "ailurus", mixinStandardHelpOptions = true, version = "ailurus 0.1.0-SNAPSHOT",
         description = "A Kafka-API-compatible streaming broker.",
-        subcommands = {StartCommand.class})
+        subcommands = {StartCommand.class, io.ailurus.broker.cli.TopicCommand.class,
+                io.ailurus.broker.cli.ProduceCommand.class, io.ailurus.broker.cli.ConsumeCommand.class})
 public final class Ailurus implements Runnable {
 
     @Override

@@ -1,79 +1,79 @@
 package io.ailurus.broker;
 
-import io.ailurus.partition.log.LogConfig;
-import io.ailurus.partition.log.SegmentLog;
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ailurus start}: runs a single node with embedded defaults until SIGTERM.
- *
- * <p>So far the node owns its data directory: it opens (and, after a crash, recovers) every partition log in it and
- * closes them cleanly on shutdown. It does not serve the Kafka API yet and says so.
+ * {@code ailurus start}: runs a node until SIGTERM/Ctrl-C, then shuts it down cleanly (every log flushed and closed).
+ * With no options it is a single node with embedded defaults: Kafka on 127.0.0.1:9092, data in ./data.
  */
-@Command(name = "start", mixinStandardHelpOptions = true, description = "Start a single broker node (no config needed).")
+@Command(name = "start", mixinStandardHelpOptions = true, description = "Start a broker node (no config needed).")
 final class StartCommand implements Callable<Integer> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(StartCommand.class);
+    @Option(names = "--config", description = "A HOCON config file (ailurus { ... }, pekko { ... }) over the defaults.")
+    Path configFile;
 
-    @Option(names = "--data-dir", defaultValue = "./data", description = "Where partition logs live (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", description = "Where partition logs live (default ./data).")
     Path dataDir;
 
+    @Option(names = "--node-id", description = "This node's id (default 1).")
+    Integer nodeId;
+
+    @Option(names = {"--port", "--kafka-port"}, description = "Kafka listener port (default 9092; 0 picks a free one).")
+    Integer kafkaPort;
+
+    @Option(names = "--host", description = "Kafka listener address (default 127.0.0.1).")
+    String kafkaHost;
+
+    @Option(names = "--advertised-host", description = "Host clients are told to connect to (default: --host).")
+    String advertisedHost;
+
+    @Option(names = "--cluster-port", description = "Pekko remoting port (default 25520; 0 picks a free one).")
+    Integer clusterPort;
+
     @Override
-    public Integer call() throws IOException, InterruptedException {
-        Files.createDirectories(dataDir);
-        final List<SegmentLog> logs = openPartitionLogs(dataDir);
+    public Integer call() throws Exception {
+        final Node node = Node.start(config());
         final CountDownLatch stopped = new CountDownLatch(1);
-        final Thread shutdown = new Thread(() -> {
-            closeAll(logs);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
             stopped.countDown();
-        }, "ailurus-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdown);
-        long records = 0;
-        for (final SegmentLog log : logs) {
-            records += log.logEndOffset() - log.logStartOffset();
-        }
-        LOG.info("ailurus node started: data dir {} holds {} partition log(s), {} record(s)",
-                dataDir.toAbsolutePath().normalize(), logs.size(), records);
-        LOG.info("The Kafka API is not served yet (next milestone); stop with Ctrl-C or SIGTERM");
+        }, "ailurus-shutdown"));
         stopped.await();
         return 0;
     }
 
-    /** Partition logs live in {@code <data-dir>/<topic>/<partition>/}. */
-    private static List<SegmentLog> openPartitionLogs(final Path dataDir) throws IOException {
-        final List<SegmentLog> logs = new ArrayList<>();
-        try (DirectoryStream<Path> topics = Files.newDirectoryStream(dataDir, Files::isDirectory)) {
-            for (final Path topic : topics) {
-                try (DirectoryStream<Path> partitions = Files.newDirectoryStream(topic,
-                        p -> Files.isDirectory(p) && p.getFileName().toString().matches("\\d+"))) {
-                    for (final Path partition : partitions) {
-                        logs.add(SegmentLog.open(partition, LogConfig.defaults()));
-                    }
-                }
-            }
+    Config config() {
+        final Map<String, Object> overrides = new HashMap<>();
+        if (dataDir != null) {
+            overrides.put("ailurus.data-dir", dataDir.toString());
         }
-        return logs;
-    }
-
-    private static void closeAll(final List<SegmentLog> logs) {
-        for (final SegmentLog log : logs) {
-            try {
-                log.close();
-            } catch (IOException e) {
-                LOG.error("Closing {} failed: {}", log, e.toString());
-            }
+        if (nodeId != null) {
+            overrides.put("ailurus.node-id", nodeId);
         }
-        LOG.info("ailurus node stopped: {} partition log(s) closed cleanly", logs.size());
+        if (kafkaPort != null) {
+            overrides.put("ailurus.kafka.port", kafkaPort);
+        }
+        if (kafkaHost != null) {
+            overrides.put("ailurus.kafka.host", kafkaHost);
+        }
+        if (advertisedHost != null) {
+            overrides.put("ailurus.kafka.advertised-host", advertisedHost);
+        }
+        if (clusterPort != null) {
+            overrides.put("pekko.remote.artery.canonical.port", clusterPort);
+        }
+        Config base = ConfigFactory.load();
+        if (configFile != null) {
+            base = ConfigFactory.parseFile(configFile.toFile()).withFallback(base).resolve();
+        }
+        return ConfigFactory.parseMap(overrides).withFallback(base);
     }
 }

@@ -6,12 +6,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /** Directory durability: on Linux a new, renamed or deleted file survives power loss only after its directory is fsynced. */
-final class Directories {
+public final class Directories {
 
     private Directories() {
     }
 
-    static void fsync(final Path dir) throws IOException {
+    public static void fsync(final Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         }

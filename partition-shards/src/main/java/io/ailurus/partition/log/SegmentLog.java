@@ -142,6 +142,8 @@ public final class SegmentLog implements Closeable {
         if (cut != null) {
             LOG.warn("Recovered log {}: truncated {}{}; offsets now [{}, {}), {} ms", name, cut,
                     dropped > 0 ? " and dropped " + dropped + " later segment(s)" : "", logStartOffset, logEndOffset, ms);
+        } else if (bases.isEmpty()) {
+            LOG.info("Created log {} at offset {}", name, logEndOffset);
         } else {
             LOG.info("Opened log {} ({} shutdown): {} segment(s), offsets [{}, {}), {} ms", name,
                     clean ? "clean" : "unclean", segments.size(), logStartOffset, logEndOffset, ms);

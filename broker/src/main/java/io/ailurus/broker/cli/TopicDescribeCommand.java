@@ -1,0 +1,39 @@
+package io.ailurus.broker.cli;
+
+import java.util.List;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.DescribeConfigsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code ailurus topic describe NAME}: id, partitions with leader, replicas and ISR, and the topic's own configs. */
+@Command(name = "describe", mixinStandardHelpOptions = true,
+        description = "Show a topic's id, partitions (leader, replicas, in-sync replicas) and configs set on it.")
+final class TopicDescribeCommand extends ClientCommand {
+
+    @Parameters(paramLabel = "NAME", description = "The topic to describe.")
+    String name;
+
+    @Override
+    protected String topic() {
+        return name;
+    }
+
+    @Override
+    protected int execute() throws Exception {
+        final ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
+        final String text = client.withAdmin(admin -> {
+            final TopicDescription description = client.await(admin.describeTopics(List.of(name),
+                    new DescribeTopicsOptions().timeoutMs(client.timeoutMsInt())).topicNameValues().get(name));
+            final Config config = client.await(admin.describeConfigs(List.of(resource),
+                    new DescribeConfigsOptions().timeoutMs(client.timeoutMsInt())).values().get(resource));
+            return TopicDescriptionFormat.render(description, config.entries());
+        });
+        out().print(text);
+        out().flush();
+        return 0;
+    }
+}

@@ -1,0 +1,93 @@
+package io.ailurus.broker.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ailurus.broker.Ailurus;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+/** Parsing and usage errors: exit code 2 and a message, before any connection is attempted. */
+class CommandLineTest {
+
+    private static void assertUsageError(final String expected, final String... args) {
+        final CliRun run = CliRun.of(args);
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains(expected), run.err());
+    }
+
+    private static Object leaf(final String... args) {
+        ParseResult result = new CommandLine(new Ailurus()).parseArgs(args);
+        while (result.hasSubcommand()) {
+            result = result.subcommand();
+        }
+        return result.commandSpec().userObject();
+    }
+
+    @Test
+    void theCommandsAreThere() {
+        final CliRun run = CliRun.of("--help");
+        assertEquals(0, run.exitCode());
+        for (final String command : new String[] {"start", "topic", "produce", "consume"}) {
+            assertTrue(run.out().contains("  " + command + " "), run.out());
+        }
+        final CliRun topic = CliRun.of("topic", "--help");
+        for (final String command : new String[] {"create", "list", "describe", "delete", "alter-config"}) {
+            assertTrue(topic.out().contains("  " + command + " "), topic.out());
+        }
+    }
+
+    @Test
+    void topicWithoutASubcommandIsAUsageError() {
+        assertUsageError("Missing required subcommand", "topic");
+    }
+
+    @Test
+    void bootstrapDefaultsToTheLocalBrokerOrTheEnvironment() {
+        final TopicListCommand list = (TopicListCommand) leaf("topic", "list");
+        final String env = System.getenv("AILURUS_BOOTSTRAP");
+        assertEquals(env != null ? env : "127.0.0.1:9092", list.client.bootstrap);
+        assertEquals(15_000, list.client.timeoutMs);
+        assertEquals("broker:19092", ((TopicListCommand) leaf("topic", "list", "-b", "broker:19092")).client.bootstrap);
+    }
+
+    @Test
+    void createDefaults() {
+        final TopicCreateCommand create = (TopicCreateCommand) leaf("topic", "create", "orders", "-c", "a=1");
+        assertEquals(1, create.partitions);
+        assertEquals(1, create.replicationFactor);
+        assertEquals("orders", create.name);
+        assertEquals("a", create.configs.get(0).key());
+    }
+
+    @Test
+    void negativeOffsetsParse() {
+        final ConsumeCommand consume = (ConsumeCommand) leaf("consume", "orders", "--offset", "-5");
+        assertEquals(-5L, consume.start.offset);
+    }
+
+    @Test
+    void startOptionsAreMutuallyExclusive() {
+        assertUsageError("mutually exclusive", "consume", "orders", "--from-beginning", "--offset", "3");
+    }
+
+    @Test
+    void malformedValuesAreUsageErrors() {
+        assertUsageError("unknown placeholder %q", "consume", "orders", "-f", "%q");
+        assertUsageError("ISO-8601", "consume", "orders", "--from-timestamp", "yesterday");
+        assertUsageError("expected all, 1 or 0", "produce", "orders", "--acks", "2");
+        assertUsageError("expected none, gzip", "produce", "orders", "--compression", "brotli");
+        assertUsageError("expected KEY=VALUE", "produce", "orders", "-H", "novalue");
+        assertUsageError("expected KEY=VALUE", "topic", "create", "orders", "-c", "retention.ms");
+    }
+
+    @Test
+    void invalidNumbersAreUsageErrors() {
+        assertUsageError("--partitions must be at least 1", "topic", "create", "orders", "-p", "0");
+        assertUsageError("--replication-factor must be between 1", "topic", "create", "orders", "-r", "40000");
+        assertUsageError("--timeout must be positive", "topic", "list", "--timeout", "0");
+        assertUsageError("--max-messages must be positive", "consume", "orders", "-n", "0");
+        assertUsageError("at least one --set", "topic", "alter-config", "orders");
+    }
+}

@@ -1,0 +1,127 @@
+package io.ailurus.cluster.metadata;
+
+import io.ailurus.partition.log.LogConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.record.TimestampType;
+
+/**
+ * The topic configs ailurus understands, their defaults and validation, and their translation into the log's
+ * settings. Names and semantics are Kafka's; an unknown name or a bad value is INVALID_CONFIG, never ignored.
+ */
+public final class TopicConfigs {
+
+    public static final String CLEANUP_POLICY = "cleanup.policy";
+    public static final String RETENTION_MS = "retention.ms";
+    public static final String RETENTION_BYTES = "retention.bytes";
+    public static final String SEGMENT_BYTES = "segment.bytes";
+    public static final String SEGMENT_MS = "segment.ms";
+    public static final String TIMESTAMP_TYPE = "message.timestamp.type";
+    public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
+    public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+    public static final String COMPRESSION_TYPE = "compression.type";
+
+    private static final Map<String, String> DEFAULTS = defaults();
+
+    private TopicConfigs() {
+    }
+
+    private static Map<String, String> defaults() {
+        final LogConfig d = LogConfig.defaults();
+        final Map<String, String> m = new LinkedHashMap<>();
+        m.put(CLEANUP_POLICY, "delete");
+        m.put(COMPRESSION_TYPE, "producer");
+        m.put(MAX_MESSAGE_BYTES, Integer.toString(d.maxMessageBytes()));
+        m.put(TIMESTAMP_TYPE, "CreateTime");
+        m.put(MIN_INSYNC_REPLICAS, "1");
+        m.put(RETENTION_BYTES, Long.toString(d.retentionBytes()));
+        m.put(RETENTION_MS, Long.toString(d.retentionMs()));
+        m.put(SEGMENT_BYTES, Integer.toString(d.segmentBytes()));
+        m.put(SEGMENT_MS, Long.toString(d.segmentMs()));
+        return Map.copyOf(m);
+    }
+
+    /** Every supported config with its default value, sorted by name. */
+    public static Map<String, String> defaultValues() {
+        return new TreeMap<>(DEFAULTS);
+    }
+
+    public static boolean isKnown(final String name) {
+        return DEFAULTS.containsKey(name);
+    }
+
+    /** Checks every entry; returns a copy. */
+    public static Map<String, String> validate(final Map<String, String> configs) {
+        for (final Map.Entry<String, String> e : configs.entrySet()) {
+            validate(e.getKey(), e.getValue());
+        }
+        toLogConfig(configs);   // cross-field checks (LogConfig's own constructor)
+        return Map.copyOf(configs);
+    }
+
+    private static void validate(final String name, final String value) {
+        if (!isKnown(name)) {
+            throw new InvalidConfigurationException("Unknown topic config name: " + name);
+        }
+        if (value == null) {
+            throw new InvalidConfigurationException("Topic config " + name + " needs a value");
+        }
+        switch (name) {
+            case CLEANUP_POLICY -> {
+                if (!value.equals("delete")) {
+                    throw new InvalidConfigurationException("cleanup.policy '" + value + "' is not supported: only 'delete'");
+                }
+            }
+            case COMPRESSION_TYPE -> {
+                if (!value.equals("producer")) {
+                    throw new InvalidConfigurationException("compression.type '" + value
+                            + "' is not supported: batches are kept as the producer compressed them ('producer')");
+                }
+            }
+            case TIMESTAMP_TYPE -> {
+                if (!value.equals("CreateTime") && !value.equals("LogAppendTime")) {
+                    throw new InvalidConfigurationException("message.timestamp.type must be CreateTime or LogAppendTime, was '" + value + "'");
+                }
+            }
+            case RETENTION_MS, RETENTION_BYTES -> parseLong(name, value, -1, Long.MAX_VALUE);
+            case SEGMENT_MS -> parseLong(name, value, 1, Long.MAX_VALUE);
+            case SEGMENT_BYTES -> parseLong(name, value, 14, Integer.MAX_VALUE);
+            case MAX_MESSAGE_BYTES -> parseLong(name, value, 0, Integer.MAX_VALUE);
+            case MIN_INSYNC_REPLICAS -> parseLong(name, value, 1, Integer.MAX_VALUE);
+            default -> throw new IllegalStateException(name);
+        }
+    }
+
+    private static long parseLong(final String name, final String value, final long min, final long max) {
+        final long v;
+        try {
+            v = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigurationException("Topic config " + name + " must be a number, was '" + value + "'");
+        }
+        if (v < min || v > max) {
+            throw new InvalidConfigurationException("Topic config " + name + " must be in [" + min + ", " + max + "], was " + v);
+        }
+        return v;
+    }
+
+    /** The log settings for a topic with these (validated) configs. */
+    public static LogConfig toLogConfig(final Map<String, String> configs) {
+        final Map<String, String> c = new LinkedHashMap<>(DEFAULTS);
+        c.putAll(configs);
+        try {
+            return LogConfig.defaults()
+                    .withSegmentBytes(Integer.parseInt(c.get(SEGMENT_BYTES).trim()))
+                    .withSegmentMs(Long.parseLong(c.get(SEGMENT_MS).trim()))
+                    .withRetentionBytes(Long.parseLong(c.get(RETENTION_BYTES).trim()))
+                    .withRetentionMs(Long.parseLong(c.get(RETENTION_MS).trim()))
+                    .withMaxMessageBytes(Integer.parseInt(c.get(MAX_MESSAGE_BYTES).trim()))
+                    .withTimestampType("LogAppendTime".equals(c.get(TIMESTAMP_TYPE))
+                            ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.ailurus.cluster.metadata;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * The cluster's topic table: names, ids, partition counts and topic configs. Lookups are local and immediate; changes
+ * are asynchronous and complete once durable. Failed changes complete exceptionally with kafka-clients'
+ * {@code ApiException}s (TopicExistsException, InvalidTopicException, InvalidConfigurationException,
+ * UnknownTopicOrPartitionException, InvalidPartitionsException, InvalidReplicationFactorException).
+ *
+ * <p>A single node keeps it in files ({@link LocalTopicStore}); the replicated controller replaces that later behind
+ * this same interface.
+ */
+public interface TopicStore {
+
+    Collection<TopicMetadata> topics();
+
+    Optional<TopicMetadata> topic(String name);
+
+    Optional<TopicMetadata> topic(Uuid id);
+
+    /** Validates and creates a topic; with {@code validateOnly}, validates and returns what would be created. */
+    CompletableFuture<TopicMetadata> create(String name, int partitions, short replicationFactor,
+            Map<String, String> configs, boolean validateOnly);
+
+    CompletableFuture<TopicMetadata> delete(String name);
+
+    /** Raises the partition count to {@code totalCount}. */
+    CompletableFuture<TopicMetadata> createPartitions(String name, int totalCount, boolean validateOnly);
+
+    /** Replaces the topic's configs with {@code configs} (validated). */
+    CompletableFuture<TopicMetadata> replaceConfigs(String name, Map<String, String> configs, boolean validateOnly);
+
+    void addListener(TopicListener listener);
+}

@@ -1,0 +1,37 @@
+package io.ailurus.kafka;
+
+import io.ailurus.actors.NodeConfig;
+import io.ailurus.cluster.metadata.TopicStore;
+import io.ailurus.partition.producer.ProducerIdSource;
+import io.ailurus.partition.replica.LocalReplicas;
+import io.ailurus.partition.replica.PartitionClient;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * What request handlers may use.
+ *
+ * @param config         the node's settings
+ * @param clusterId      the id reported to clients
+ * @param advertisedHost where clients are told to connect
+ * @param advertisedPort where clients are told to connect (the bound port when configured as 0)
+ * @param topics         the topic table
+ * @param replicas       partition replicas running on this node (reads go straight to their logs)
+ * @param partitions     writes to partition replicas
+ * @param producerIds    InitProducerId's id source
+ * @param timer          for long-poll deadlines; tasks must only hand off
+ */
+public record BrokerServices(
+        NodeConfig config,
+        String clusterId,
+        String advertisedHost,
+        int advertisedPort,
+        TopicStore topics,
+        LocalReplicas replicas,
+        PartitionClient partitions,
+        ProducerIdSource producerIds,
+        ScheduledExecutorService timer) {
+
+    public int nodeId() {
+        return config.nodeId();
+    }
+}

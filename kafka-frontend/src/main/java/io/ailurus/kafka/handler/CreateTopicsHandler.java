@@ -1,0 +1,207 @@
+package io.ailurus.kafka.handler;
+
+import io.ailurus.cluster.metadata.TopicMetadata;
+import io.ailurus.kafka.ApiHandler;
+import io.ailurus.kafka.BrokerServices;
+import io.ailurus.kafka.RequestContext;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableReplicaAssignment;
+import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopic;
+import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopicConfig;
+import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResult;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ApiError;
+import org.apache.kafka.common.requests.CreateTopicsRequest;
+import org.apache.kafka.common.requests.CreateTopicsResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * CreateTopics: checks each topic as Kafka's controller does (name, existence, configs, partition count and
+ * replication factor or a manual assignment), then creates it in the topic table. Topics are independent: one
+ * failing does not stop the others.
+ */
+public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CreateTopicsHandler.class);
+
+    private final BrokerServices services;
+
+    public CreateTopicsHandler(final BrokerServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.CREATE_TOPICS;
+    }
+
+    @Override
+    public short oldestVersion() {
+        return ApiKeys.CREATE_TOPICS.oldestVersion();
+    }
+
+    @Override
+    public short latestVersion() {
+        return ApiKeys.CREATE_TOPICS.latestVersion();
+    }
+
+    @Override
+    public CompletableFuture<AbstractResponse> handle(final RequestContext context, final CreateTopicsRequest request) {
+        final boolean validateOnly = request.data().validateOnly();
+        final boolean withConfigs = context.apiVersion() >= 5;
+        // A name given twice is ambiguous: Kafka rejects it (once) rather than picking one of the definitions.
+        final Map<String, Integer> occurrences = new HashMap<>();
+        for (final CreatableTopic topic : request.data().topics()) {
+            occurrences.merge(topic.name(), 1, Integer::sum);
+        }
+        final Set<String> answered = new HashSet<>();
+        final List<CompletableFuture<CreatableTopicResult>> results = new ArrayList<>();
+        for (final CreatableTopic topic : request.data().topics()) {
+            if (!answered.add(topic.name())) {
+                continue;
+            }
+            if (occurrences.get(topic.name()) > 1) {
+                results.add(CompletableFuture.completedFuture(
+                        failed(topic.name(), new ApiError(Errors.INVALID_REQUEST, "Duplicate topic name."))));
+            } else {
+                results.add(create(topic, validateOnly, withConfigs));
+            }
+        }
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+            final CreateTopicsResponseData data = new CreateTopicsResponseData();
+            for (final CompletableFuture<CreatableTopicResult> result : results) {
+                data.topics().add(result.join());   // all complete (each one handles its own failure)
+            }
+            return new CreateTopicsResponse(data);
+        });
+    }
+
+    private CompletableFuture<CreatableTopicResult> create(final CreatableTopic topic, final boolean validateOnly,
+            final boolean withConfigs) {
+        final String name = topic.name();
+        final ApiError rejected = check(topic);
+        if (rejected != null) {
+            return CompletableFuture.completedFuture(failed(name, rejected));
+        }
+        final int partitions;
+        final short replicationFactor;
+        if (!topic.assignments().isEmpty()) {
+            partitions = topic.assignments().size();
+            replicationFactor = 1;   // check() accepted only assignments to this node alone
+        } else {
+            partitions = topic.numPartitions() == -1 ? services.config().defaultPartitions() : topic.numPartitions();
+            replicationFactor = topic.replicationFactor() == -1
+                    ? services.config().defaultReplicationFactor() : topic.replicationFactor();
+        }
+        final Map<String, String> configs = new LinkedHashMap<>();
+        for (final CreatableTopicConfig config : topic.configs()) {
+            configs.put(config.name(), config.value());
+        }
+        return services.topics().create(name, partitions, replicationFactor, configs, validateOnly)
+                .handle((created, failure) -> failure == null
+                        ? created(created, withConfigs)
+                        : failed(name, ApiErrors.of(failure, LOG, "Creating topic '" + name + "'")));
+    }
+
+    /** Kafka's checks before the topic table is asked, in Kafka's order; null when the topic may be created. */
+    private ApiError check(final CreatableTopic topic) {
+        final String name = topic.name();
+        if (Topic.CLUSTER_METADATA_TOPIC_NAME.equals(name)) {
+            return new ApiError(Errors.INVALID_REQUEST, "Creation of internal topic " + name + " is prohibited.");
+        }
+        try {
+            Topic.validate(name);
+        } catch (InvalidTopicException e) {
+            return new ApiError(Errors.INVALID_TOPIC_EXCEPTION, e.getMessage());
+        }
+        if (services.topics().topic(name).isPresent()) {
+            return new ApiError(Errors.TOPIC_ALREADY_EXISTS, "Topic '" + name + "' already exists.");
+        }
+        final List<String> nullConfigs = new ArrayList<>();
+        for (final CreatableTopicConfig config : topic.configs()) {
+            if (config.value() == null) {
+                nullConfigs.add(config.name());
+            }
+        }
+        if (!nullConfigs.isEmpty()) {
+            return new ApiError(Errors.INVALID_CONFIG,
+                    "Null value not supported for topic configs: " + String.join(",", nullConfigs));
+        }
+        if (!topic.assignments().isEmpty()) {
+            return checkAssignments(topic);
+        }
+        if (topic.replicationFactor() < -1 || topic.replicationFactor() == 0) {
+            return new ApiError(Errors.INVALID_REPLICATION_FACTOR,
+                    "Replication factor must be larger than 0, or -1 to use the default value.");
+        }
+        if (topic.numPartitions() < -1 || topic.numPartitions() == 0) {
+            return new ApiError(Errors.INVALID_PARTITIONS, "Number of partitions was set to an invalid non-positive value.");
+        }
+        return null;
+    }
+
+    private ApiError checkAssignments(final CreatableTopic topic) {
+        if (topic.replicationFactor() != -1) {
+            return new ApiError(Errors.INVALID_REQUEST,
+                    "A manual partition assignment was specified, but replication factor was not set to -1.");
+        }
+        if (topic.numPartitions() != -1) {
+            return new ApiError(Errors.INVALID_REQUEST,
+                    "A manual partition assignment was specified, but numPartitions was not set to -1.");
+        }
+        final TreeSet<Integer> indexes = new TreeSet<>();
+        for (final CreatableReplicaAssignment assignment : topic.assignments()) {
+            if (!indexes.add(assignment.partitionIndex())) {
+                return new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT,
+                        "Found multiple manual partition assignments for partition " + assignment.partitionIndex());
+            }
+            final String invalid = TopicPartitions.invalidAssignment(assignment.brokerIds(), services.nodeId());
+            if (invalid != null) {
+                return new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT, invalid);
+            }
+        }
+        if (indexes.first() != 0 || indexes.last() != indexes.size() - 1) {
+            return new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT,
+                    "partitions should be a consecutive 0-based integer sequence");
+        }
+        return null;
+    }
+
+    private static CreatableTopicResult created(final TopicMetadata topic, final boolean withConfigs) {
+        final CreatableTopicResult result = new CreatableTopicResult()
+                .setName(topic.name())
+                .setTopicId(topic.id())
+                .setErrorCode(Errors.NONE.code())
+                .setErrorMessage(null)
+                .setNumPartitions(topic.partitions())
+                .setReplicationFactor(topic.replicationFactor())
+                .setTopicConfigErrorCode(Errors.NONE.code());
+        if (withConfigs) {
+            for (final ConfigEntries.Entry entry : ConfigEntries.topic(topic.configs())) {
+                result.configs().add(ConfigEntries.toCreated(entry));
+            }
+        }
+        return result;
+    }
+
+    private static CreatableTopicResult failed(final String name, final ApiError error) {
+        return new CreatableTopicResult()
+                .setName(name)
+                .setErrorCode(error.error().code())
+                .setErrorMessage(error.message());
+    }
+}

@@ -1,0 +1,230 @@
+package io.ailurus.kafka.handler;
+
+import io.ailurus.cluster.metadata.TopicMetadata;
+import io.ailurus.kafka.ApiHandler;
+import io.ailurus.kafka.BrokerServices;
+import io.ailurus.kafka.RequestContext;
+import io.ailurus.partition.log.LogSlice;
+import io.ailurus.partition.log.SegmentLog;
+import io.ailurus.partition.replica.ReplicaHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.FetchResponse;
+
+/**
+ * Fetch for consumers: whole batches straight from the segment files (sent with sendfile), bounded by the high
+ * watermark, per-partition and response max bytes (the first batch of the response is always whole, KIP-74).
+ *
+ * <p>Long poll: when less than {@code min.bytes} is available the request parks on the partitions' high-watermark
+ * waiters and is re-read when one moves, or answered with what there is at {@code max.wait.ms}; nothing polls.
+ *
+ * <p>Fetch sessions (KIP-227): every response carries session id 0, which tells clients to keep sending full fetch
+ * requests; a request naming a session gets FETCH_SESSION_ID_NOT_FOUND, upon which clients start over.
+ */
+public final class FetchHandler implements ApiHandler<FetchRequest> {
+
+    private final BrokerServices services;
+
+    public FetchHandler(final BrokerServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.FETCH;
+    }
+
+    @Override
+    public short oldestVersion() {
+        return ApiKeys.FETCH.oldestVersion();
+    }
+
+    @Override
+    public short latestVersion() {
+        return ApiKeys.FETCH.latestVersion();
+    }
+
+    /** One requested partition, resolved once. */
+    private record Wanted(FetchRequestData.FetchTopic topic, FetchRequestData.FetchPartition partition,
+            ReplicaHandle replica, Errors error) {
+    }
+
+    @Override
+    public CompletableFuture<AbstractResponse> handle(final RequestContext context, final FetchRequest request) {
+        final FetchRequestData data = request.data();
+        if (data.sessionId() != 0) {
+            return CompletableFuture.completedFuture(FetchResponse.of(new FetchResponseData()
+                    .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()).setSessionId(0)));
+        }
+        final List<Wanted> wanted = resolve(data, request.version() >= 13);
+        final FetchResponseData immediate = read(wanted, data, false);
+        if (immediate != null) {
+            return CompletableFuture.completedFuture(FetchResponse.of(immediate));
+        }
+        return new Parked(wanted, data).start();
+    }
+
+    private List<Wanted> resolve(final FetchRequestData data, final boolean byId) {
+        final List<Wanted> wanted = new ArrayList<>();
+        for (final FetchRequestData.FetchTopic topic : data.topics()) {
+            final Optional<TopicMetadata> meta = byId ? services.topics().topic(topic.topicId())
+                    : services.topics().topic(topic.topic());
+            for (final FetchRequestData.FetchPartition partition : topic.partitions()) {
+                Errors error = Errors.NONE;
+                ReplicaHandle replica = null;
+                if (meta.isEmpty()) {
+                    error = byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+                } else if (partition.partition() < 0 || partition.partition() >= meta.get().partitions()) {
+                    error = Errors.UNKNOWN_TOPIC_OR_PARTITION;
+                } else if (partition.currentLeaderEpoch() > 0) {
+                    error = Errors.UNKNOWN_LEADER_EPOCH;
+                } else {
+                    replica = services.replicas().get(new TopicPartition(meta.get().name(), partition.partition()));
+                    if (replica == null) {
+                        error = Errors.NOT_LEADER_OR_FOLLOWER;
+                    }
+                }
+                wanted.add(new Wanted(topic, partition, replica, error));
+            }
+        }
+        return wanted;
+    }
+
+    /** Reads every partition; returns the response, or null when it should wait for more data. */
+    private FetchResponseData read(final List<Wanted> wanted, final FetchRequestData data, final boolean deadline) {
+        final FetchResponseData response = new FetchResponseData().setSessionId(0);
+        int remaining = data.maxBytes();
+        int total = 0;
+        boolean anyError = false;
+        for (final Wanted w : wanted) {
+            final FetchResponseData.PartitionData out = new FetchResponseData.PartitionData()
+                    .setPartitionIndex(w.partition().partition())
+                    .setRecords(MemoryRecords.EMPTY);
+            if (w.error() != Errors.NONE) {
+                out.setErrorCode(w.error().code()).setHighWatermark(-1).setLastStableOffset(-1).setLogStartOffset(-1);
+                anyError = true;
+            } else {
+                final SegmentLog log = w.replica().log();
+                final long hw = log.highWatermark();
+                out.setHighWatermark(hw).setLastStableOffset(hw).setLogStartOffset(log.logStartOffset());
+                if (data.isolationLevel() == 1) {
+                    out.setAbortedTransactions(List.of());
+                }
+                try {
+                    final int limit = Math.min(w.partition().partitionMaxBytes(), Math.max(remaining, 0));
+                    final LogSlice slice = log.read(w.partition().fetchOffset(), Math.max(limit, 1), hw);
+                    // Only the response's first batch may exceed the limits (so a consumer can always progress).
+                    if (!slice.isEmpty() && (total == 0 || slice.sizeInBytes() <= limit)) {
+                        out.setRecords(slice.records());
+                        total += slice.sizeInBytes();
+                        remaining -= slice.sizeInBytes();
+                    }
+                } catch (OffsetOutOfRangeException e) {
+                    out.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code());
+                    anyError = true;
+                }
+            }
+            topicOf(response, w.topic()).partitions().add(out);
+        }
+        if (deadline || anyError || total >= data.minBytes() || data.maxWaitMs() <= 0) {
+            return response;
+        }
+        return null;
+    }
+
+    private static FetchResponseData.FetchableTopicResponse topicOf(final FetchResponseData response,
+            final FetchRequestData.FetchTopic topic) {
+        final List<FetchResponseData.FetchableTopicResponse> topics = response.responses();
+        if (!topics.isEmpty()) {
+            final FetchResponseData.FetchableTopicResponse last = topics.get(topics.size() - 1);
+            if (last.topicId().equals(topic.topicId()) && java.util.Objects.equals(last.topic(), topic.topic())) {
+                return last;
+            }
+        }
+        final FetchResponseData.FetchableTopicResponse t = new FetchResponseData.FetchableTopicResponse()
+                .setTopic(topic.topic()).setTopicId(topic.topicId());
+        topics.add(t);
+        return t;
+    }
+
+    /** A fetch waiting for data: woken by any partition's high watermark moving, or answered at its deadline. */
+    private final class Parked {
+        private final List<Wanted> wanted;
+        private final FetchRequestData data;
+        private final CompletableFuture<AbstractResponse> result = new CompletableFuture<>();
+        private final AtomicBoolean done = new AtomicBoolean();
+        private final List<CompletableFuture<Void>> waiters = new ArrayList<>();
+        private volatile ScheduledFuture<?> timer;
+
+        Parked(final List<Wanted> wanted, final FetchRequestData data) {
+            this.wanted = wanted;
+            this.data = data;
+        }
+
+        CompletableFuture<AbstractResponse> start() {
+            timer = services.timer().schedule(() -> attempt(true), data.maxWaitMs(), TimeUnit.MILLISECONDS);
+            watch();
+            return result;
+        }
+
+        private synchronized void watch() {
+            if (done.get()) {
+                return;
+            }
+            waiters.clear();
+            for (final Wanted w : wanted) {
+                if (w.replica() != null) {
+                    final CompletableFuture<Void> waiter = w.replica().awaitHighWatermarkAbove(w.partition().fetchOffset());
+                    waiters.add(waiter);
+                    waiter.thenRun(() -> attempt(false));
+                }
+            }
+        }
+
+        private void attempt(final boolean deadline) {
+            if (done.get()) {
+                return;
+            }
+            final FetchResponseData response = read(wanted, data, deadline);
+            if (response == null) {
+                watch();
+                return;
+            }
+            if (done.compareAndSet(false, true)) {
+                final ScheduledFuture<?> t = timer;
+                if (t != null) {
+                    t.cancel(false);
+                }
+                forgetWaiters();
+                result.complete(FetchResponse.of(response));
+            }
+        }
+
+        private synchronized void forgetWaiters() {
+            for (int i = 0; i < waiters.size(); i++) {
+                waiters.get(i).cancel(false);
+            }
+            for (final Wanted w : wanted) {
+                if (w.replica() != null) {
+                    for (final CompletableFuture<Void> waiter : waiters) {
+                        w.replica().forget(waiter);
+                    }
+                }
+            }
+        }
+    }
+}

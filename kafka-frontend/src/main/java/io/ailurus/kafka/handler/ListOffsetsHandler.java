@@ -1,0 +1,155 @@
+package io.ailurus.kafka.handler;
+
+import io.ailurus.kafka.ApiHandler;
+import io.ailurus.kafka.BrokerServices;
+import io.ailurus.kafka.RequestContext;
+import io.ailurus.partition.log.SegmentLog;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
+import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsTopic;
+import org.apache.kafka.common.message.ListOffsetsResponseData;
+import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartitionResponse;
+import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsTopicResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.FileRecords.TimestampAndOffset;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ListOffsetsRequest;
+import org.apache.kafka.common.requests.ListOffsetsResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ListOffsets (v1+): per partition, the offset for a timestamp or for one of Kafka's special timestamps, read from the
+ * partition's log on this thread (indexes are in memory; a timestamp search reads at most a few batch headers).
+ *
+ * <p>Only committed records are visible: an offset at or above the high watermark is never returned for a timestamp,
+ * and LATEST is the high watermark. With no transactions yet, the last stable offset (READ_COMMITTED) equals it.
+ * There is no tiered storage yet, so the local log is the whole log.
+ */
+public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ListOffsetsHandler.class);
+
+    /** The version that introduced each special timestamp; others are refused as Kafka refuses them. */
+    private static final Map<Long, Short> SPECIAL_TIMESTAMP_SINCE = Map.of(
+            ListOffsetsRequest.LATEST_TIMESTAMP, (short) 1,
+            ListOffsetsRequest.EARLIEST_TIMESTAMP, (short) 1,
+            ListOffsetsRequest.MAX_TIMESTAMP, (short) 7,
+            ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP, (short) 8,
+            ListOffsetsRequest.LATEST_TIERED_TIMESTAMP, (short) 9);
+
+    private final BrokerServices services;
+
+    public ListOffsetsHandler(final BrokerServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.LIST_OFFSETS;
+    }
+
+    @Override
+    public short oldestVersion() {
+        return ApiKeys.LIST_OFFSETS.oldestVersion();
+    }
+
+    @Override
+    public short latestVersion() {
+        return ApiKeys.LIST_OFFSETS.latestVersion();
+    }
+
+    @Override
+    public CompletableFuture<AbstractResponse> handle(final RequestContext context, final ListOffsetsRequest request) {
+        final short version = context.apiVersion();
+        final Set<TopicPartition> duplicates = request.duplicatePartitions();
+        final ListOffsetsResponseData data = new ListOffsetsResponseData();
+        for (final ListOffsetsTopic topic : request.topics()) {
+            final ListOffsetsTopicResponse topicResponse = new ListOffsetsTopicResponse().setName(topic.name());
+            for (final ListOffsetsPartition partition : topic.partitions()) {
+                final ListOffsetsPartitionResponse answer;
+                if (duplicates.contains(new TopicPartition(topic.name(), partition.partitionIndex()))) {
+                    answer = unknown(partition.partitionIndex(), Errors.INVALID_REQUEST);
+                } else {
+                    answer = listOffset(topic.name(), partition, version);
+                }
+                topicResponse.partitions().add(answer);
+            }
+            data.topics().add(topicResponse);
+        }
+        return CompletableFuture.completedFuture(new ListOffsetsResponse(data));
+    }
+
+    private ListOffsetsPartitionResponse listOffset(final String topic, final ListOffsetsPartition partition,
+            final short version) {
+        final int index = partition.partitionIndex();
+        final long timestamp = partition.timestamp();
+        if (timestamp < 0 && version < SPECIAL_TIMESTAMP_SINCE.getOrDefault(timestamp, Short.MAX_VALUE)) {
+            return unknown(index, Errors.UNSUPPORTED_VERSION);
+        }
+        final TopicPartitions.Lookup lookup = TopicPartitions.lookup(services, topic, index);
+        if (!lookup.found()) {
+            return unknown(index, lookup.error());
+        }
+        final Errors fenced = TopicPartitions.checkCurrentLeaderEpoch(partition.currentLeaderEpoch());
+        if (fenced != Errors.NONE) {
+            return unknown(index, fenced);
+        }
+        try {
+            final ListOffsetsPartitionResponse answer = offsetFor(lookup.replica().log(), index, timestamp);
+            // The leader epoch exists from v4 on; serializing a non-default value at an older version fails.
+            return version >= 4 ? answer : answer.setLeaderEpoch(ListOffsetsResponse.UNKNOWN_EPOCH);
+        } catch (ApiException e) {   // KafkaStorageException: the log failed
+            LOG.warn("ListOffsets on {}-{} failed: {}", topic, index, e.toString());
+            return unknown(index, Errors.forException(e));
+        }
+    }
+
+    /** The answer for {@code timestamp} (a special one, or a time in ms) from a partition's log. */
+    static ListOffsetsPartitionResponse offsetFor(final SegmentLog log, final int partition, final long timestamp) {
+        final long highWatermark = log.highWatermark();
+        if (timestamp == ListOffsetsRequest.LATEST_TIMESTAMP) {
+            return found(partition, RecordBatch.NO_TIMESTAMP, highWatermark, TopicPartitions.LEADER_EPOCH);
+        }
+        if (timestamp == ListOffsetsRequest.EARLIEST_TIMESTAMP || timestamp == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
+            return found(partition, RecordBatch.NO_TIMESTAMP, log.logStartOffset(), TopicPartitions.LEADER_EPOCH);
+        }
+        if (timestamp == ListOffsetsRequest.LATEST_TIERED_TIMESTAMP) {
+            // Nothing is tiered: Kafka answers -1 (and leader epoch -1) for a topic without remote storage.
+            return unknown(partition, Errors.NONE);
+        }
+        final TimestampAndOffset record = timestamp == ListOffsetsRequest.MAX_TIMESTAMP
+                ? log.maxTimestampRecord() : log.offsetForTimestamp(timestamp);
+        if (record == null || record.offset >= highWatermark) {
+            return unknown(partition, Errors.NONE);
+        }
+        return found(partition, record.timestamp, record.offset,
+                record.leaderEpoch.orElse(TopicPartitions.LEADER_EPOCH));
+    }
+
+    private static ListOffsetsPartitionResponse found(final int partition, final long timestamp, final long offset,
+            final int leaderEpoch) {
+        return new ListOffsetsPartitionResponse()
+                .setPartitionIndex(partition)
+                .setErrorCode(Errors.NONE.code())
+                .setTimestamp(timestamp)
+                .setOffset(offset)
+                .setLeaderEpoch(leaderEpoch);
+    }
+
+    /** No offset: an error, or no record matches (offset and timestamp -1, leader epoch -1). */
+    private static ListOffsetsPartitionResponse unknown(final int partition, final Errors error) {
+        return new ListOffsetsPartitionResponse()
+                .setPartitionIndex(partition)
+                .setErrorCode(error.code())
+                .setTimestamp(ListOffsetsResponse.UNKNOWN_TIMESTAMP)
+                .setOffset(ListOffsetsResponse.UNKNOWN_OFFSET)
+                .setLeaderEpoch(ListOffsetsResponse.UNKNOWN_EPOCH);
+    }
+}

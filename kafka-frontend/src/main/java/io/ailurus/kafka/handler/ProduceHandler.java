@@ -1,0 +1,159 @@
+package io.ailurus.kafka.handler;
+
+import io.ailurus.cluster.metadata.TopicMetadata;
+import io.ailurus.kafka.ApiHandler;
+import io.ailurus.kafka.BrokerServices;
+import io.ailurus.kafka.Futures;
+import io.ailurus.kafka.RequestContext;
+import io.ailurus.partition.replica.AppendResult;
+import io.ailurus.partition.replica.ReplicaHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
+
+/**
+ * Produce: each partition's records go to its replica actor as they arrived (the decoded {@code MemoryRecords} is a
+ * slice of the request frame: no copy, no re-encoding). acks=0 gets no response; acks=1 is answered once appended,
+ * acks=all once durable. Produce v3+ carries exactly one batch per partition (as Kafka requires).
+ */
+public final class ProduceHandler implements ApiHandler<ProduceRequest> {
+
+    private final BrokerServices services;
+
+    public ProduceHandler(final BrokerServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.PRODUCE;
+    }
+
+    @Override
+    public short oldestVersion() {
+        return ApiKeys.PRODUCE.oldestVersion();
+    }
+
+    @Override
+    public short latestVersion() {
+        return ApiKeys.PRODUCE.latestVersion();
+    }
+
+    /** A partition answer in the making. */
+    private record Pending(ProduceRequestData.TopicProduceData topic, int partition,
+            CompletableFuture<ProduceResponseData.PartitionProduceResponse> response) {
+    }
+
+    @Override
+    public CompletableFuture<AbstractResponse> handle(final RequestContext context, final ProduceRequest request) {
+        final ProduceRequestData data = request.data();
+        final short acks = data.acks();
+        final Duration timeout = Duration.ofMillis(Math.max(1, data.timeoutMs()));
+        final boolean byId = request.version() >= 13;
+        final List<Pending> pending = new ArrayList<>();
+        for (final ProduceRequestData.TopicProduceData topic : data.topicData()) {
+            final Optional<TopicMetadata> meta = byId ? services.topics().topic(topic.topicId())
+                    : services.topics().topic(topic.name());
+            for (final ProduceRequestData.PartitionProduceData partition : topic.partitionData()) {
+                final CompletableFuture<ProduceResponseData.PartitionProduceResponse> response;
+                if (data.transactionalId() != null) {
+                    response = failed(partition.index(), Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+                            "transactions are not supported yet");
+                } else if (meta.isEmpty()) {
+                    response = failed(partition.index(), byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+                } else {
+                    response = append(meta.get(), partition, acks, timeout);
+                }
+                pending.add(new Pending(topic, partition.index(), response));
+            }
+        }
+        if (acks == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return Futures.allSettled(pending.stream().map(Pending::response).toList()).thenApply(ignored -> {
+            final ProduceResponseData response = new ProduceResponseData();
+            for (final Pending p : pending) {
+                ProduceResponseData.TopicProduceResponse topic = response.responses().find(p.topic().name(), p.topic().topicId());
+                if (topic == null) {
+                    topic = new ProduceResponseData.TopicProduceResponse().setName(p.topic().name()).setTopicId(p.topic().topicId());
+                    response.responses().add(topic);
+                }
+                topic.partitionResponses().add(p.response().join());
+            }
+            return new ProduceResponse(response);
+        });
+    }
+
+    private CompletableFuture<ProduceResponseData.PartitionProduceResponse> append(final TopicMetadata topic,
+            final ProduceRequestData.PartitionProduceData partition, final short acks, final Duration timeout) {
+        final int index = partition.index();
+        if (index < 0 || index >= topic.partitions()) {
+            return failed(index, Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+        }
+        final ReplicaHandle replica = services.replicas().get(new TopicPartition(topic.name(), index));
+        if (replica == null) {
+            return failed(index, Errors.NOT_LEADER_OR_FOLLOWER, null);
+        }
+        if (!(partition.records() instanceof MemoryRecords records) || !holdsOneBatch(records)) {
+            return failed(index, Errors.INVALID_RECORD, "a produce request must carry exactly one record batch per partition");
+        }
+        return services.partitions().append(replica, records, acks, timeout).toCompletableFuture()
+                .handle((result, failure) -> failure == null ? toResponse(index, result)
+                        : partitionError(index, Futures.cause(failure) instanceof TimeoutException
+                                ? Errors.REQUEST_TIMED_OUT : Errors.forException(Futures.cause(failure)), null));
+    }
+
+    /** Kafka's rule for Produce v3+; anything the size fields cannot frame is left to the log to reject as corrupt. */
+    private static boolean holdsOneBatch(final MemoryRecords records) {
+        try {
+            int count = 0;
+            for (final RecordBatch ignored : records.batches()) {
+                if (++count > 1) {
+                    return false;
+                }
+            }
+            return count == 1 || records.sizeInBytes() > 0;
+        } catch (RuntimeException corrupt) {
+            return true;
+        }
+    }
+
+    private static ProduceResponseData.PartitionProduceResponse toResponse(final int index, final AppendResult r) {
+        return new ProduceResponseData.PartitionProduceResponse()
+                .setIndex(index)
+                .setErrorCode(r.error().code())
+                .setErrorMessage(r.message())
+                .setBaseOffset(r.baseOffset())
+                .setLogAppendTimeMs(r.logAppendTimeMs())
+                .setLogStartOffset(r.logStartOffset());
+    }
+
+    private static CompletableFuture<ProduceResponseData.PartitionProduceResponse> failed(final int index,
+            final Errors error, final String message) {
+        return CompletableFuture.completedFuture(partitionError(index, error, message));
+    }
+
+    private static ProduceResponseData.PartitionProduceResponse partitionError(final int index, final Errors error,
+            final String message) {
+        return new ProduceResponseData.PartitionProduceResponse()
+                .setIndex(index)
+                .setErrorCode(error.code())
+                .setErrorMessage(message != null ? message : error.message())
+                .setBaseOffset(-1)
+                .setLogAppendTimeMs(-1)
+                .setLogStartOffset(-1);
+    }
+}

@@ -1,0 +1,135 @@
+package io.ailurus.kafka.network;
+
+import java.io.IOException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.Iterator;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A network thread with its own selector, serving many connections: socket reads and writes, framing, and the
+ * hand-off of frames to the request handlers. Responses completed on other threads are queued here and written by
+ * this thread, so a connection's socket is only ever touched by one thread.
+ */
+final class Processor implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Processor.class);
+
+    private final int index;
+    private final Selector selector;
+    private final ConcurrentLinkedQueue<SocketChannel> newConnections = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<KafkaConnection> ready = new ConcurrentLinkedQueue<>();
+    private final FrameHandler handler;
+    private final int maxRequestBytes;
+    private final int maxInFlight;
+    private final AtomicInteger connections = new AtomicInteger();
+    private final KafkaListener listener;
+    private volatile boolean running = true;
+
+    Processor(final int index, final KafkaListener listener, final FrameHandler handler, final int maxRequestBytes,
+            final int maxInFlight) throws IOException {
+        this.index = index;
+        this.listener = listener;
+        this.selector = Selector.open();
+        this.handler = handler;
+        this.maxRequestBytes = maxRequestBytes;
+        this.maxInFlight = maxInFlight;
+    }
+
+    int connectionCount() {
+        return connections.get();
+    }
+
+    void accept(final SocketChannel channel) {
+        newConnections.add(channel);
+        selector.wakeup();
+    }
+
+    /** Any thread: a response of {@code connection} is complete. */
+    void responseReady(final KafkaConnection connection) {
+        ready.add(connection);
+        selector.wakeup();
+    }
+
+    void connectionClosed(final KafkaConnection connection) {
+        connections.decrementAndGet();
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            try {
+                registerNewConnections();
+                selector.select(500);
+                KafkaConnection c;
+                while ((c = ready.poll()) != null) {
+                    c.onWritable();
+                }
+                final Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                while (keys.hasNext()) {
+                    final SelectionKey key = keys.next();
+                    keys.remove();
+                    final KafkaConnection connection = (KafkaConnection) key.attachment();
+                    if (!key.isValid()) {
+                        continue;
+                    }
+                    if (key.isWritable()) {
+                        connection.onWritable();
+                    }
+                    if (key.isValid() && key.isReadable()) {
+                        connection.onReadable();
+                    }
+                }
+            } catch (ClosedSelectorException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                // A bug in one connection's handling must not stop the thread serving all the others.
+                LOG.error("Network thread {} survived an unexpected error", index, e);
+            }
+        }
+    }
+
+    private void registerNewConnections() {
+        SocketChannel channel;
+        while ((channel = newConnections.poll()) != null) {
+            try {
+                channel.configureBlocking(false);
+                channel.socket().setTcpNoDelay(true);
+                final SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
+                key.attach(new KafkaConnection(listener.nextConnectionId(), channel, key, this, maxRequestBytes,
+                        maxInFlight, handler));
+                connections.incrementAndGet();
+            } catch (IOException e) {
+                LOG.debug("Could not register a new connection: {}", e.toString());
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // already failing
+                }
+            }
+        }
+    }
+
+    void shutdown() {
+        running = false;
+        selector.wakeup();
+    }
+
+    void closeAll() {
+        for (final SelectionKey key : selector.keys()) {
+            if (key.attachment() instanceof KafkaConnection connection) {
+                connection.close(null);
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.debug("selector close failed: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.ailurus.partition.replica;
+
+import io.ailurus.partition.log.SegmentLog;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's fsync thread (group commit). A partition marks its log dirty after appending; this thread fsyncs each
+ * dirty log up to its end and reports the durable offset back. While one fsync runs, further appends pile up and the
+ * next fsync covers them all, so the fsync rate, not the append rate, bounds the cost.
+ *
+ * <p>fsync is blocking I/O: it runs here, never on an actor dispatcher.
+ */
+public final class GroupCommitFlusher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommitFlusher.class);
+
+    /** Told what became durable. Called on the flusher thread: implementations only hand off (e.g. tell an actor). */
+    public interface Listener {
+        void flushed(long durableOffset);
+
+        void flushFailed(RuntimeException failure);
+    }
+
+    /** One partition's registration; {@link #markDirty} is cheap and allocation-free, so call it after every append. */
+    public static final class Dirty {
+        private final SegmentLog log;
+        private final Listener listener;
+        private final AtomicBoolean queued = new AtomicBoolean();
+
+        public Dirty(final SegmentLog log, final Listener listener) {
+            this.log = log;
+            this.listener = listener;
+        }
+    }
+
+    private final LinkedBlockingQueue<Dirty> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public GroupCommitFlusher() {
+        thread = new Thread(this::run, "ailurus-fsync");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public void markDirty(final Dirty dirty) {
+        if (dirty.queued.compareAndSet(false, true)) {
+            queue.add(dirty);
+        }
+    }
+
+    private void run() {
+        while (running) {
+            final Dirty dirty;
+            try {
+                dirty = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            // Clear first: an append that lands during the fsync queues the log again rather than being missed.
+            dirty.queued.set(false);
+            final long target = dirty.log.logEndOffset();
+            try {
+                dirty.log.flush(target);
+            } catch (RuntimeException e) {
+                dirty.listener.flushFailed(e);
+                continue;
+            }
+            dirty.listener.flushed(target);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("fsync thread did not stop within 10 s");
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.ailurus.partition.replica;
+
+import io.ailurus.partition.log.SegmentLog;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The local face of a running partition replica, for the request path on this node: writes go to its actor, reads go
+ * straight to its log (the log is safe for concurrent readers and returns only data below the high watermark asked
+ * for), and long-poll fetches wait here for the high watermark to move — no polling.
+ */
+public final class ReplicaHandle {
+
+    private final TopicPartition topicPartition;
+    private final SegmentLog log;
+    private final ActorRef<PartitionReplica.Command> actor;
+    private final ConcurrentLinkedQueue<CompletableFuture<Void>> waiters = new ConcurrentLinkedQueue<>();
+
+    ReplicaHandle(final TopicPartition topicPartition, final SegmentLog log, final ActorRef<PartitionReplica.Command> actor) {
+        this.topicPartition = topicPartition;
+        this.log = log;
+        this.actor = actor;
+    }
+
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
+
+    /** For reads and offsets only; every mutation goes through {@link #actor()}. */
+    public SegmentLog log() {
+        return log;
+    }
+
+    public ActorRef<PartitionReplica.Command> actor() {
+        return actor;
+    }
+
+    /** Completes once the high watermark is above {@code offset} (at once if it already is), or when the replica stops. */
+    public CompletableFuture<Void> awaitHighWatermarkAbove(final long offset) {
+        final CompletableFuture<Void> waiter = new CompletableFuture<>();
+        waiters.add(waiter);
+        // Re-check after registering: either this sees the new high watermark or the replica's drain sees the waiter.
+        if (log.highWatermark() > offset) {
+            waiter.complete(null);
+        }
+        return waiter;
+    }
+
+    /** Wakes every waiter; each re-reads what it needs. Called by the replica after the high watermark moved. */
+    void wakeWaiters() {
+        CompletableFuture<Void> waiter;
+        while ((waiter = waiters.poll()) != null) {
+            waiter.complete(null);
+        }
+    }
+
+    /** Drops a waiter that no longer needs waking (its fetch completed some other way). */
+    public void forget(final CompletableFuture<Void> waiter) {
+        waiters.remove(waiter);
+    }
+}
