@@ -3,9 +3,9 @@ package io.ailurus.kafka.handler;
 import io.ailurus.actors.NodeConfig;
 import io.ailurus.cluster.metadata.TopicConfigs;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicConfigs;
 import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResourceResult;
 import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsSynonym;
@@ -71,9 +71,9 @@ final class ConfigEntries {
      * (TOPIC_CONFIG), else its default (DEFAULT_CONFIG).
      */
     static List<Entry> topic(final Map<String, String> topicConfigs) {
-        final Map<String, String> effective = TopicConfigs.defaultValues();   // sorted by name
+        final Map<String, String> defaults = TopicConfigs.defaultValues();   // sorted by name
+        final Map<String, String> effective = new TreeMap<>(defaults);
         effective.putAll(topicConfigs);
-        final Map<String, String> defaults = TopicConfigs.defaultValues();
         final List<Entry> entries = new ArrayList<>(effective.size());
         for (final Map.Entry<String, String> e : effective.entrySet()) {
             final String name = e.getKey();
@@ -102,27 +102,19 @@ final class ConfigEntries {
      * node's config file and cannot be changed at runtime, hence read-only and STATIC_BROKER_CONFIG.
      */
     static List<Entry> broker(final NodeConfig config) {
-        final Map<String, String> values = new LinkedHashMap<>();
-        final Map<String, ConfigType> types = new LinkedHashMap<>();
-        put(values, types, "auto.create.topics.enable", Boolean.toString(config.autoCreateTopics()), ConfigType.BOOLEAN);
-        put(values, types, "broker.id", Integer.toString(config.nodeId()), ConfigType.INT);
-        put(values, types, "default.replication.factor", Short.toString(config.defaultReplicationFactor()), ConfigType.INT);
-        put(values, types, "log.dirs", config.dataDir().toAbsolutePath().toString(), ConfigType.STRING);
-        put(values, types, "node.id", Integer.toString(config.nodeId()), ConfigType.INT);
-        put(values, types, "num.partitions", Integer.toString(config.defaultPartitions()), ConfigType.INT);
-        put(values, types, "socket.request.max.bytes", Integer.toString(config.maxRequestBytes()), ConfigType.INT);
-        final List<Entry> entries = new ArrayList<>(values.size());
-        for (final Map.Entry<String, String> e : values.entrySet()) {
-            entries.add(new Entry(e.getKey(), e.getValue(), ConfigSource.STATIC_BROKER_CONFIG, types.get(e.getKey()), true,
-                    List.of(new Synonym(e.getKey(), e.getValue(), ConfigSource.STATIC_BROKER_CONFIG))));
-        }
-        return entries;
+        return List.of(
+                staticEntry("auto.create.topics.enable", Boolean.toString(config.autoCreateTopics()), ConfigType.BOOLEAN),
+                staticEntry("broker.id", Integer.toString(config.nodeId()), ConfigType.INT),
+                staticEntry("default.replication.factor", Short.toString(config.defaultReplicationFactor()), ConfigType.INT),
+                staticEntry("log.dirs", config.dataDir().toAbsolutePath().toString(), ConfigType.STRING),
+                staticEntry("node.id", Integer.toString(config.nodeId()), ConfigType.INT),
+                staticEntry("num.partitions", Integer.toString(config.defaultPartitions()), ConfigType.INT),
+                staticEntry("socket.request.max.bytes", Integer.toString(config.maxRequestBytes()), ConfigType.INT));
     }
 
-    private static void put(final Map<String, String> values, final Map<String, ConfigType> types, final String name,
-            final String value, final ConfigType type) {
-        values.put(name, value);
-        types.put(name, type);
+    private static Entry staticEntry(final String name, final String value, final ConfigType type) {
+        return new Entry(name, value, ConfigSource.STATIC_BROKER_CONFIG, type, true,
+                List.of(new Synonym(name, value, ConfigSource.STATIC_BROKER_CONFIG)));
     }
 
     /** A DescribeConfigs entry; synonyms only when asked for (Kafka leaves them out otherwise). */

@@ -1,0 +1,92 @@
+package io.ailurus.broker;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A broker in its own JVM (`ailurus start`), for tests that kill it the hard way. */
+final class BrokerProcess implements AutoCloseable {
+
+    private final Path dataDir;
+    private final Path logFile;
+    private final int kafkaPort;
+    private final int clusterPort;
+    private Process process;
+
+    BrokerProcess(final Path dataDir, final Path logFile) throws IOException {
+        this.dataDir = dataDir;
+        this.logFile = logFile;
+        this.kafkaPort = freePort();
+        this.clusterPort = freePort();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    String bootstrap() {
+        return "127.0.0.1:" + kafkaPort;
+    }
+
+    /** Starts the process and waits until its Kafka port accepts connections. */
+    void start() throws IOException, InterruptedException {
+        final List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+                "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"),
+                "io.ailurus.broker.Ailurus", "start",
+                "--data-dir", dataDir.toString(),
+                "--port", Integer.toString(kafkaPort),
+                "--cluster-port", Integer.toString(clusterPort)));
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .start();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("broker exited with " + process.exitValue() + ", see " + logFile);
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", kafkaPort), 200);
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("broker did not open port " + kafkaPort + " within 60 s, see " + logFile);
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no clean-shutdown marker. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM: the clean shutdown path. Returns the exit code. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+            throw new IllegalStateException("broker ignored SIGTERM for 60 s");
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            kill();
+        }
+    }
+}
