@@ -190,15 +190,29 @@ class AdminApiIT {
                 assertEquals(List.of(1), info.replicas().stream().map(Node::id).toList());
                 assertEquals(List.of(1), info.isr().stream().map(Node::id).toList());
             }
-            final TopicDescription byId = admin.describeTopics(TopicCollection.ofTopicIds(List.of(id)))
-                    .allTopicIds().get().get(id);
-            assertEquals("orders", byId.name());
-            assertEquals(3, byId.partitions().size());
 
             final Config config = configs(admin, "orders");
             assertConfig(config, "retention.ms", "3600000", ConfigSource.DYNAMIC_TOPIC_CONFIG);
             assertConfig(config, "segment.bytes", "1048576", ConfigSource.DYNAMIC_TOPIC_CONFIG);
             assertConfig(config, "cleanup.policy", "delete", ConfigSource.DEFAULT_CONFIG);
+        }
+    }
+
+    @Test
+    void describeTopicsByIdFindsTheTopic() throws Exception {
+        try (Admin admin = admin()) {
+            final CreateTopicsResult created = admin.createTopics(List.of(new NewTopic("by-id", 2, (short) 1)));
+            final Uuid id = created.topicId("by-id").get();
+            describeOnceLed(admin, "by-id");
+            // Admin asks Metadata v12+ for the id, with the topic name left at its default ("", not null).
+            final TopicDescription byId = admin.describeTopics(TopicCollection.ofTopicIds(List.of(id)))
+                    .allTopicIds().get().get(id);
+            assertEquals("by-id", byId.name());
+            assertEquals(id, byId.topicId());
+            assertEquals(2, byId.partitions().size());
+            final Uuid unknown = Uuid.randomUuid();
+            assertInstanceOf(org.apache.kafka.common.errors.UnknownTopicIdException.class,
+                    failure(admin.describeTopics(TopicCollection.ofTopicIds(List.of(unknown))).allTopicIds()));
         }
     }
 

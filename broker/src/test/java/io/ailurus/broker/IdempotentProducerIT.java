@@ -200,7 +200,6 @@ class IdempotentProducerIT {
                 fail("initTransactions() still blocks after 30 s instead of failing");
             } catch (ExecutionException e) {
                 final Throwable cause = e.getCause();
-                System.out.println("TMPDEBUG " + cause + " after " + (System.nanoTime() - start) / 1_000_000 + " ms; produce requests " + proxy.produceRequests());
                 assertInstanceOf(KafkaException.class, cause);
                 assertFalse(cause instanceof org.apache.kafka.common.errors.TimeoutException,
                         "initTransactions() timed out rather than failing: " + cause);

@@ -25,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
@@ -196,11 +197,11 @@ public final class LocalTopicStore implements TopicStore, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<TopicMetadata> replaceConfigs(final String name, final Map<String, String> configs,
+    public CompletableFuture<TopicMetadata> updateConfigs(final String name, final UnaryOperator<Map<String, String>> change,
             final boolean validateOnly) {
         return change(() -> {
             final TopicMetadata topic = existing(name);
-            final TopicMetadata changed = topic.withConfigs(TopicConfigs.validate(configs));
+            final TopicMetadata changed = topic.withConfigs(TopicConfigs.validate(change.apply(topic.configs())));
             if (validateOnly) {
                 return changed;
             }

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -33,7 +34,18 @@ public interface TopicStore {
     CompletableFuture<TopicMetadata> createPartitions(String name, int totalCount, boolean validateOnly);
 
     /** Replaces the topic's configs with {@code configs} (validated). */
-    CompletableFuture<TopicMetadata> replaceConfigs(String name, Map<String, String> configs, boolean validateOnly);
+    default CompletableFuture<TopicMetadata> replaceConfigs(final String name, final Map<String, String> configs,
+            final boolean validateOnly) {
+        return updateConfigs(name, current -> configs, validateOnly);
+    }
+
+    /**
+     * Computes the topic's new configs from its current ones and stores them (validated), atomically with respect to
+     * other changes: two concurrent alterations cannot lose each other's update. {@code change} may throw an
+     * ApiException to refuse.
+     */
+    CompletableFuture<TopicMetadata> updateConfigs(String name, UnaryOperator<Map<String, String>> change,
+            boolean validateOnly);
 
     void addListener(TopicListener listener);
 }

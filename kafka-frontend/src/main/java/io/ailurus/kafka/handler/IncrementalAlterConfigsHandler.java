@@ -108,13 +108,8 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler<Incremen
                 if (topic.isEmpty()) {
                     return done(new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + name + "' does not exist."));
                 }
-                final Map<String, String> altered;
-                try {
-                    altered = apply(topic.get().configs(), resource.configs());
-                } catch (ApiException e) {
-                    return done(ApiError.fromThrowable(e));
-                }
-                return services.topics().replaceConfigs(name, altered, validateOnly)
+                // Applied to the configs current at commit time, so concurrent alterations do not lose each other.
+                return services.topics().updateConfigs(name, current -> apply(current, resource.configs()), validateOnly)
                         .handle((changed, failure) -> failure == null ? ApiError.NONE
                                 : ApiErrors.of(failure, LOG, "Altering the configs of topic '" + name + "'"));
             }
