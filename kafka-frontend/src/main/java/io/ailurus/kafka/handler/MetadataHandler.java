@@ -83,7 +83,8 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
     private CompletableFuture<MetadataResponseData.MetadataResponseTopic> lookup(
             final MetadataRequestData.MetadataRequestTopic requested, final boolean autoCreate) {
         final String name = requested.name();
-        if (name == null) {
+        // By id whenever an id is given: kafka-clients leaves the name at its default ("") then, not null.
+        if (name == null || (name.isEmpty() && !Uuid.ZERO_UUID.equals(requested.topicId()))) {
             final Uuid id = requested.topicId();
             final Optional<TopicMetadata> byId = services.topics().topic(id);
             return CompletableFuture.completedFuture(byId.map(this::describe)
