@@ -63,7 +63,10 @@ public final class SegmentLog implements Closeable {
     private volatile long logEndOffset;
     private volatile long highWatermark;
     private volatile String failure;
+    private volatile boolean closed;
     private long recoveryPoint;
+    /** A segment file was created and the directory has not been fsynced since. */
+    private final java.util.concurrent.atomic.AtomicBoolean directoryDirty = new java.util.concurrent.atomic.AtomicBoolean();
 
     private record Retired(Segment segment, long closeAtNs) {
     }
@@ -273,44 +276,67 @@ public final class SegmentLog implements Closeable {
         }
     }
 
-    /** Seals the active segment (fsync, indexes) and starts a new one at the log end offset. */
-    private void roll() throws IOException {
-        final Segment old = active;
-        old.flush();
-        old.sealIndexes();
-        final Segment next = Segment.create(dir, old.nextOffset(), config.indexIntervalBytes());
-        Directories.fsync(dir);
+    /**
+     * Starts a new active segment at the log end offset. Nothing here waits for the disk: the old segment is fsynced
+     * and sealed (indexes written, recovery point moved) by the next {@link #flush}, off the append path.
+     */
+    private synchronized void roll() throws IOException {
+        final Segment next = Segment.create(dir, active.nextOffset(), config.indexIntervalBytes());
+        directoryDirty.set(true);
         segments.put(next.baseOffset(), next);
         active = next;
-        flushedOffset.accumulateAndGet(old.nextOffset(), Math::max);
-        writeCheckpoint(next.baseOffset());
     }
 
     // ---------------------------------------------------------------------------------------------------- durability
 
     /**
      * Makes every offset below {@code upToOffset} (capped at the log end offset) durable. Many appends followed by one
-     * flush cost one fsync per touched segment: call it from a group-commit loop, not per append.
+     * flush cost one fsync per touched segment: call it from a group-commit loop, not per append. It also finishes
+     * rolls: new segment files are made durable in the directory, and fully flushed old segments are sealed.
      */
     public void flush(final long upToOffset) {
+        if (closed) {
+            return;   // a group-commit request that raced with close: close flushed everything
+        }
         checkUsable();
+        // The target is read first: any segment holding offsets below it was created before, so the directory
+        // fsync below covers its file.
         final long target = Math.min(upToOffset, logEndOffset);
         final long done = flushedOffset.get();
-        if (target <= done) {
-            return;
-        }
         try {
-            final Long from = segments.floorKey(done);
-            for (final Segment segment : segments.tailMap(from == null ? segments.firstKey() : from, true).values()) {
-                if (segment.baseOffset() >= target) {
-                    break;
-                }
-                segment.flush();
+            if (directoryDirty.getAndSet(false)) {
+                Directories.fsync(dir);
             }
+            if (target > done) {
+                final Long from = segments.floorKey(done);
+                for (final Segment segment : segments.tailMap(from == null ? segments.firstKey() : from, true).values()) {
+                    if (segment.baseOffset() >= target) {
+                        break;
+                    }
+                    segment.flush();
+                }
+                flushedOffset.accumulateAndGet(target, Math::max);
+            }
+            sealFlushedSegments();
         } catch (IOException e) {
             throw fail("flush", e);
         }
-        flushedOffset.accumulateAndGet(target, Math::max);
+    }
+
+    /** Seals every closed segment whose data is on disk and moves the recovery point past them. */
+    private synchronized void sealFlushedSegments() throws IOException {
+        final Segment current = active;
+        long point = recoveryPoint;
+        for (final Segment segment : segments.tailMap(point, true).values()) {
+            if (segment == current || segment.nextOffset() > flushedOffset.get()) {
+                break;
+            }
+            segment.sealIndexes();
+            point = segments.higherKey(segment.baseOffset());
+        }
+        if (point != recoveryPoint) {
+            writeCheckpoint(point);
+        }
     }
 
     /** Every offset below this is on disk. */
@@ -383,7 +409,7 @@ public final class SegmentLog implements Closeable {
      * Removes every batch holding an offset ≥ {@code offset} (Raft log divergence). A batch that straddles the offset
      * goes whole. Returns the new log end offset.
      */
-    public long truncateTo(final long offset) {
+    public synchronized long truncateTo(final long offset) {
         checkUsable();
         if (offset >= logEndOffset) {
             return logEndOffset;
@@ -416,7 +442,7 @@ public final class SegmentLog implements Closeable {
     }
 
     /** Drops every segment and starts an empty log at {@code offset} (a replica far behind, or before the log start). */
-    public void truncateFullyAndStartAt(final long offset) {
+    public synchronized void truncateFullyAndStartAt(final long offset) {
         checkUsable();
         try {
             for (final Segment doomed : new ArrayList<>(segments.values())) {
@@ -442,7 +468,7 @@ public final class SegmentLog implements Closeable {
      * Applies retention: deletes the oldest closed segments whose newest record is older than {@code retention.ms},
      * then those beyond {@code retention.bytes}. Only whole segments below the high watermark go. Returns how many.
      */
-    public int deleteExpiredSegments(final long nowMs) {
+    public synchronized int deleteExpiredSegments(final long nowMs) {
         checkUsable();
         final LogConfig c = config;
         int deleted = 0;
@@ -478,7 +504,7 @@ public final class SegmentLog implements Closeable {
      * DeleteRecords: moves the log start offset up to {@code offset} (at most the high watermark) and deletes the
      * segments wholly below it. Returns the new log start offset.
      */
-    public long deleteRecordsBefore(final long offset) {
+    public synchronized long deleteRecordsBefore(final long offset) {
         checkUsable();
         if (offset > highWatermark || offset < 0) {
             throw new OffsetOutOfRangeException("cannot delete records before " + offset + ": the high watermark is " + highWatermark);
@@ -581,14 +607,15 @@ public final class SegmentLog implements Closeable {
 
     /** Flushes, seals the active segment's indexes and marks the shutdown clean, so the next open skips the scan. */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         if (failure == null) {
-            active.flush();
+            flush(Long.MAX_VALUE);
             active.sealIndexes();
             writeCheckpoint(active.baseOffset());
             Files.write(dir.resolve(CLEAN_SHUTDOWN_FILE), new byte[0]);
             Directories.fsync(dir);
         }
+        closed = true;
         closeChannels();
     }
 
@@ -604,7 +631,7 @@ public final class SegmentLog implements Closeable {
         closeRetired(true);
     }
 
-    private void writeCheckpoint(final long newRecoveryPoint) throws IOException {
+    private synchronized void writeCheckpoint(final long newRecoveryPoint) throws IOException {
         recoveryPoint = newRecoveryPoint;
         new LogCheckpoint(newRecoveryPoint, logStartOffset).write(dir);
     }

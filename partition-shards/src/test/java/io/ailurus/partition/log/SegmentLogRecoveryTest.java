@@ -124,6 +124,8 @@ class SegmentLogRecoveryTest {
         log = SegmentLog.open(dir, SMALL_SEGMENTS);
         final List<String> values = fill(40);
         final long activeBase = log.segmentBaseOffsets().get(log.segmentBaseOffsets().size() - 1);
+        log.flush(log.logEndOffset());
+        assertEquals(activeBase, LogCheckpoint.read(dir).recoveryPoint());
         log.closeAsIfCrashed();
         final long size = Files.size(segmentFile(activeBase));
         try (FileChannel ch = FileChannel.open(segmentFile(activeBase), StandardOpenOption.WRITE)) {

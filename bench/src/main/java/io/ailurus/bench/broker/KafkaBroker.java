@@ -1,0 +1,102 @@
+package io.ailurus.bench.broker;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * Apache Kafka as a single KRaft node: the storage is formatted with {@code kafka.tools.StorageTool format
+ * --standalone}, then {@code kafka.Kafka server.properties} runs in its own JVM, both from the jars that
+ * {@link KafkaDistribution} resolved. Its data directory is fresh and its listeners are on free loopback ports.
+ */
+final class KafkaBroker implements BrokerUnderTest {
+
+    private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(60);
+
+    private final ChildJvm jvm;
+    private final Path dataDir;
+    private final int port;
+
+    private KafkaBroker(final ChildJvm jvm, final Path dataDir, final int port) {
+        this.jvm = jvm;
+        this.dataDir = dataDir;
+        this.port = port;
+    }
+
+    static KafkaBroker start(final BrokerBenchOptions options, final Path runDir, final Path dataDir)
+            throws IOException, InterruptedException {
+        final String classpath = KafkaDistribution.classpath(options);
+        final int port = FreePorts.next();
+        final int controllerPort = FreePorts.next();
+        final KafkaServerConfig config = KafkaServerConfig.write(runDir.resolve("kafka-config"), dataDir, port,
+                controllerPort);
+        final String log4j = "-Dlog4j2.configurationFile=" + config.log4jConfig().toAbsolutePath().toUri();
+        final Path log = runDir.resolve("kafka.log");
+        Files.deleteIfExists(log);
+
+        final String clusterId = Uuid.randomUuid().toString();
+        final ChildJvm format = ChildJvm.start("kafka-storage format", List.of("-Xmx256m", log4j), classpath,
+                "kafka.tools.StorageTool", List.of("format", "--standalone", "-t", clusterId,
+                        "-c", config.serverProperties().toAbsolutePath().toString()),
+                runDir, log);
+        final int formatExit = format.awaitExit(FORMAT_TIMEOUT);
+        if (formatExit != 0) {
+            throw new IllegalStateException("kafka-storage format exited with " + formatExit + ", see " + log);
+        }
+
+        final List<String> jvmArgs = new ArrayList<>(BrokerJvmOptions.of(options, BrokerKind.KAFKA, runDir));
+        jvmArgs.add(log4j);
+        final ChildJvm jvm = ChildJvm.start("kafka", jvmArgs, classpath, "kafka.Kafka",
+                List.of(config.serverProperties().toAbsolutePath().toString()), runDir, log);
+        final KafkaBroker broker = new KafkaBroker(jvm, dataDir, port);
+        try {
+            jvm.awaitPort(port, START_TIMEOUT);
+            ClusterProbe.awaitReady(broker.bootstrap(), jvm, START_TIMEOUT);
+        } catch (RuntimeException | InterruptedException e) {
+            broker.close();
+            throw e;
+        }
+        return broker;
+    }
+
+    @Override
+    public BrokerKind kind() {
+        return BrokerKind.KAFKA;
+    }
+
+    @Override
+    public String bootstrap() {
+        return "127.0.0.1:" + port;
+    }
+
+    @Override
+    public long pid() {
+        return jvm.pid();
+    }
+
+    @Override
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public Path logFile() {
+        return jvm.logFile();
+    }
+
+    @Override
+    public void checkAlive() {
+        jvm.checkAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        jvm.stop(STOP_GRACE);
+    }
+}
