@@ -2,7 +2,19 @@ package io.ailurus.broker;
 
 import io.ailurus.kafka.ApiHandler;
 import io.ailurus.kafka.BrokerServices;
+import io.ailurus.kafka.group.GroupCoordinator;
 import io.ailurus.kafka.handler.AlterConfigsHandler;
+import io.ailurus.kafka.handler.FindCoordinatorHandler;
+import io.ailurus.kafka.handler.JoinGroupHandler;
+import io.ailurus.kafka.handler.SyncGroupHandler;
+import io.ailurus.kafka.handler.HeartbeatHandler;
+import io.ailurus.kafka.handler.LeaveGroupHandler;
+import io.ailurus.kafka.handler.OffsetCommitHandler;
+import io.ailurus.kafka.handler.OffsetFetchHandler;
+import io.ailurus.kafka.handler.ListGroupsHandler;
+import io.ailurus.kafka.handler.DescribeGroupsHandler;
+import io.ailurus.kafka.handler.DeleteGroupsHandler;
+import io.ailurus.kafka.handler.OffsetDeleteHandler;
 import io.ailurus.kafka.handler.ApiVersionsHandler;
 import io.ailurus.kafka.handler.CreatePartitionsHandler;
 import io.ailurus.kafka.handler.CreateTopicsHandler;
@@ -28,7 +40,7 @@ final class Handlers {
     private Handlers() {
     }
 
-    static List<ApiHandler<?>> all(final BrokerServices services,
+    static List<ApiHandler<?>> all(final BrokerServices services, final GroupCoordinator groups,
             final Supplier<ApiVersionsResponseData.ApiVersionCollection> advertised) {
         return List.of(
                 new ApiVersionsHandler(advertised),
@@ -46,6 +58,17 @@ final class Handlers {
                 new IncrementalAlterConfigsHandler(services),
                 new DescribeClusterHandler(services),
                 new DeleteRecordsHandler(services),
-                new DescribeLogDirsHandler(services));
+                new DescribeLogDirsHandler(services),
+                new FindCoordinatorHandler(services, groups),
+                new JoinGroupHandler(groups),
+                new SyncGroupHandler(groups),
+                new HeartbeatHandler(groups),
+                new LeaveGroupHandler(groups),
+                new OffsetCommitHandler(groups),
+                new OffsetFetchHandler(groups),
+                new ListGroupsHandler(groups),
+                new DescribeGroupsHandler(groups),
+                new DeleteGroupsHandler(groups),
+                new OffsetDeleteHandler(groups));
     }
 }

@@ -9,6 +9,8 @@ import io.ailurus.cluster.metadata.TopicMetadata;
 import io.ailurus.kafka.ApiHandler;
 import io.ailurus.kafka.BrokerServices;
 import io.ailurus.kafka.RequestDispatcher;
+import io.ailurus.kafka.group.GroupCoordinator;
+import io.ailurus.kafka.group.GroupSettings;
 import io.ailurus.kafka.network.KafkaListener;
 import io.ailurus.partition.log.LogConfig;
 import io.ailurus.partition.producer.FileProducerIdSource;
@@ -62,11 +64,12 @@ public final class Node implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final KafkaListener listener;
     private final BrokerServices services;
+    private final GroupCoordinator groups;
     private boolean closed;
 
     private Node(final NodeConfig config, final LocalTopicStore topics, final ActorSystem<Void> system,
             final GroupCommitFlusher flusher, final LocalReplicas replicas, final ScheduledExecutorService timer,
-            final KafkaListener listener, final BrokerServices services) {
+            final KafkaListener listener, final BrokerServices services, final GroupCoordinator groups) {
         this.config = config;
         this.topics = topics;
         this.system = system;
@@ -76,6 +79,7 @@ public final class Node implements AutoCloseable {
         this.timer = timer;
         this.listener = listener;
         this.services = services;
+        this.groups = groups;
     }
 
     /** Starts a node with {@code rootConfig} (Typesafe Config: the {@code ailurus} and {@code pekko} blocks). */
@@ -107,19 +111,35 @@ public final class Node implements AutoCloseable {
         final BrokerServices services = new BrokerServices(config, clusterId, config.advertisedHost(), advertisedPort,
                 topics, replicas, new PartitionClient(system.scheduler()),
                 new FileProducerIdSource(config.dataDir().resolve("producer-ids")), timer);
-        final Node node = new Node(config, topics, system, flusher, replicas, timer, listener, services);
+        final GroupCoordinator groups = new GroupCoordinator(system, services, GroupSettings.from(rootConfig));
+        replicas.addListener(groups);
+        ensureOffsetsTopic(topics, groups);
+        final Node node = new Node(config, topics, system, flusher, replicas, timer, listener, services, groups);
         topics.addListener(node.new PartitionLifecycle());
         for (final TopicMetadata topic : topics.topics()) {
             node.startPartitions(topic, 0);
         }
         final RequestDispatcher[] dispatcher = new RequestDispatcher[1];
-        final List<ApiHandler<?>> handlers = Handlers.all(services, () -> dispatcher[0].advertisedVersions());
+        final List<ApiHandler<?>> handlers = Handlers.all(services, groups, () -> dispatcher[0].advertisedVersions());
         dispatcher[0] = new RequestDispatcher(handlers);
         listener.start(config.networkThreads(), config.maxRequestBytes(), config.maxInFlightPerConnection(), dispatcher[0]);
         LOG.info("ailurus node {} serving the Kafka API on {}:{} (advertised {}:{}), cluster {}, data dir {}, {} topic(s)",
                 config.nodeId(), config.kafkaHost(), listener.boundPort(), config.advertisedHost(), advertisedPort,
                 clusterId, config.dataDir().toAbsolutePath().normalize(), topics.topics().size());
         return node;
+    }
+
+    /** Creates {@code __consumer_offsets} on first start; its partition count is fixed from then on. */
+    private static void ensureOffsetsTopic(final LocalTopicStore topics, final GroupCoordinator groups) {
+        final Optional<TopicMetadata> existing = topics.topic(GroupCoordinator.OFFSETS_TOPIC);
+        if (existing.isEmpty()) {
+            topics.create(GroupCoordinator.OFFSETS_TOPIC, groups.settings().offsetsTopicPartitions(), (short) 1,
+                    GroupCoordinator.offsetsTopicConfigs(), false).join();
+        } else if (existing.get().partitions() != groups.settings().offsetsTopicPartitions()) {
+            throw new IllegalStateException(GroupCoordinator.OFFSETS_TOPIC + " has " + existing.get().partitions()
+                    + " partitions but ailurus.groups.offsets-topic-partitions is "
+                    + groups.settings().offsetsTopicPartitions() + ": it cannot change once created");
+        }
     }
 
     private static java.util.function.Function<String, Optional<LogConfig>> logConfigLookup(final LocalTopicStore topics) {
@@ -134,11 +154,14 @@ public final class Node implements AutoCloseable {
         return services;
     }
 
-    /** Blocks until every partition of every known topic has its replica running, or the timeout passes. */
+    /**
+     * Blocks until every partition of every known topic has its replica running and every group coordinator has
+     * loaded, or the timeout passes.
+     */
     public boolean awaitPartitionsRunning(final Duration timeout) throws InterruptedException {
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            boolean all = true;
+            boolean all = groups.allActive();
             for (final TopicMetadata t : topics.topics()) {
                 for (int p = 0; p < t.partitions() && all; p++) {
                     all = replicas.get(new TopicPartition(t.name(), p)) != null;

@@ -61,7 +61,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinatorShard.Command> {
 
     public sealed interface Command permits Join, Sync, Heartbeat, Leave, CommitOffsets, FetchOffsets, Describe,
-            ListAll, DeleteGroup, DeleteOffsets, SessionExpired, PendingExpired, RebalanceDeadline, Persisted, Tick {
+            ListAll, DeleteGroup, DeleteOffsets, SessionExpired, PendingExpired, RebalanceDeadline, Persisted, Tick, Stop {
     }
 
     public record Join(JoinGroupRequestData request, short version, String clientId, String clientHost,
@@ -120,6 +120,9 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
     }
 
     private enum Tick implements Command { INSTANCE }
+
+    /** The partition is no longer led here. */
+    public enum Stop implements Command { INSTANCE }
 
     private static final Duration TICK = Duration.ofSeconds(30);
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
@@ -252,6 +255,7 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
                     return this;
                 })
                 .onMessageEquals(Tick.INSTANCE, this::onTick)
+                .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
                 .build();
     }
 

@@ -128,7 +128,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
         final MetadataResponseData.MetadataResponseTopic t = new MetadataResponseData.MetadataResponseTopic()
                 .setName(topic.name())
                 .setTopicId(topic.id())
-                .setIsInternal(false);
+                .setIsInternal(Topic.isInternal(topic.name()));
         final int node = services.nodeId();
         for (int p = 0; p < topic.partitions(); p++) {
             final boolean running = services.replicas().get(new TopicPartition(topic.name(), p)) != null;

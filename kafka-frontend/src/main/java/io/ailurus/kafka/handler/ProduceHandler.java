@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -72,6 +73,9 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                 if (data.transactionalId() != null) {
                     response = failed(partition.index(), Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
                             "transactions are not supported yet");
+                } else if (meta.isPresent() && Topic.isInternal(meta.get().name())) {
+                    response = failed(partition.index(), Errors.INVALID_TOPIC_EXCEPTION,
+                            "topic " + meta.get().name() + " is internal: only the broker writes to it");
                 } else if (meta.isEmpty()) {
                     response = failed(partition.index(), byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
                 } else {

@@ -2,12 +2,25 @@ package io.ailurus.partition.replica;
 
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.common.TopicPartition;
 
 /** The partition replicas running on this node, by topic partition. Replicas add themselves once their log is open. */
 public final class LocalReplicas {
 
+    /** Told when a replica starts or stops serving here (called on the replica's thread: only hand off). */
+    public interface Listener {
+        void started(ReplicaHandle replica);
+
+        void stopped(ReplicaHandle replica);
+    }
+
     private final ConcurrentHashMap<TopicPartition, ReplicaHandle> replicas = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    public void addListener(final Listener listener) {
+        listeners.add(listener);
+    }
 
     /** The running replica, or null when it is not (yet) running here. */
     public ReplicaHandle get(final TopicPartition topicPartition) {
@@ -20,9 +33,12 @@ public final class LocalReplicas {
 
     void add(final ReplicaHandle handle) {
         replicas.put(handle.topicPartition(), handle);
+        listeners.forEach(l -> l.started(handle));
     }
 
     void remove(final ReplicaHandle handle) {
-        replicas.remove(handle.topicPartition(), handle);
+        if (replicas.remove(handle.topicPartition(), handle)) {
+            listeners.forEach(l -> l.stopped(handle));
+        }
     }
 }

@@ -1,0 +1,105 @@
+package io.ailurus.bench.broker;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The side-by-side table: for every case, each figure on ailurus and on Kafka and the ratio ailurus / Kafka, with
+ * the goal where there is one. Printed as aligned text, and as Markdown for RESULTS.md.
+ */
+final class ComparisonTable {
+
+    private static final String[] HEADER = {"case", "figure", "ailurus", "Kafka", "ailurus/Kafka", "target"};
+
+    private final List<String[]> rows = new ArrayList<>();
+
+    private ComparisonTable() {
+    }
+
+    static ComparisonTable of(final List<BenchCase> cases, final BrokerResults ailurus, final BrokerResults kafka,
+            final BrokerBenchOptions options) {
+        final ComparisonTable table = new ComparisonTable();
+        final String rate = String.format("%.0f MiB/s", Sizes.mib(options.latencyBytesPerSecond()));
+        for (final BenchCase c : cases) {
+            final CaseResult a = ailurus == null ? null : ailurus.find(c);
+            final CaseResult k = kafka == null ? null : kafka.find(c);
+            final boolean acksAll = c.acks().equals("all");
+            table.row(c.toString(), "produce MiB/s", a, k, r -> r.produce() == null ? Double.NaN
+                    : r.produce().mibPerSecond(), "%.1f", acksAll ? Target.AT_LEAST_ONE : Target.NONE);
+            table.row("", "consume MiB/s", a, k, r -> r.consume() == null ? Double.NaN
+                    : r.consume().mibPerSecond(), "%.1f", Target.AT_LEAST_ONE);
+            table.row("", "produce p50 ms @ " + rate, a, k, r -> percentile(r, 50), "%.2f", Target.NONE);
+            table.row("", "produce p99 ms @ " + rate, a, k, r -> percentile(r, 99), "%.2f", Target.AT_MOST_ONE);
+            table.row("", "produce p99.9 ms @ " + rate, a, k, r -> percentile(r, 99.9), "%.2f", Target.NONE);
+            table.row("", "broker CPU s/GiB produced", a, k, r -> r.produce() == null ? Double.NaN
+                    : r.produce().cpu().brokerSecondsPerGib(r.produce().bytes()), "%.2f", Target.NONE);
+            table.row("", "broker CPU % @ " + rate, a, k, r -> r.latency() == null ? Double.NaN
+                    : r.latency().cpu().brokerPercent(r.latency().nanos()), "%.0f", Target.NONE);
+        }
+        return table;
+    }
+
+    /** NaN when the phase did not run; a latency measured while the sender fell behind is still shown. */
+    private static double percentile(final CaseResult r, final double p) {
+        return r.latency() == null ? Double.NaN : r.latency().percentileMillis(p);
+    }
+
+    private void row(final String caseLabel, final String figure, final CaseResult ailurus, final CaseResult kafka,
+            final Function<CaseResult, Double> value, final String format, final Target target) {
+        final double a = ailurus == null ? Double.NaN : value.apply(ailurus);
+        final double k = kafka == null ? Double.NaN : value.apply(kafka);
+        final double ratio = a / k;
+        rows.add(new String[] {caseLabel, figure, cell(a, format) + behind(ailurus, figure),
+                cell(k, format) + behind(kafka, figure), cell(ratio, "%.2f"), target.verdict(ratio)});
+    }
+
+    /** Marks latency figures measured while the sender could not keep the asked rate. */
+    private static String behind(final CaseResult r, final String figure) {
+        return figure.contains("@") && r != null && r.latency() != null && !r.latency().keptRate() ? " (behind)" : "";
+    }
+
+    private static String cell(final double v, final String format) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? "-" : String.format(format, v);
+    }
+
+    void printText(final PrintStream out) {
+        final int[] width = new int[HEADER.length];
+        for (int i = 0; i < HEADER.length; i++) {
+            width[i] = HEADER[i].length();
+        }
+        for (final String[] r : rows) {
+            for (int i = 0; i < r.length; i++) {
+                width[i] = Math.max(width[i], r[i].length());
+            }
+        }
+        final StringBuilder header = new StringBuilder();
+        for (int i = 0; i < HEADER.length; i++) {
+            header.append(pad(HEADER[i], width[i], i >= 2 && i <= 4)).append("  ");
+        }
+        out.println(header.toString().stripTrailing());
+        for (final String[] r : rows) {
+            final StringBuilder line = new StringBuilder();
+            for (int i = 0; i < r.length; i++) {
+                line.append(pad(r[i], width[i], i >= 2 && i <= 4)).append("  ");
+            }
+            out.println(line.toString().stripTrailing());
+        }
+    }
+
+    String markdown() {
+        final StringBuilder md = new StringBuilder();
+        md.append("| ").append(String.join(" | ", HEADER)).append(" |\n");
+        md.append("|---|---|---:|---:|---:|---|\n");
+        for (final String[] r : rows) {
+            md.append("| ").append(String.join(" | ", r)).append(" |\n");
+        }
+        return md.toString();
+    }
+
+    private static String pad(final String s, final int width, final boolean right) {
+        final String fill = " ".repeat(Math.max(0, width - s.length()));
+        return right ? fill + s : s + fill;
+    }
+}

@@ -1,0 +1,130 @@
+package io.ailurus.kafka.group;
+
+import io.ailurus.kafka.BrokerServices;
+import io.ailurus.partition.replica.LocalReplicas;
+import io.ailurus.partition.replica.PartitionReplica;
+import io.ailurus.partition.replica.ReplicaHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Function;
+import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.message.ListGroupsResponseData;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * This node's group coordinators: one {@link GroupCoordinatorShard} per {@code __consumer_offsets} partition led here,
+ * started when that partition's replica starts and stopped with it. A group belongs to partition
+ * {@code abs(hash(groupId)) % partitions}, Kafka's mapping, so FindCoordinator answers with that partition's leader.
+ */
+public final class GroupCoordinator implements LocalReplicas.Listener {
+
+    public static final String OFFSETS_TOPIC = Topic.GROUP_METADATA_TOPIC_NAME;
+    private static final Duration ASK_TIMEOUT = Duration.ofSeconds(60);
+
+    private final ActorSystem<?> system;
+    private final BrokerServices services;
+    private final GroupSettings settings;
+    private final AtomicReferenceArray<ActorRef<GroupCoordinatorShard.Command>> shards;
+    private final AtomicInteger incarnation = new AtomicInteger();
+
+    public GroupCoordinator(final ActorSystem<?> system, final BrokerServices services, final GroupSettings settings) {
+        this.system = system;
+        this.services = services;
+        this.settings = settings;
+        this.shards = new AtomicReferenceArray<>(settings.offsetsTopicPartitions());
+    }
+
+    public GroupSettings settings() {
+        return settings;
+    }
+
+    /** The configs of the offsets topic: segments large enough, no time or size retention (the coordinator compacts). */
+    public static Map<String, String> offsetsTopicConfigs() {
+        return Map.of("segment.bytes", Integer.toString(100 * 1024 * 1024), "retention.ms", "-1",
+                "max.message.bytes", Integer.toString(10 * 1024 * 1024));
+    }
+
+    public int partitionFor(final String groupId) {
+        return Utils.abs(groupId.hashCode()) % settings.offsetsTopicPartitions();
+    }
+
+    /** Whether the coordinator of this group runs here and has loaded its state. */
+    public boolean isActive(final String groupId) {
+        return shards.get(partitionFor(groupId)) != null;
+    }
+
+    @Override
+    public void started(final ReplicaHandle replica) {
+        final int p = replica.topicPartition().partition();
+        if (!OFFSETS_TOPIC.equals(replica.topicPartition().topic()) || p >= shards.length()) {
+            return;
+        }
+        final ActorRef<GroupCoordinatorShard.Command> shard = system.systemActorOf(
+                GroupCoordinatorShard.create(p, replica, services.partitions(), services.topics(), settings),
+                "group-coordinator-" + p + "-" + incarnation.incrementAndGet(),
+                DispatcherSelector.fromConfig(PartitionReplica.DISPATCHER));
+        final ActorRef<GroupCoordinatorShard.Command> previous = shards.getAndSet(p, shard);
+        if (previous != null) {
+            previous.tell(GroupCoordinatorShard.Stop.INSTANCE);
+        }
+    }
+
+    @Override
+    public void stopped(final ReplicaHandle replica) {
+        final int p = replica.topicPartition().partition();
+        if (OFFSETS_TOPIC.equals(replica.topicPartition().topic()) && p < shards.length()) {
+            final ActorRef<GroupCoordinatorShard.Command> shard = shards.getAndSet(p, null);
+            if (shard != null) {
+                shard.tell(GroupCoordinatorShard.Stop.INSTANCE);
+            }
+        }
+    }
+
+    /** Asks the coordinator of {@code groupId}; fails with COORDINATOR_NOT_AVAILABLE when it is not running here. */
+    public <T> CompletableFuture<T> ask(final String groupId,
+            final Function<ActorRef<T>, GroupCoordinatorShard.Command> message) {
+        final ActorRef<GroupCoordinatorShard.Command> shard = shards.get(partitionFor(groupId));
+        if (shard == null) {
+            return CompletableFuture.failedFuture(new CoordinatorNotAvailableException(
+                    "the coordinator of group " + groupId + " is not available yet"));
+        }
+        return AskPattern.ask(shard, message::apply, ASK_TIMEOUT, system.scheduler()).toCompletableFuture();
+    }
+
+    /** Every group of every coordinator running here. */
+    public CompletableFuture<List<ListGroupsResponseData.ListedGroup>> listAll() {
+        final List<CompletableFuture<List<ListGroupsResponseData.ListedGroup>>> parts = new ArrayList<>();
+        for (int p = 0; p < shards.length(); p++) {
+            final ActorRef<GroupCoordinatorShard.Command> shard = shards.get(p);
+            if (shard != null) {
+                parts.add(AskPattern.<GroupCoordinatorShard.Command, List<ListGroupsResponseData.ListedGroup>>ask(shard,
+                        GroupCoordinatorShard.ListAll::new, ASK_TIMEOUT, system.scheduler()).toCompletableFuture());
+            }
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            final List<ListGroupsResponseData.ListedGroup> all = new ArrayList<>();
+            parts.forEach(f -> all.addAll(f.join()));
+            return all;
+        });
+    }
+
+    /** True once every coordinator of the offsets topic runs here. */
+    public boolean allActive() {
+        for (int p = 0; p < shards.length(); p++) {
+            if (shards.get(p) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,62 @@
+package io.ailurus.kafka.handler;
+
+import io.ailurus.kafka.BrokerServices;
+import io.ailurus.kafka.RequestContext;
+import io.ailurus.kafka.group.GroupCoordinator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.FindCoordinatorResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.FindCoordinatorRequest;
+import org.apache.kafka.common.requests.FindCoordinatorResponse;
+
+/**
+ * FindCoordinator: the node leading the group's {@code __consumer_offsets} partition — this one, once its coordinator
+ * has loaded (until then COORDINATOR_NOT_AVAILABLE, which clients retry). Transaction coordinators do not exist yet:
+ * those keys get a non-retriable error so a transactional producer fails fast.
+ */
+public final class FindCoordinatorHandler extends GroupHandler<FindCoordinatorRequest> {
+
+    private final BrokerServices services;
+
+    public FindCoordinatorHandler(final BrokerServices services, final GroupCoordinator coordinator) {
+        super(coordinator, ApiKeys.FIND_COORDINATOR, 6);
+        this.services = services;
+    }
+
+    @Override
+    public CompletableFuture<AbstractResponse> handle(final RequestContext context, final FindCoordinatorRequest request) {
+        final byte keyType = request.data().keyType();
+        final FindCoordinatorResponseData data = new FindCoordinatorResponseData();
+        if (request.version() < 4) {
+            final FindCoordinatorResponseData.Coordinator c = find(request.data().key(), keyType);
+            data.setErrorCode(c.errorCode()).setErrorMessage(c.errorMessage()).setNodeId(c.nodeId()).setHost(c.host())
+                    .setPort(c.port());
+        } else {
+            final List<String> keys = request.data().coordinatorKeys();
+            for (final String key : keys) {
+                data.coordinators().add(find(key, keyType));
+            }
+        }
+        return CompletableFuture.completedFuture(new FindCoordinatorResponse(data));
+    }
+
+    private FindCoordinatorResponseData.Coordinator find(final String key, final byte keyType) {
+        final FindCoordinatorResponseData.Coordinator c = new FindCoordinatorResponseData.Coordinator().setKey(key)
+                .setNodeId(-1).setHost("").setPort(-1);
+        if (keyType != 0) {
+            return c.setErrorCode(Errors.INVALID_REQUEST.code())
+                    .setErrorMessage(keyType == 1 ? "transactions are not supported yet" : "unsupported coordinator type " + keyType);
+        }
+        if (key == null || key.isEmpty()) {
+            return c.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("an empty group id has no coordinator");
+        }
+        if (!coordinator.isActive(key)) {
+            return c.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code()).setErrorMessage("the coordinator is loading");
+        }
+        return c.setErrorCode(Errors.NONE.code()).setNodeId(services.nodeId()).setHost(services.advertisedHost())
+                .setPort(services.advertisedPort());
+    }
+}
