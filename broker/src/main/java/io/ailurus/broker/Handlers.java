@@ -4,6 +4,7 @@ import io.ailurus.kafka.ApiHandler;
 import io.ailurus.kafka.BrokerServices;
 import io.ailurus.kafka.group.GroupCoordinator;
 import io.ailurus.kafka.handler.AlterConfigsHandler;
+import io.ailurus.kafka.handler.ConsumerGroupHeartbeatHandler;
 import io.ailurus.kafka.handler.FindCoordinatorHandler;
 import io.ailurus.kafka.handler.JoinGroupHandler;
 import io.ailurus.kafka.handler.SyncGroupHandler;
@@ -69,6 +70,7 @@ final class Handlers {
                 new ListGroupsHandler(groups),
                 new DescribeGroupsHandler(groups),
                 new DeleteGroupsHandler(groups),
-                new OffsetDeleteHandler(groups));
+                new OffsetDeleteHandler(groups),
+                new ConsumerGroupHeartbeatHandler(groups));
     }
 }

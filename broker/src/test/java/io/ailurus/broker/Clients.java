@@ -55,6 +55,17 @@ final class Clients {
         return new KafkaConsumer<>(p);
     }
 
+    /** Sends {@code count} values prefix0.. round-robin over the partitions and waits for all acknowledgements. */
+    static void produceValues(final TestBroker broker, final String topic, final int partitions, final int count,
+            final String prefix) {
+        try (KafkaProducer<String, String> producer = producer(broker)) {
+            for (int i = 0; i < count; i++) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, i % partitions, null, prefix + i));
+            }
+            producer.flush();
+        }
+    }
+
     private static void put(final Properties p, final Object... settings) {
         for (int i = 0; i < settings.length; i += 2) {
             p.put(settings[i].toString(), settings[i + 1].toString());

@@ -1,6 +1,9 @@
 package io.ailurus.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -10,11 +13,26 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.apache.kafka.common.errors.GroupSubscribedToTopicException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -132,6 +150,143 @@ class ConsumerGroupIT {
             final List<String> values = pollValues(consumer, 4, Duration.ofSeconds(30));
             assertEquals(4, values.size(), values.toString());
             assertTrue(values.stream().allMatch(v -> v.startsWith("after-")), values.toString());
+        }
+    }
+
+    static <T> T await(final KafkaFuture<T> future) throws Exception {
+        return future.get(20, TimeUnit.SECONDS);
+    }
+
+    static Map<String, GroupState> listGroups(final Admin admin, final Set<GroupState> states) throws Exception {
+        final ListGroupsOptions options = ListGroupsOptions.forConsumerGroups();
+        if (!states.isEmpty()) {
+            options.inGroupStates(states);
+        }
+        return await(admin.listGroups(options).all()).stream()
+                .collect(Collectors.toMap(GroupListing::groupId, g -> g.groupState().orElseThrow()));
+    }
+
+    static Map<TopicPartition, Long> committed(final Admin admin, final String group) throws Exception {
+        return await(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()).entrySet().stream()
+                .filter(e -> e.getValue() != null)
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    }
+
+    static Throwable failure(final KafkaFuture<?> future) {
+        return assertThrows(ExecutionException.class, () -> future.get(20, TimeUnit.SECONDS)).getCause();
+    }
+
+    /**
+     * The group admin calls on a live group and then on the empty one: list (with states), describe, offsets, and
+     * what may only be done to an empty group (delete, alter offsets) refused while a member is active.
+     */
+    @Test
+    void adminSeesManagesAndDeletesAGroup() throws Exception {
+        createTopic("admin-groups", 2);
+        createTopic("admin-other", 1);
+        produce("admin-groups", 2, 20, "a");
+        produce("admin-other", 1, 5, "o");
+        final String group = "g-admin";
+        final TopicPartition p0 = new TopicPartition("admin-groups", 0);
+        final TopicPartition p1 = new TopicPartition("admin-groups", 1);
+        final TopicPartition other = new TopicPartition("admin-other", 0);
+        try (Admin admin = Admin.create(broker.clientProperties())) {
+            try (KafkaConsumer<String, String> consumer = member(group, "client.id", "admin-test-client")) {
+                consumer.subscribe(List.of("admin-groups"));
+                assertEquals(20, pollValues(consumer, 20, Duration.ofSeconds(30)).size());
+                consumer.commitSync();
+
+                final Map<String, GroupState> stable = listGroups(admin, Set.of(GroupState.STABLE));
+                assertEquals(GroupState.STABLE, stable.get(group), stable.toString());
+                assertFalse(listGroups(admin, Set.of(GroupState.EMPTY)).containsKey(group));
+                assertEquals(GroupState.STABLE, listGroups(admin, Set.of()).get(group));
+
+                final ConsumerGroupDescription described = await(admin.describeConsumerGroups(List.of(group))
+                        .describedGroups().get(group));
+                assertEquals(GroupState.STABLE, described.groupState());
+                assertEquals("range", described.partitionAssignor());
+                assertFalse(described.isSimpleConsumerGroup());
+                assertEquals(broker.node().kafkaPort(), described.coordinator().port());
+                assertEquals(1, described.members().size());
+                final MemberDescription m = described.members().iterator().next();
+                assertEquals(consumer.groupMetadata().memberId(), m.consumerId());
+                assertEquals("admin-test-client", m.clientId());
+                assertTrue(m.host().contains("127.0.0.1"), m.host());
+                assertEquals(Set.of(p0, p1), m.assignment().topicPartitions());
+
+                assertEquals(Map.of(p0, 10L, p1, 10L), committed(admin, group));
+
+                assertInstanceOf(GroupNotEmptyException.class,
+                        failure(admin.deleteConsumerGroups(List.of(group)).all()));
+                assertInstanceOf(UnknownMemberIdException.class,
+                        failure(admin.alterConsumerGroupOffsets(group, Map.of(p0, new OffsetAndMetadata(3))).all()));
+                assertInstanceOf(GroupSubscribedToTopicException.class,
+                        failure(admin.deleteConsumerGroupOffsets(group, Set.of(p0)).partitionResult(p0)));
+                assertEquals(Map.of(p0, 10L, p1, 10L), committed(admin, group), "nothing changed");
+            }
+            // The consumer left (LeaveGroup on close): the group is empty, with its offsets.
+            assertEquals(GroupState.EMPTY, listGroups(admin, Set.of(GroupState.EMPTY)).get(group));
+            final ConsumerGroupDescription empty = await(admin.describeConsumerGroups(List.of(group))
+                    .describedGroups().get(group));
+            assertEquals(GroupState.EMPTY, empty.groupState());
+            assertTrue(empty.members().isEmpty());
+
+            await(admin.alterConsumerGroupOffsets(group, Map.of(p0, new OffsetAndMetadata(3), other,
+                    new OffsetAndMetadata(4))).all());
+            assertEquals(Map.of(p0, 3L, p1, 10L, other, 4L), committed(admin, group));
+            await(admin.deleteConsumerGroupOffsets(group, Set.of(p1)).all());
+            assertEquals(Map.of(p0, 3L, other, 4L), committed(admin, group));
+            try (KafkaConsumer<String, String> consumer = member(group)) {
+                consumer.subscribe(List.of("admin-groups"));
+                final List<String> values = pollValues(consumer, 17, Duration.ofSeconds(30));
+                assertEquals(17, values.size(), "p0 from offset 3, p1 from the start: " + values);
+            }
+
+            await(admin.deleteConsumerGroups(List.of(group)).all());
+            assertTrue(committed(admin, group).isEmpty());
+            assertFalse(listGroups(admin, Set.of()).containsKey(group));
+            assertInstanceOf(GroupIdNotFoundException.class,
+                    failure(admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)));
+            assertInstanceOf(GroupIdNotFoundException.class,
+                    failure(admin.deleteConsumerGroups(List.of(group)).all()));
+        }
+    }
+
+    /** A consumer that assigns partitions itself (no JoinGroup, generation -1) commits, and the commit is durable. */
+    @Test
+    void anAssignConsumerWithAGroupIdCommitsAndReadsBackAfterARestart() throws Exception {
+        createTopic("assigned", 2);
+        produce("assigned", 2, 10, "x");
+        final TopicPartition p0 = new TopicPartition("assigned", 0);
+        final TopicPartition p1 = new TopicPartition("assigned", 1);
+        try (KafkaConsumer<String, String> consumer = Clients.consumer(broker, "group.id", "g-assigned",
+                "auto.offset.reset", "earliest")) {
+            consumer.assign(List.of(p0, p1));
+            assertEquals(10, pollValues(consumer, 10, Duration.ofSeconds(30)).size());
+            consumer.commitSync(Map.of(p0, new OffsetAndMetadata(5, "done-p0"), p1, new OffsetAndMetadata(2)));
+            final Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.of(p0, p1));
+            assertEquals(5, committed.get(p0).offset());
+            assertEquals("done-p0", committed.get(p0).metadata());
+            assertEquals(2, committed.get(p1).offset());
+            consumer.commitSync(Map.of(p1, new OffsetAndMetadata(4)));
+        }
+        broker.restart();
+        try (KafkaConsumer<String, String> consumer = Clients.consumer(broker, "group.id", "g-assigned",
+                "auto.offset.reset", "earliest")) {
+            final Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.of(p0, p1));
+            assertEquals(5, committed.get(p0).offset());
+            assertEquals("done-p0", committed.get(p0).metadata());
+            assertEquals(4, committed.get(p1).offset());
+            consumer.assign(List.of(p0, p1));
+            final List<String> values = pollValues(consumer, 2, Duration.ofSeconds(30));
+            assertEquals(2, values.size(), "resumes at the commits: " + values);
+            assertTrue(pollValues(consumer, 1, Duration.ofSeconds(1)).isEmpty());
+        }
+        try (Admin admin = Admin.create(broker.clientProperties())) {
+            final ConsumerGroupDescription simple = await(admin.describeConsumerGroups(List.of("g-assigned"))
+                    .describedGroups().get("g-assigned"));
+            assertEquals(GroupState.EMPTY, simple.groupState());
+            assertTrue(simple.isSimpleConsumerGroup());
         }
     }
 }

@@ -45,6 +45,12 @@ final class TestBroker implements AutoCloseable {
         startNode();
     }
 
+    /** Creates a topic and waits until its partitions serve. */
+    void createTopic(final String name, final int partitions) throws Exception {
+        node.services().topics().create(name, partitions, (short) 1, Map.of(), false).get();
+        node.awaitPartitionsRunning(Duration.ofSeconds(30));
+    }
+
     Node node() {
         return node;
     }

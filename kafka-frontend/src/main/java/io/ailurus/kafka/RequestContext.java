@@ -14,4 +14,11 @@ public record RequestContext(RequestHeader header, String clientAddress, long co
     public short apiVersion() {
         return header.apiVersion();
     }
+
+    /** The client's host as group APIs report it ("/127.0.0.1"), without the port. */
+    public String clientHost() {
+        final String address = clientAddress.startsWith("/") ? clientAddress.substring(1) : clientAddress;
+        final int colon = address.lastIndexOf(':');
+        return "/" + (colon > 0 ? address.substring(0, colon) : address);
+    }
 }

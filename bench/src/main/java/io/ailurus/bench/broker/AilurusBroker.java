@@ -55,7 +55,6 @@ final class AilurusBroker implements BrokerUnderTest {
         final List<String> jvmArgs = new ArrayList<>(BrokerJvmOptions.of(options, BrokerKind.AILURUS, runDir));
         jvmArgs.addAll(REQUIRED_FLAGS);
         final Path log = runDir.resolve("ailurus.log");
-        Files.deleteIfExists(log);
         final ChildJvm jvm = ChildJvm.start("ailurus", jvmArgs, classpath, MAIN_CLASS,
                 List.of("start", "--data-dir", dataDir.toAbsolutePath().toString(),
                         "--port", Integer.toString(port), "--cluster-port", Integer.toString(clusterPort)),

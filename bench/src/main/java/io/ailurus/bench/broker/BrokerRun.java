@@ -26,35 +26,57 @@ final class BrokerRun {
             throws IOException, InterruptedException {
         final Path runDir = options.baseDir();
         Files.createDirectories(runDir);
-        final Path dataDir = DataDirs.create(runDir, kind.label() + "-data-");
-        ExitCleanup.register(dataDir);
-        final FileSystemInfo fs = FileSystemInfo.of(dataDir);
-        System.out.printf("%n=== %s ===%n  data dir  %s%n", kind.label(), fs);
-        if (fs.memoryBacked()) {
-            System.out.println("  WARNING: the data directory is memory-backed; fsync is free there and the figures"
-                    + " do not measure a disk");
-        }
+        // The broker appends to <label>.log, across restarts within this run; a new run starts it afresh.
+        Files.deleteIfExists(runDir.resolve(kind.label() + ".log"));
+        System.out.printf("%n=== %s ===%n", kind.label());
         final List<CaseResult> results = new ArrayList<>();
-        try {
-            final long t0 = System.nanoTime();
-            try (BrokerUnderTest broker = start(kind, options, runDir, dataDir)) {
-                System.out.printf("  started in %.1f s: pid %d, %s, log %s%n", (System.nanoTime() - t0) / 1e9,
-                        broker.pid(), broker.bootstrap(), broker.logFile());
-                try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
-                    warmUp(broker, admin, options);
-                    for (final BenchCase c : options.cases()) {
-                        results.add(runCase(broker, admin, options, c));
-                        if (!isAlive(broker)) {
-                            System.out.println("  the broker has exited: skipping its remaining cases");
-                            break;
+        FileSystemInfo fs = null;
+        final List<BenchCase> cases = options.cases();
+        int next = 0;
+        // A broker that dies (or is killed by someone else on a shared machine) is started again, with fresh data,
+        // for the cases it has not finished. The case it died in runs once more, at most: every pass of the outer
+        // loop either finishes a case or uses up that case's one retry, so the loop ends.
+        boolean retried = false;
+        while (next < cases.size()) {
+            final Path dataDir = DataDirs.create(runDir, kind.label() + "-data-");
+            ExitCleanup.register(dataDir);
+            try {
+                fs = FileSystemInfo.of(dataDir);
+                System.out.println("  data dir  " + fs);
+                if (fs.memoryBacked()) {
+                    System.out.println("  WARNING: the data directory is memory-backed; fsync is free there and the"
+                            + " figures do not measure a disk");
+                }
+                final long t0 = System.nanoTime();
+                try (BrokerUnderTest broker = start(kind, options, runDir, dataDir)) {
+                    System.out.printf("  started in %.1f s: pid %d, %s, log %s%n", (System.nanoTime() - t0) / 1e9,
+                            broker.pid(), broker.bootstrap(), broker.logFile());
+                    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            broker.bootstrap()))) {
+                        warmUp(broker, admin, options);
+                        while (next < cases.size()) {
+                            final CaseResult r = runCase(broker, admin, options, cases.get(next));
+                            final String died = exitReason(broker);
+                            if (died != null && r.failure() != null && !retried) {
+                                retried = true;
+                                System.out.println("  " + died + "; starting it again to retry " + cases.get(next));
+                                break;
+                            }
+                            results.add(r);
+                            next++;
+                            retried = false;
+                            if (died != null) {
+                                System.out.println("  " + died + "; starting it again for the remaining cases");
+                                break;
+                            }
                         }
                     }
+                    System.out.println("  stopping " + kind.label());
                 }
-                System.out.println("  stopping " + kind.label());
+            } finally {
+                DataDirs.deleteRecursively(dataDir);
+                ExitCleanup.unregister(dataDir);
             }
-        } finally {
-            DataDirs.deleteRecursively(dataDir);
-            ExitCleanup.unregister(dataDir);
         }
         return new BrokerResults(kind, fs, Collections.unmodifiableList(results));
     }
@@ -123,12 +145,13 @@ final class BrokerRun {
         return Duration.ofSeconds(Math.max(60, (long) Math.ceil(options.produceSeconds() * 3)));
     }
 
-    private static boolean isAlive(final BrokerUnderTest broker) {
+    /** Null while the broker runs, else why it is gone (with its exit code: 143 is SIGTERM, 137 SIGKILL). */
+    private static String exitReason(final BrokerUnderTest broker) {
         try {
             broker.checkAlive();
-            return true;
+            return null;
         } catch (IllegalStateException e) {
-            return false;
+            return e.getMessage();
         }
     }
 }

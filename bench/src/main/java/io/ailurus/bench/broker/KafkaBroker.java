@@ -1,7 +1,6 @@
 package io.ailurus.bench.broker;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +37,6 @@ final class KafkaBroker implements BrokerUnderTest {
                 controllerPort);
         final String log4j = "-Dlog4j2.configurationFile=" + config.log4jConfig().toAbsolutePath().toUri();
         final Path log = runDir.resolve("kafka.log");
-        Files.deleteIfExists(log);
 
         final String clusterId = Uuid.randomUuid().toString();
         final ChildJvm format = ChildJvm.start("kafka-storage format", List.of("-Xmx256m", log4j), classpath,

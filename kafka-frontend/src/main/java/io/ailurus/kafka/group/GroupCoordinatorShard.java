@@ -14,12 +14,15 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
@@ -61,7 +64,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinatorShard.Command> {
 
     public sealed interface Command permits Join, Sync, Heartbeat, Leave, CommitOffsets, FetchOffsets, Describe,
-            ListAll, DeleteGroup, DeleteOffsets, SessionExpired, PendingExpired, RebalanceDeadline, Persisted, Tick, Stop {
+            ListAll, DeleteGroup, DeleteOffsets, SessionExpired, PendingExpired, RebalanceDeadline, Persisted, Tick, Stop,
+            ConsumerHeartbeat, ConsumerSessionExpired, RevocationDeadline {
     }
 
     public record Join(JoinGroupRequestData request, short version, String clientId, String clientHost,
@@ -110,6 +114,17 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
     private record SessionExpired(String groupId, String memberId) implements Command {
     }
 
+    /** ConsumerGroupHeartbeat of the consumer protocol (KIP-848). */
+    public record ConsumerHeartbeat(ConsumerGroupHeartbeatRequestData request, String clientId, String clientHost,
+            ActorRef<ConsumerGroupHeartbeatResponseData> replyTo) implements Command {
+    }
+
+    record ConsumerSessionExpired(String groupId, String memberId) implements Command {
+    }
+
+    record RevocationDeadline(String groupId, String memberId, int epoch) implements Command {
+    }
+
     private record PendingExpired(String groupId, String memberId) implements Command {
     }
 
@@ -145,6 +160,7 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
     private final TopicStore topics;
     private final GroupSettings settings;
     private final Map<String, ClassicGroup> groups = new HashMap<>();
+    private final ConsumerProtocolCoordinator consumerProtocol;
     private long liveRecords;
 
     private GroupCoordinatorShard(final ActorContext<Command> ctx, final TimerScheduler<Command> timers,
@@ -157,6 +173,7 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
         this.writer = writer;
         this.topics = topics;
         this.settings = settings;
+        this.consumerProtocol = new ConsumerProtocolCoordinator(ctx, timers, topics, settings);
     }
 
     // ------------------------------------------------------------------------------------------------ loading
@@ -254,9 +271,32 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
                     p.then().accept(p);
                     return this;
                 })
+                .onMessage(ConsumerHeartbeat.class, this::onConsumerHeartbeat)
+                .onMessage(ConsumerSessionExpired.class, e -> {
+                    consumerProtocol.sessionExpired(e);
+                    return this;
+                })
+                .onMessage(RevocationDeadline.class, d -> {
+                    consumerProtocol.revocationDeadline(d);
+                    return this;
+                })
                 .onMessageEquals(Tick.INSTANCE, this::onTick)
                 .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
                 .build();
+    }
+
+    // ------------------------------------------------------------------------------------------------ consumer protocol
+
+    private Behavior<Command> onConsumerHeartbeat(final ConsumerHeartbeat hb) {
+        final ClassicGroup classic = groups.get(hb.request().groupId());
+        if (classic != null && !classic.members.isEmpty()) {
+            hb.replyTo().tell(new ConsumerGroupHeartbeatResponseData().setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
+                    .setErrorMessage("Group " + classic.groupId + " is a classic group with active members.")
+                    .setMemberEpoch(-1));
+            return this;
+        }
+        hb.replyTo().tell(consumerProtocol.heartbeat(hb));
+        return this;
     }
 
     // ------------------------------------------------------------------------------------------------ join
@@ -269,6 +309,10 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
         }
         if (req.sessionTimeoutMs() < settings.minSessionTimeoutMs() || req.sessionTimeoutMs() > settings.maxSessionTimeoutMs()) {
             join.replyTo().tell(joinError(Errors.INVALID_SESSION_TIMEOUT, req.memberId()));
+            return this;
+        }
+        if (consumerProtocol.isActive(req.groupId())) {
+            join.replyTo().tell(joinError(Errors.INCONSISTENT_GROUP_PROTOCOL, req.memberId()));
             return this;
         }
         final boolean unknownMember = req.memberId().isEmpty();
@@ -387,19 +431,26 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
         }
     }
 
-    /** A static member came back with a new member id: the old incarnation is fenced, its assignment kept. */
+    /**
+     * A static member came back with a new member id: the old incarnation is fenced, its assignment kept. In a stable
+     * group whose selected protocol stays the same this is no rebalance (Kafka's rule: the member's metadata may
+     * differ, e.g. its owned partitions, since a restarted consumer owns nothing yet); the new id is stored and the
+     * member syncs to get its old assignment back.
+     */
     private void replaceStaticMember(final ClassicGroup group, final String oldId, final String newId, final Join join,
             final List<GroupMember.Protocol> protocols) {
         final GroupMember old = group.members.get(oldId);
         if (old.awaitingJoin != null) {
             old.awaitingJoin.tell(joinError(Errors.FENCED_INSTANCE_ID, oldId));
+            old.awaitingJoin = null;
         }
         if (old.awaitingSync != null) {
             old.awaitingSync.tell(syncError(Errors.FENCED_INSTANCE_ID));
+            old.awaitingSync = null;
         }
         timers.cancel(sessionKey(group, oldId));
-        final boolean wasLeader = oldId.equals(group.leaderId);
-        final boolean sameProtocols = old.sameProtocols(protocols);
+        final String previousLeader = group.leaderId;
+        final boolean wasLeader = oldId.equals(previousLeader);
         group.remove(oldId);
         final JoinGroupRequestData req = join.request();
         final GroupMember member = new GroupMember(newId, req.groupInstanceId(), join.clientId(), join.clientHost(),
@@ -410,14 +461,33 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
             group.leaderId = newId;
         }
         scheduleSession(group, member);
-        if (group.is(ClassicGroup.State.STABLE) && sameProtocols) {
-            // Same subscription: no rebalance. Store the new member id so a restarted coordinator knows it.
+        if (group.is(ClassicGroup.State.STABLE) && Objects.equals(group.protocolName, group.selectProtocol())) {
+            final int generation = group.generationId;
             persistGroup(group, p -> {
-                final JoinGroupResponseData response = joinResponse(group, member, false, join.version());
-                if (wasLeader && join.version() >= 9) {
-                    response.setSkipAssignment(true);
+                if (p.error() != Errors.NONE) {
+                    // Not stored: put the old incarnation back if nothing changed meanwhile, so the group stays as the
+                    // log knows it; the client retries its join.
+                    if (group.generationId == generation && newId.equals(group.staticMembers.get(req.groupInstanceId()))) {
+                        timers.cancel(sessionKey(group, newId));
+                        group.remove(newId);
+                        group.add(old);
+                        group.leaderId = previousLeader;
+                        scheduleSession(group, old);
+                    }
+                    join.replyTo().tell(joinError(p.error(), ""));
+                    return;
                 }
-                join.replyTo().tell(p.error() == Errors.NONE ? response : joinError(p.error(), newId));
+                final JoinGroupResponseData response;
+                if (join.version() >= 9) {
+                    // The returning leader keeps its assignment: it gets the members but is told to skip assigning.
+                    final boolean isLeader = newId.equals(group.leaderId);
+                    response = joinResponse(group, member, isLeader, join.version()).setSkipAssignment(isLeader);
+                } else {
+                    // Older clients cannot skip the assignment: they must not believe they lead.
+                    response = joinResponse(group, member, false, join.version())
+                            .setLeader(wasLeader ? oldId : group.leaderId);
+                }
+                join.replyTo().tell(response);
             });
             return;
         }
@@ -848,6 +918,9 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
         if (req.groupId() == null || req.groupId().isEmpty()) {
             return Errors.INVALID_GROUP_ID;
         }
+        if (consumerProtocol.isActive(req.groupId())) {
+            return consumerProtocol.checkCommit(req.groupId(), req.memberId(), req.generationIdOrMemberEpoch());
+        }
         final ClassicGroup group = groups.get(req.groupId());
         final int generation = req.generationIdOrMemberEpoch();
         if (group == null) {
@@ -931,6 +1004,10 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
     // ------------------------------------------------------------------------------------------------ admin
 
     private Behavior<Command> onDescribe(final Describe describe) {
+        if (consumerProtocol.isActive(describe.groupId())) {
+            describe.replyTo().tell(consumerProtocol.describe(describe.groupId()));
+            return this;
+        }
         final ClassicGroup group = groups.get(describe.groupId());
         final DescribeGroupsResponseData.DescribedGroup out = new DescribeGroupsResponseData.DescribedGroup()
                 .setGroupId(describe.groupId());
@@ -960,8 +1037,11 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
     }
 
     private Behavior<Command> onList(final ListAll list) {
-        final List<ListGroupsResponseData.ListedGroup> out = new ArrayList<>();
+        final List<ListGroupsResponseData.ListedGroup> out = new ArrayList<>(consumerProtocol.listed());
         for (final ClassicGroup g : groups.values()) {
+            if (consumerProtocol.isActive(g.groupId)) {
+                continue;
+            }
             out.add(new ListGroupsResponseData.ListedGroup().setGroupId(g.groupId)
                     .setProtocolType(g.protocolType == null ? "" : g.protocolType)
                     .setGroupState(g.state.display)
@@ -973,6 +1053,10 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
 
     private Behavior<Command> onDeleteGroup(final DeleteGroup delete) {
         final ClassicGroup group = groups.get(delete.groupId());
+        if (consumerProtocol.isActive(delete.groupId())) {
+            delete.replyTo().tell(Errors.NON_EMPTY_GROUP);
+            return this;
+        }
         if (group == null) {
             delete.replyTo().tell(Errors.GROUP_ID_NOT_FOUND);
             return this;

@@ -12,6 +12,8 @@ import com.typesafe.config.Config;
  * @param offsetsRetentionMs          offsets.retention.minutes, in ms: committed offsets of empty groups expire after it
  * @param offsetMetadataMaxBytes      offset.metadata.max.bytes
  * @param maxGroupSize                group.max.size
+ * @param consumerSessionTimeoutMs    group.consumer.session.timeout.ms (consumer protocol, KIP-848)
+ * @param consumerHeartbeatIntervalMs group.consumer.heartbeat.interval.ms (consumer protocol, KIP-848)
  */
 public record GroupSettings(
         int offsetsTopicPartitions,
@@ -20,7 +22,9 @@ public record GroupSettings(
         int initialRebalanceDelayMs,
         long offsetsRetentionMs,
         int offsetMetadataMaxBytes,
-        int maxGroupSize) {
+        int maxGroupSize,
+        int consumerSessionTimeoutMs,
+        int consumerHeartbeatIntervalMs) {
 
     public static GroupSettings from(final Config root) {
         final Config c = root.getConfig("ailurus.groups");
@@ -31,6 +35,8 @@ public record GroupSettings(
                 (int) c.getDuration("initial-rebalance-delay").toMillis(),
                 c.getDuration("offsets-retention").toMillis(),
                 c.getInt("offset-metadata-max-bytes"),
-                c.getInt("max-group-size"));
+                c.getInt("max-group-size"),
+                (int) c.getDuration("consumer-session-timeout").toMillis(),
+                (int) c.getDuration("consumer-heartbeat-interval").toMillis());
     }
 }

@@ -19,10 +19,8 @@ public final class JoinGroupHandler extends GroupHandler<JoinGroupRequest> {
 
     @Override
     public CompletableFuture<AbstractResponse> handle(final RequestContext context, final JoinGroupRequest request) {
-        final String host = context.clientAddress().startsWith("/") ? context.clientAddress().substring(1).split(":")[0]
-                : context.clientAddress();
         return coordinator.<JoinGroupResponseData>ask(request.data().groupId(), replyTo -> new GroupCoordinatorShard.Join(
-                        request.data(), request.version(), context.header().clientId(), "/" + host, replyTo))
+                        request.data(), request.version(), context.header().clientId(), context.clientHost(), replyTo))
                 .thenApply(data -> new JoinGroupResponse(data, request.version()));
     }
 }
