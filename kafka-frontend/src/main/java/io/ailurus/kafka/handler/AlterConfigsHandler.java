@@ -58,27 +58,16 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
     @Override
     public CompletableFuture<AbstractResponse> handle(final RequestContext context, final AlterConfigsRequest request) {
         final boolean validateOnly = request.data().validateOnly();
-        final Map<ResourceKey, Integer> occurrences = new HashMap<>();
-        for (final AlterConfigsResource resource : request.data().resources()) {
-            occurrences.merge(new ResourceKey(resource.resourceType(), resource.resourceName()), 1, Integer::sum);
-        }
-        final List<CompletableFuture<AlterConfigsResourceResponse>> results = new ArrayList<>();
-        for (final AlterConfigsResource resource : request.data().resources()) {
-            final CompletableFuture<ApiError> outcome =
-                    occurrences.get(new ResourceKey(resource.resourceType(), resource.resourceName())) > 1
-                            ? CompletableFuture.completedFuture(
-                                    new ApiError(Errors.INVALID_REQUEST, "Each resource must appear at most once."))
-                            : alter(resource, validateOnly);
-            results.add(outcome.thenApply(error -> new AlterConfigsResourceResponse()
-                    .setResourceType(resource.resourceType())
-                    .setResourceName(resource.resourceName())
-                    .setErrorCode(error.error().code())
-                    .setErrorMessage(error.message())));
-        }
-        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+        final List<AlterConfigsResource> resources = new ArrayList<>(request.data().resources());
+        return ConfigAlterations.alterEach(resources, AlterConfigsResource::resourceType, AlterConfigsResource::resourceName,
+                r -> alter(r, validateOnly)).thenApply(errors -> {
             final AlterConfigsResponseData data = new AlterConfigsResponseData();
-            for (final CompletableFuture<AlterConfigsResourceResponse> result : results) {
-                data.responses().add(result.join());   // all complete (each one handles its own failure)
+            for (int i = 0; i < resources.size(); i++) {
+                data.responses().add(new AlterConfigsResourceResponse()
+                        .setResourceType(resources.get(i).resourceType())
+                        .setResourceName(resources.get(i).resourceName())
+                        .setErrorCode(errors.get(i).error().code())
+                        .setErrorMessage(errors.get(i).message()));
             }
             return new AlterConfigsResponse(data);
         });
@@ -111,8 +100,6 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
     }
 
     /** A resource as the request names it (Kafka compares the raw type id, known or not). */
-    private record ResourceKey(byte type, String name) {
-    }
 
     private static CompletableFuture<ApiError> done(final ApiError error) {
         return CompletableFuture.completedFuture(error);
