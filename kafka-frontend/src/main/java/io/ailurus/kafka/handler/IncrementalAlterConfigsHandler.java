@@ -6,7 +6,6 @@ import io.ailurus.kafka.ApiHandler;
 import io.ailurus.kafka.BrokerServices;
 import io.ailurus.kafka.RequestContext;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
