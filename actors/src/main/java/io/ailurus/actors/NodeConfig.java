@@ -22,7 +22,8 @@ public record NodeConfig(
         boolean autoCreateTopics,
         int defaultPartitions,
         short defaultReplicationFactor,
-        Duration retentionCheckInterval) {
+        Duration retentionCheckInterval,
+        int fsyncThreads) {
 
     public static NodeConfig from(final Config root) {
         final Config c = root.getConfig("ailurus");
@@ -45,6 +46,7 @@ public record NodeConfig(
                 k.getBoolean("auto-create-topics"),
                 k.getInt("default-partitions"),
                 (short) k.getInt("default-replication-factor"),
-                c.getDuration("log.retention-check-interval"));
+                c.getDuration("log.retention-check-interval"),
+                c.getInt("log.fsync-threads"));
     }
 }

@@ -88,7 +88,7 @@ public final class Node implements AutoCloseable {
         java.nio.file.Files.createDirectories(config.dataDir());
         final String clusterId = ClusterIdentity.load(config.dataDir(), config.nodeId(), config.clusterId());
         final LocalTopicStore topics = LocalTopicStore.open(config.dataDir());
-        final GroupCommitFlusher flusher = new GroupCommitFlusher();
+        final GroupCommitFlusher flusher = new GroupCommitFlusher(config.fsyncThreads());
         final LocalReplicas replicas = new LocalReplicas();
         final ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ailurus", rootConfig);
         final Cluster cluster = Cluster.get(system);

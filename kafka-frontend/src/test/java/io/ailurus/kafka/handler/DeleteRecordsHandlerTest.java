@@ -49,7 +49,7 @@ class DeleteRecordsHandlerTest {
         topics = LocalTopicStore.open(dataDir);
         topics.create("t", 1, (short) 1, Map.of(), false).get(10, TimeUnit.SECONDS);
         topics.create("idle", 1, (short) 1, Map.of(), false).get(10, TimeUnit.SECONDS);
-        flusher = new GroupCommitFlusher();
+        flusher = new GroupCommitFlusher(1);
         final LocalReplicas replicas = new LocalReplicas();
         final ReplicaEnvironment env = new ReplicaEnvironment(dataDir, flusher, replicas,
                 name -> topics.topic(name).map(t -> TopicConfigs.toLogConfig(t.configs())), Duration.ofMinutes(5));

@@ -118,7 +118,7 @@ class TopicPartitionsTest {
 
     static NodeConfig nodeConfig(final Path dataDir) {
         return new NodeConfig(NODE_ID, dataDir, "test-cluster", "127.0.0.1", 9092, "broker.example", 19092,
-                100 * 1024 * 1024, 1, 5, true, 3, (short) 1, Duration.ofMinutes(5));
+                100 * 1024 * 1024, 1, 5, true, 3, (short) 1, Duration.ofMinutes(5), 1);
     }
 
     /** Services without a partition client, id source or timer (tests that need them build their own). */

@@ -1,13 +1,15 @@
 package io.ailurus.partition.replica;
 
 import io.ailurus.partition.log.SegmentLog;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's fsync thread (group commit). A partition marks its log dirty after appending; this thread fsyncs each
+ * The node's fsync threads (group commit). A partition marks its log dirty after appending; this thread fsyncs each
  * dirty log up to its end and reports the durable offset back. While one fsync runs, further appends pile up and the
  * next fsync covers them all, so the fsync rate, not the append rate, bounds the cost.
  *
@@ -37,13 +39,22 @@ public final class GroupCommitFlusher implements AutoCloseable {
     }
 
     private final LinkedBlockingQueue<Dirty> queue = new LinkedBlockingQueue<>();
-    private final Thread thread;
+    private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 
-    public GroupCommitFlusher() {
-        thread = new Thread(this::run, "ailurus-fsync");
-        thread.setDaemon(true);
-        thread.start();
+    /**
+     * @param threads fsync threads: more than one lets fsyncs of different partitions overlap on the device (the file
+     *                system batches concurrent fsyncs into one journal commit); a log may then be flushed by two
+     *                threads at once, which {@code SegmentLog.flush} allows, and durable offsets may be reported out of
+     *                order, which listeners must tolerate (only ever move forward)
+     */
+    public GroupCommitFlusher(final int threads) {
+        for (int i = 0; i < Math.max(1, threads); i++) {
+            final Thread t = new Thread(this::run, "ailurus-fsync-" + i);
+            t.setDaemon(true);
+            this.threads.add(t);
+            t.start();
+        }
     }
 
     public void markDirty(final Dirty dirty) {
@@ -76,14 +87,16 @@ public final class GroupCommitFlusher implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        thread.interrupt();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (thread.isAlive()) {
-            LOG.warn("fsync thread did not stop within 10 s");
+        threads.forEach(Thread::interrupt);
+        for (final Thread t : threads) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                LOG.warn("{} did not stop within 10 s", t.getName());
+            }
         }
     }
 }

@@ -257,6 +257,9 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         if (closed) {
             return this;
         }
+        if (flushed.durableOffset() <= log.highWatermark()) {
+            return this;   // an older report from another fsync thread
+        }
         log.setHighWatermark(flushed.durableOffset());
         final long hw = log.highWatermark();
         while (!pendingAcks.isEmpty() && pendingAcks.peek().lastOffset() < hw) {
