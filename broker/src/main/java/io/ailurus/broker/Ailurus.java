@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "ailurus", mixinStandardHelpOptions = true, version = "ailurus 0.1.0-SNAPSHOT",
         description = "A Kafka-API-compatible streaming broker.",
         subcommands = {StartCommand.class, io.ailurus.broker.cli.TopicCommand.class,
-                io.ailurus.broker.cli.ProduceCommand.class, io.ailurus.broker.cli.ConsumeCommand.class})
+                io.ailurus.broker.cli.ProduceCommand.class, io.ailurus.broker.cli.ConsumeCommand.class,
+                io.ailurus.broker.cli.GroupCommand.class})
 public final class Ailurus implements Runnable {
 
     @Override

@@ -1,6 +1,7 @@
 package io.ailurus.broker;
 
 import com.typesafe.config.Config;
+import io.ailurus.actors.Asks;
 import io.ailurus.actors.NodeConfig;
 import io.ailurus.cluster.metadata.LocalTopicStore;
 import io.ailurus.cluster.metadata.TopicConfigs;
@@ -34,7 +35,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -109,7 +109,7 @@ public final class Node implements AutoCloseable {
         final KafkaListener listener = KafkaListener.bind(new InetSocketAddress(config.kafkaHost(), config.kafkaPort()));
         final int advertisedPort = config.advertisedPort() == 0 ? listener.boundPort() : config.advertisedPort();
         final BrokerServices services = new BrokerServices(config, clusterId, config.advertisedHost(), advertisedPort,
-                topics, replicas, new PartitionClient(system.scheduler()),
+                topics, replicas, new PartitionClient(),
                 new FileProducerIdSource(config.dataDir().resolve("producer-ids")), timer);
         final GroupCoordinator groups = new GroupCoordinator(system, services, GroupSettings.from(rootConfig));
         replicas.addListener(groups);
@@ -206,8 +206,8 @@ public final class Node implements AutoCloseable {
             for (int p = 0; p < deleted.partitions(); p++) {
                 final ReplicaHandle replica = replicas.get(new TopicPartition(deleted.name(), p));
                 if (replica != null) {
-                    stopped.add(AskPattern.<PartitionReplica.Command, Done>ask(replica.actor(),
-                            PartitionReplica.Delete::new, Duration.ofSeconds(30), system.scheduler()).toCompletableFuture());
+                    stopped.add(Asks.<PartitionReplica.Command, Done>ask(replica.actor(),
+                            PartitionReplica.Delete::new, Duration.ofSeconds(30), system.scheduler()));
                 }
             }
             CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new))

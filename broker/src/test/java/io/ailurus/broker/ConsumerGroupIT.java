@@ -13,7 +13,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -33,6 +37,7 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.GroupSubscribedToTopicException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -263,9 +268,9 @@ class ConsumerGroupIT {
                 "auto.offset.reset", "earliest")) {
             consumer.assign(List.of(p0, p1));
             assertEquals(10, pollValues(consumer, 10, Duration.ofSeconds(30)).size());
-            consumer.commitSync(Map.of(p0, new OffsetAndMetadata(5, "done-p0"), p1, new OffsetAndMetadata(2)));
+            consumer.commitSync(Map.of(p0, new OffsetAndMetadata(3, "done-p0"), p1, new OffsetAndMetadata(2)));
             final Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.of(p0, p1));
-            assertEquals(5, committed.get(p0).offset());
+            assertEquals(3, committed.get(p0).offset());
             assertEquals("done-p0", committed.get(p0).metadata());
             assertEquals(2, committed.get(p1).offset());
             consumer.commitSync(Map.of(p1, new OffsetAndMetadata(4)));
@@ -274,12 +279,13 @@ class ConsumerGroupIT {
         try (KafkaConsumer<String, String> consumer = Clients.consumer(broker, "group.id", "g-assigned",
                 "auto.offset.reset", "earliest")) {
             final Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.of(p0, p1));
-            assertEquals(5, committed.get(p0).offset());
+            assertEquals(3, committed.get(p0).offset());
             assertEquals("done-p0", committed.get(p0).metadata());
             assertEquals(4, committed.get(p1).offset());
             consumer.assign(List.of(p0, p1));
-            final List<String> values = pollValues(consumer, 2, Duration.ofSeconds(30));
-            assertEquals(2, values.size(), "resumes at the commits: " + values);
+            // 10 records round-robin: p0 holds x0, x2, .. x8 and p1 x1, .. x9.
+            final List<String> values = pollValues(consumer, 3, Duration.ofSeconds(30));
+            assertEquals(Set.of("x6", "x8", "x9"), new HashSet<>(values), "resumes at the commits");
             assertTrue(pollValues(consumer, 1, Duration.ofSeconds(1)).isEmpty());
         }
         try (Admin admin = Admin.create(broker.clientProperties())) {
@@ -287,6 +293,68 @@ class ConsumerGroupIT {
                     .describedGroups().get("g-assigned"));
             assertEquals(GroupState.EMPTY, simple.groupState());
             assertTrue(simple.isSimpleConsumerGroup());
+        }
+    }
+
+    private static boolean compacted(final TopicPartition offsetsPartition, final long startOffset) {
+        return broker.node().services().replicas().get(offsetsPartition).log().logStartOffset() > startOffset;
+    }
+
+    private static long storedRecords(final TopicPartition offsetsPartition) {
+        final var log = broker.node().services().replicas().get(offsetsPartition).log();
+        return log.logEndOffset() - log.logStartOffset();
+    }
+
+    /**
+     * The coordinator compacts its {@code __consumer_offsets} partition (a snapshot of the live state, then everything
+     * before it deleted) while commits keep coming: every acknowledged commit must survive that and a restart.
+     */
+    @Test
+    void commitsAcknowledgedWhileTheOffsetsPartitionIsCompactedSurviveARestart() throws Exception {
+        final int partitions = 8;
+        createTopic("compacted", partitions);
+        final String group = "g-compact";
+        final TopicPartition offsetsPartition = new TopicPartition("__consumer_offsets", Utils.abs(group.hashCode()) % 4);
+        final Map<TopicPartition, Long> acked = new ConcurrentHashMap<>();
+        final long startOffset = broker.node().services().replicas().get(offsetsPartition).log().logStartOffset();
+        final long deadline = System.nanoTime() + Duration.ofSeconds(100).toNanos();
+        final ExecutorService pool = Executors.newFixedThreadPool(partitions);
+        try {
+            final List<Future<?>> committers = new ArrayList<>();
+            for (int p = 0; p < partitions; p++) {
+                final TopicPartition tp = new TopicPartition("compacted", p);
+                committers.add(pool.submit(() -> {
+                    try (KafkaConsumer<String, String> consumer = Clients.consumer(broker, "group.id", group)) {
+                        consumer.assign(List.of(tp));
+                        long next = 1;
+                        // Commit flat out until the partition holds enough garbage to be compacted at the next
+                        // housekeeping tick; then commit with pauses, and stop as soon as it was compacted, so the
+                        // last commit of some committer is likely to have been in flight at the compaction.
+                        while (System.nanoTime() < deadline && !compacted(offsetsPartition, startOffset)) {
+                            consumer.commitSync(Map.of(tp, new OffsetAndMetadata(next)));
+                            acked.put(tp, next++);
+                            if (storedRecords(offsetsPartition) > 11_000) {
+                                Thread.sleep(5);
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (final Future<?> f : committers) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertTrue(broker.node().services().replicas().get(offsetsPartition).log().logStartOffset() > startOffset,
+                "the offsets partition was never compacted");
+        try (Admin admin = Admin.create(broker.clientProperties())) {
+            assertEquals(acked, committed(admin, group));
+        }
+        broker.restart();
+        try (Admin admin = Admin.create(broker.clientProperties())) {
+            assertEquals(acked, committed(admin, group), "after the restart");
         }
     }
 }

@@ -2,6 +2,7 @@ package io.ailurus.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,6 +24,8 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.MemberToRemove;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -32,6 +36,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -238,58 +243,181 @@ class ConsumerGroupRebalanceIT {
     }
 
     /**
+     * A member that stops polling (its heartbeats go on) is dropped once {@code max.poll.interval.ms} passes, and the
+     * survivor takes its partitions, from its last commit.
+     */
+    @Test
+    void aMemberThatStopsPollingLosesItsPartitionsAfterTheMaxPollInterval() throws Exception {
+        final String topic = "stuck";
+        createTopic(topic, 4);
+        final Set<String> produced = produce(topic, 4, 200, "s");
+        final int maxPollIntervalMs = 8000;
+        final List<String> readByA = new ArrayList<>();
+        final List<String> readByB = new ArrayList<>();
+        try (KafkaConsumer<String, String> a = member("g-stuck", "max.poll.records", "5",
+                "max.poll.interval.ms", Integer.toString(maxPollIntervalMs));
+             KafkaConsumer<String, String> b = member("g-stuck", "max.poll.records", "5",
+                     "max.poll.interval.ms", Integer.toString(maxPollIntervalMs))) {
+            a.subscribe(List.of(topic));
+            b.subscribe(List.of(topic));
+            final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!(a.assignment().size() == 2 && b.assignment().size() == 2 && !readByA.isEmpty())) {
+                assertTrue(System.nanoTime() < deadline, "no 2/2 split: " + a.assignment() + " " + b.assignment());
+                a.poll(Duration.ofMillis(100)).forEach(r -> readByA.add(r.value()));
+                a.commitSync();
+                b.poll(Duration.ofMillis(100)).forEach(r -> readByB.add(r.value()));
+                b.commitSync();
+            }
+            final Set<TopicPartition> ofA = Set.copyOf(a.assignment());
+            final long stuckAt = System.nanoTime();
+            // A never polls again; only its heartbeat thread runs.
+            pollUntil(Duration.ofSeconds(60), () -> b.assignment().size() == 4
+                    && union(readByA, readByB).containsAll(produced), "B takes over and reads all", readByB, b);
+            final long tookMs = (System.nanoTime() - stuckAt) / 1_000_000;
+            assertTrue(b.assignment().containsAll(ofA));
+            assertTrue(tookMs >= maxPollIntervalMs - 1500, "moved before the poll interval ran out: " + tookMs + " ms");
+            assertEquals(produced, union(readByA, readByB));
+            final ConsumerGroupDescription group = describe("g-stuck");
+            assertEquals(1, group.members().size(), group.toString());
+        }
+    }
+
+    /**
      * A static member restarts within the session timeout: it gets its partitions back and the other member never
-     * notices (no rebalance: no listener call, same generation and member ids).
+     * notices (no rebalance: no listener call, same generation and member ids). First the leader restarts (it is told
+     * to skip the assignment), then the other member.
      */
     @Test
     void aStaticMemberThatComesBackWithinTheSessionTimeoutCausesNoRebalance() throws Exception {
         final String topic = "static";
         createTopic(topic, 4);
         final String group = "g-static";
+        final RecordingListener listenerA = new RecordingListener();
         final RecordingListener listenerB = new RecordingListener();
         final KafkaConsumer<String, String> a = member(group, "group.instance.id", "static-a");
-        try (KafkaConsumer<String, String> b = member(group, "group.instance.id", "static-b")) {
+        a.subscribe(List.of(topic), listenerA);
+        pollUntil(Duration.ofSeconds(30), () -> a.assignment().size() == 4, "the first member's assignment", a);
+        final KafkaConsumer<String, String> b = member(group, "group.instance.id", "static-b");
+        b.subscribe(List.of(topic), listenerB);
+        pollUntil(Duration.ofSeconds(60), () -> a.assignment().size() == 2 && b.assignment().size() == 2,
+                "a 2/2 split", a, b);
+        pollFor(Duration.ofSeconds(2), null, a, b);   // let the group settle: no rebalance pending
+        // A joined first, so it leads (the leader keeps its role across rebalances while it rejoins).
+
+        final RecordingListener listenerA2 = new RecordingListener();
+        final KafkaConsumer<String, String> a2 = restartStatic(group, topic, "static-a", a, listenerA2, b, listenerB);
+        try {
+            restartStatic(group, topic, "static-b", b, new RecordingListener(), a2, listenerA2).close();
+        } finally {
+            a2.close();
+        }
+    }
+
+    /**
+     * Closes static member {@code victim} (no LeaveGroup) and starts a consumer with the same instance id; checks that
+     * it gets the same partitions within the session timeout while {@code other} sees no rebalance. Returns the new
+     * consumer.
+     */
+    private static KafkaConsumer<String, String> restartStatic(final String group, final String topic,
+            final String instanceId, final KafkaConsumer<String, String> victim, final RecordingListener newListener,
+            final KafkaConsumer<String, String> other, final RecordingListener otherListener) throws Exception {
+        final Set<TopicPartition> victimPartitions = Set.copyOf(victim.assignment());
+        final Set<TopicPartition> otherPartitions = Set.copyOf(other.assignment());
+        final ConsumerGroupMetadata otherBefore = other.groupMetadata();
+        final String victimMemberId = victim.groupMetadata().memberId();
+        final int otherCalls = otherListener.calls();
+        assertEquals(GroupState.STABLE, describe(group).groupState());
+
+        victim.close(Duration.ofSeconds(5));   // a static member does not leave the group
+        final long closedAt = System.nanoTime();
+        final KafkaConsumer<String, String> again = member(group, "group.instance.id", instanceId);
+        again.subscribe(List.of(topic), newListener);
+        pollUntil(Duration.ofSeconds(SESSION_TIMEOUT_MS / 1000 - 1), () -> !again.assignment().isEmpty(),
+                "the restarted static member " + instanceId + " gets partitions", again, other);
+        assertTrue(System.nanoTime() - closedAt < SESSION_TIMEOUT_MS * 1_000_000L, "rejoined too late to test");
+        assertEquals(victimPartitions, again.assignment());
+        pollFor(Duration.ofSeconds(3), null, again, other);   // several heartbeats: a rebalance would show
+
+        assertEquals(victimPartitions, again.assignment());
+        assertEquals(otherPartitions, other.assignment());
+        assertEquals(otherCalls, otherListener.calls(), "the other member saw a rebalance: " + otherListener);
+        assertEquals(List.of(victimPartitions), newListener.assigned, "the new incarnation: " + newListener);
+        assertEquals(otherBefore.generationId(), other.groupMetadata().generationId());
+        assertEquals(otherBefore.memberId(), other.groupMetadata().memberId());
+        assertEquals(otherBefore.generationId(), again.groupMetadata().generationId());
+        assertFalse(victimMemberId.equals(again.groupMetadata().memberId()), "a new incarnation gets a new member id");
+
+        final ConsumerGroupDescription after = describe(group);
+        assertEquals(GroupState.STABLE, after.groupState());
+        assertEquals(2, after.members().size(), after.toString());
+        final Map<String, MemberDescription> byMemberId = new ConcurrentHashMap<>();
+        after.members().forEach(m -> byMemberId.put(m.consumerId(), m));
+        assertEquals(Optional.of(instanceId), byMemberId.get(again.groupMetadata().memberId()).groupInstanceId());
+        assertEquals(victimPartitions, byMemberId.get(again.groupMetadata().memberId()).assignment().topicPartitions());
+        assertEquals(otherPartitions, byMemberId.get(otherBefore.memberId()).assignment().topicPartitions());
+        return again;
+    }
+
+    /** Two consumers with the same {@code group.instance.id}: the newer one fences the older, which fails fatally. */
+    @Test
+    void aSecondConsumerWithTheSameInstanceIdFencesTheFirst() throws Exception {
+        final String topic = "fenced";
+        createTopic(topic, 2);
+        final String group = "g-fenced";
+        try (KafkaConsumer<String, String> first = member(group, "group.instance.id", "twin")) {
+            first.subscribe(List.of(topic));
+            pollUntil(Duration.ofSeconds(30), () -> first.assignment().size() == 2, "the first twin's assignment", first);
+            try (KafkaConsumer<String, String> second = member(group, "group.instance.id", "twin")) {
+                second.subscribe(List.of(topic));
+                pollUntil(Duration.ofSeconds(30), () -> second.assignment().size() == 2, "the second twin's assignment",
+                        second);
+                final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                assertThrows(FencedInstanceIdException.class, () -> {
+                    while (System.nanoTime() < deadline) {
+                        first.poll(Duration.ofMillis(100));
+                    }
+                }, "the old incarnation was not fenced");
+                pollFor(Duration.ofSeconds(1), null, second);
+                assertEquals(2, second.assignment().size());
+                final ConsumerGroupDescription described = describe(group);
+                assertEquals(1, described.members().size(), described.toString());
+                assertEquals(second.groupMetadata().memberId(), described.members().iterator().next().consumerId());
+            }
+        }
+    }
+
+    /**
+     * A static member that went away stays in the group until its session times out; an operator removes it at once
+     * with {@code Admin.removeMembersFromConsumerGroup} (LeaveGroup by instance id), and the others take over.
+     */
+    @Test
+    void aGoneStaticMemberIsRemovedByInstanceIdAndTheOthersTakeOverAtOnce() throws Exception {
+        final String topic = "remove-static";
+        createTopic(topic, 4);
+        final String group = "g-remove-static";
+        final String longSession = "60000";
+        final KafkaConsumer<String, String> a = member(group, "group.instance.id", "removable",
+                "session.timeout.ms", longSession);
+        try (KafkaConsumer<String, String> b = member(group, "session.timeout.ms", longSession)) {
             a.subscribe(List.of(topic));
-            b.subscribe(List.of(topic), listenerB);
+            b.subscribe(List.of(topic));
             pollUntil(Duration.ofSeconds(60), () -> a.assignment().size() == 2 && b.assignment().size() == 2,
                     "a 2/2 split", a, b);
-            pollFor(Duration.ofSeconds(2), null, a, b);   // let the group settle: no rebalance pending
-            final Set<TopicPartition> ofA = Set.copyOf(a.assignment());
-            final Set<TopicPartition> ofB = Set.copyOf(b.assignment());
-            final ConsumerGroupMetadata bBefore = b.groupMetadata();
-            final int bCalls = listenerB.calls();
-            final String aMemberId = a.groupMetadata().memberId();
-            final ConsumerGroupDescription before = describe(group);
-            assertEquals(GroupState.STABLE, before.groupState());
+            a.close(Duration.ofSeconds(5));   // static: no LeaveGroup; its partitions are orphaned for 60 s
+            pollFor(Duration.ofSeconds(1), null, b);
+            assertEquals(2, b.assignment().size());
+            assertEquals(2, describe(group).members().size());
 
-            a.close(Duration.ofSeconds(5));   // a static member does not leave the group
-            final long closedAt = System.nanoTime();
-            try (KafkaConsumer<String, String> again = member(group, "group.instance.id", "static-a")) {
-                again.subscribe(List.of(topic));
-                pollUntil(Duration.ofSeconds(SESSION_TIMEOUT_MS / 1000 - 1), () -> !again.assignment().isEmpty(),
-                        "the restarted static member gets partitions", again, b);
-                assertTrue(System.nanoTime() - closedAt < SESSION_TIMEOUT_MS * 1_000_000L, "rejoined too late to test");
-                assertEquals(ofA, again.assignment());
-                pollFor(Duration.ofSeconds(3), null, again, b);   // several heartbeats: a rebalance would show
-
-                assertEquals(ofA, again.assignment());
-                assertEquals(ofB, b.assignment());
-                assertEquals(bCalls, listenerB.calls(), "the other member saw a rebalance: " + listenerB);
-                assertEquals(bBefore.generationId(), b.groupMetadata().generationId());
-                assertEquals(bBefore.memberId(), b.groupMetadata().memberId());
-                assertEquals(bBefore.generationId(), again.groupMetadata().generationId());
-                assertFalse(aMemberId.equals(again.groupMetadata().memberId()), "a new incarnation gets a new member id");
-
-                final ConsumerGroupDescription after = describe(group);
-                assertEquals(GroupState.STABLE, after.groupState());
-                assertEquals(2, after.members().size(), after.toString());
-                final Map<String, MemberDescription> byInstance = new ConcurrentHashMap<>();
-                after.members().forEach(m -> byInstance.put(m.groupInstanceId().orElseThrow(), m));
-                assertEquals(again.groupMetadata().memberId(), byInstance.get("static-a").consumerId());
-                assertEquals(ofA, byInstance.get("static-a").assignment().topicPartitions());
-                assertEquals(bBefore.memberId(), byInstance.get("static-b").consumerId());
-                assertEquals(ofB, byInstance.get("static-b").assignment().topicPartitions());
+            final long removedAt = System.nanoTime();
+            try (Admin admin = Admin.create(broker.clientProperties())) {
+                admin.removeMembersFromConsumerGroup(group, new RemoveMembersFromConsumerGroupOptions(
+                        List.of(new MemberToRemove("removable")))).all().get(20, TimeUnit.SECONDS);
             }
+            pollUntil(Duration.ofSeconds(30), () -> b.assignment().size() == 4, "B takes all partitions", b);
+            assertTrue(System.nanoTime() - removedAt < Duration.ofSeconds(30).toNanos());
+            final ConsumerGroupDescription described = describe(group);
+            assertEquals(1, described.members().size(), described.toString());
+            assertTrue(described.members().iterator().next().groupInstanceId().isEmpty());
         }
     }
 

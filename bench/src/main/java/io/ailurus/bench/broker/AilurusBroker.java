@@ -101,7 +101,7 @@ final class AilurusBroker implements BrokerUnderTest {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         jvm.stop(STOP_GRACE);
     }
 }

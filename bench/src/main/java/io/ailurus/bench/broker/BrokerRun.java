@@ -97,7 +97,7 @@ final class BrokerRun {
         }
         final int partitions = Collections.max(options.partitions());
         try {
-            Topics.create(admin, WARMUP_TOPIC, partitions);
+            Topics.create(admin, broker.bootstrap(), WARMUP_TOPIC, partitions);
             final ProduceResult p = ThroughputProducer.run(broker, options, "1", WARMUP_TOPIC, Long.MAX_VALUE,
                     options.warmupSeconds());
             final ConsumeResult c = ThroughputConsumer.run(broker, options, WARMUP_TOPIC, partitions,
@@ -118,7 +118,7 @@ final class BrokerRun {
         ConsumeResult consume = null;
         LatencyResult latency = null;
         try {
-            Topics.create(admin, c.topic(), c.partitions());
+            Topics.create(admin, broker.bootstrap(), c.topic(), c.partitions());
             PageCacheSync.run(options);
             produce = ThroughputProducer.run(broker, options, c.acks(), c.topic(), options.produceBytes(),
                     options.produceSeconds());

@@ -22,5 +22,5 @@ interface BrokerUnderTest extends AutoCloseable {
 
     /** SIGTERM, bounded wait, then SIGKILL. Does not delete the data directory. */
     @Override
-    void close() throws InterruptedException;
+    void close();
 }

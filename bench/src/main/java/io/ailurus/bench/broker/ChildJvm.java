@@ -96,16 +96,26 @@ final class ChildJvm {
         return process.exitValue();
     }
 
-    /** SIGTERM (the broker's clean shutdown), then SIGKILL if it has not exited within {@code grace}. */
-    void stop(final Duration grace) throws InterruptedException {
-        if (process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                System.out.printf("  %s ignored SIGTERM for %d s: killing it%n", name, grace.toSeconds());
-                kill();
+    /**
+     * SIGTERM (the broker's clean shutdown), then SIGKILL if it has not exited within {@code grace}. If interrupted,
+     * kills the process at once and keeps the interrupt; a process still alive then stays with {@link ExitCleanup}.
+     */
+    void stop(final Duration grace) {
+        try {
+            if (process.isAlive()) {
+                process.destroy();
+                if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                    System.out.printf("  %s ignored SIGTERM for %d s: killing it%n", name, grace.toSeconds());
+                    kill();
+                }
             }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
-        ExitCleanup.unregister(process);
+        if (!process.isAlive()) {
+            ExitCleanup.unregister(process);
+        }
     }
 
     private void kill() throws InterruptedException {

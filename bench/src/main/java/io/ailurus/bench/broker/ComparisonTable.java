@@ -51,13 +51,26 @@ final class ComparisonTable {
         final double a = ailurus == null ? Double.NaN : value.apply(ailurus);
         final double k = kafka == null ? Double.NaN : value.apply(kafka);
         final double ratio = a / k;
-        rows.add(new String[] {caseLabel, figure, cell(a, format) + behind(ailurus, figure),
-                cell(k, format) + behind(kafka, figure), cell(ratio, "%.2f"), target.verdict(ratio)});
+        rows.add(new String[] {caseLabel, figure, cell(a, format) + mark(ailurus, figure),
+                cell(k, format) + mark(kafka, figure), cell(ratio, "%.2f"), target.verdict(ratio)});
     }
 
-    /** Marks latency figures measured while the sender could not keep the asked rate. */
-    private static String behind(final CaseResult r, final String figure) {
-        return figure.contains("@") && r != null && r.latency() != null && !r.latency().keptRate() ? " (behind)" : "";
+    /**
+     * Marks figures that need a caveat: latency measured while the sender could not keep the asked rate, and a
+     * phase in which records failed (their count is in the phase's line above the table).
+     */
+    private static String mark(final CaseResult r, final String figure) {
+        if (r == null) {
+            return "";
+        }
+        if (figure.contains("@")) {
+            final LatencyResult l = r.latency();
+            return l == null ? "" : (l.keptRate() ? "" : " (behind)") + (l.errors() > 0 ? " (errors)" : "");
+        }
+        if (figure.startsWith("produce") && r.produce() != null && r.produce().errors() > 0) {
+            return " (errors)";
+        }
+        return "";
     }
 
     private static String cell(final double v, final String format) {

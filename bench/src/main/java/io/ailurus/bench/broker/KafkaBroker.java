@@ -94,7 +94,7 @@ final class KafkaBroker implements BrokerUnderTest {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         jvm.stop(STOP_GRACE);
     }
 }

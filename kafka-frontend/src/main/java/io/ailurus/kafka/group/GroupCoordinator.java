@@ -1,5 +1,6 @@
 package io.ailurus.kafka.group;
 
+import io.ailurus.actors.Asks;
 import io.ailurus.kafka.BrokerServices;
 import io.ailurus.partition.replica.LocalReplicas;
 import io.ailurus.partition.replica.PartitionReplica;
@@ -19,7 +20,6 @@ import org.apache.kafka.common.utils.Utils;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * This node's group coordinators: one {@link GroupCoordinatorShard} per {@code __consumer_offsets} partition led here,
@@ -98,7 +98,7 @@ public final class GroupCoordinator implements LocalReplicas.Listener {
             return CompletableFuture.failedFuture(new CoordinatorNotAvailableException(
                     "the coordinator of group " + groupId + " is not available yet"));
         }
-        return AskPattern.ask(shard, message::apply, ASK_TIMEOUT, system.scheduler()).toCompletableFuture();
+        return Asks.ask(shard, message, ASK_TIMEOUT, system.scheduler());
     }
 
     /** Every group of every coordinator running here. */
@@ -107,8 +107,8 @@ public final class GroupCoordinator implements LocalReplicas.Listener {
         for (int p = 0; p < shards.length(); p++) {
             final ActorRef<GroupCoordinatorShard.Command> shard = shards.get(p);
             if (shard != null) {
-                parts.add(AskPattern.<GroupCoordinatorShard.Command, List<ListGroupsResponseData.ListedGroup>>ask(shard,
-                        GroupCoordinatorShard.ListAll::new, ASK_TIMEOUT, system.scheduler()).toCompletableFuture());
+                parts.add(Asks.<GroupCoordinatorShard.Command, List<ListGroupsResponseData.ListedGroup>>ask(shard,
+                        GroupCoordinatorShard.ListAll::new, ASK_TIMEOUT, system.scheduler()));
             }
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {

@@ -162,6 +162,10 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
     private final Map<String, ClassicGroup> groups = new HashMap<>();
     private final ConsumerProtocolCoordinator consumerProtocol;
     private long liveRecords;
+    /** Appends issued and not yet answered (their effect on the state above is applied when they are). */
+    private int writesInFlight;
+    /** A compaction waits for the writes in flight: see {@link #maybeCompact()}. */
+    private boolean compactionDue;
 
     private GroupCoordinatorShard(final ActorContext<Command> ctx, final TimerScheduler<Command> timers,
             final int partition, final ReplicaHandle log, final PartitionClient writer, final TopicStore topics,
@@ -267,10 +271,7 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
                 .onMessage(SessionExpired.class, this::onSessionExpired)
                 .onMessage(PendingExpired.class, this::onPendingExpired)
                 .onMessage(RebalanceDeadline.class, this::onRebalanceDeadline)
-                .onMessage(Persisted.class, p -> {
-                    p.then().accept(p);
-                    return this;
-                })
+                .onMessage(Persisted.class, this::onPersisted)
                 .onMessage(ConsumerHeartbeat.class, this::onConsumerHeartbeat)
                 .onMessage(ConsumerSessionExpired.class, e -> {
                     consumerProtocol.sessionExpired(e);
@@ -1126,8 +1127,20 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
         return n;
     }
 
-    /** When the partition holds far more records than live state, rewrite the state and drop what precedes it. */
+    /**
+     * When the partition holds far more records than live state, rewrite the state and drop what precedes it.
+     *
+     * <p>Only while no write is in flight: a commit is applied to {@link #groups} when its append is answered, so a
+     * snapshot taken while it is in flight would miss it, yet land after it in the log and override it on replay
+     * (or, once the commit is below the snapshot's start, see it deleted) — an acknowledged commit lost at the next
+     * restart. So a due compaction waits until the writes in flight are answered.
+     */
     private void maybeCompact() {
+        if (writesInFlight > 0) {
+            compactionDue = true;
+            return;
+        }
+        compactionDue = false;
         final SegmentLog segmentLog = log.log();
         final long stored = segmentLog.logEndOffset() - segmentLog.logStartOffset();
         liveRecords = countLiveRecords();
@@ -1173,12 +1186,22 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
         persist(List.of(groupRecord(group)), then);
     }
 
+    private Behavior<Command> onPersisted(final Persisted persisted) {
+        writesInFlight--;
+        persisted.then().accept(persisted);
+        if (compactionDue && writesInFlight == 0) {
+            maybeCompact();
+        }
+        return this;
+    }
+
     /** Appends records (acks=all) and continues on this actor once durable, or with the error. */
     private void persist(final List<SimpleRecord> records, final Consumer<Persisted> then) {
         if (records.isEmpty()) {
             then.accept(new Persisted(Errors.NONE, -1, then));
             return;
         }
+        writesInFlight++;
         final List<java.util.concurrent.CompletableFuture<AppendResult>> appends = new ArrayList<>();
         for (int i = 0; i < records.size(); i += RECORDS_PER_BATCH) {
             final List<SimpleRecord> chunk = records.subList(i, Math.min(records.size(), i + RECORDS_PER_BATCH));

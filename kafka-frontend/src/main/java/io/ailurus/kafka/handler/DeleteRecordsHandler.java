@@ -107,7 +107,7 @@ public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsReque
         if (offset < 0) {
             return done(partition, Errors.OFFSET_OUT_OF_RANGE, -1);
         }
-        return services.partitions().deleteRecords(lookup.replica(), offset, timeout).toCompletableFuture()
+        return services.partitions().deleteRecords(lookup.replica(), offset, timeout)
                 .handle((deleted, failure) -> failure == null ? answer(partition, deleted)
                         : failed(topic, partition, failure));
     }

@@ -79,8 +79,9 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
         if ((data.producerId() == RecordBatch.NO_PRODUCER_ID) != (data.producerEpoch() == RecordBatch.NO_PRODUCER_EPOCH)) {
             return failed(Errors.INVALID_REQUEST);
         }
-        // Off this thread: the id source fsyncs whenever it reserves a new block of ids.
-        return CompletableFuture.supplyAsync(() -> services.producerIds().nextProducerId())
+        // Off the network thread: the id source fsyncs whenever it reserves a new block of ids. The timer thread is
+        // ours (the default async pool starts a thread per task on small machines).
+        return CompletableFuture.supplyAsync(() -> services.producerIds().nextProducerId(), services.timer())
                 .thenApply(producerId -> new InitProducerIdResponse(new InitProducerIdResponseData()
                         .setErrorCode(Errors.NONE.code())
                         .setProducerId(producerId)

@@ -114,7 +114,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         if (!(partition.records() instanceof MemoryRecords records) || !holdsOneBatch(records)) {
             return failed(index, Errors.INVALID_RECORD, "a produce request must carry exactly one record batch per partition");
         }
-        return services.partitions().append(replica, records, acks, timeout).toCompletableFuture()
+        return services.partitions().append(replica, records, acks, timeout)
                 .handle((result, failure) -> failure == null ? toResponse(index, result)
                         : partitionError(index, Futures.cause(failure) instanceof TimeoutException
                                 ? Errors.REQUEST_TIMED_OUT : Errors.forException(Futures.cause(failure)), null));

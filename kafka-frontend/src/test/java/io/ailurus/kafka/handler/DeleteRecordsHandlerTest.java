@@ -60,7 +60,7 @@ class DeleteRecordsHandlerTest {
         while ((replica = replicas.get(new TopicPartition("t", 0))) == null && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        final PartitionClient client = new PartitionClient(system.scheduler());
+        final PartitionClient client = new PartitionClient();
         final AppendResult appended = client.append(replica, batch(1, 2, 3, 4, 5), (short) -1, Duration.ofSeconds(10))
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertEquals(Errors.NONE, appended.error());

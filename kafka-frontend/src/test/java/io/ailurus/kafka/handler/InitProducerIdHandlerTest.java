@@ -20,11 +20,18 @@ class InitProducerIdHandlerTest {
     Path dataDir;
 
     private final AtomicLong nextId = new AtomicLong(1000);
+    private final java.util.concurrent.ScheduledExecutorService timer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+
+    @org.junit.jupiter.api.AfterEach
+    void stopTimer() {
+        timer.shutdownNow();
+    }
 
     private InitProducerIdHandler handler() {
         final ProducerIdSource ids = nextId::getAndIncrement;
         return new InitProducerIdHandler(new BrokerServices(TopicPartitionsTest.nodeConfig(dataDir), "test-cluster",
-                "broker.example", 19092, null, null, null, ids, null));
+                "broker.example", 19092, null, null, null, ids, timer));
     }
 
     @Test

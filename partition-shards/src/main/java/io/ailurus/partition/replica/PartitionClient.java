@@ -1,30 +1,28 @@
 package io.ailurus.partition.replica;
 
 import java.time.Duration;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.record.MemoryRecords;
-import org.apache.pekko.actor.typed.Scheduler;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
-/** How the request path talks to a local partition replica: typed asks, each bounded by a timeout. */
+/**
+ * How the request path talks to a local partition replica: a message carrying the future it completes, bounded by a
+ * timeout (TimeoutException). No ask: no temporary actor and no Scala future adapter per produce request.
+ */
 public final class PartitionClient {
 
-    private final Scheduler scheduler;
-
-    public PartitionClient(final Scheduler scheduler) {
-        this.scheduler = scheduler;
-    }
-
-    /** Appends; completes when the replica answers per {@code acks}, or fails with a TimeoutException. */
-    public CompletionStage<AppendResult> append(final ReplicaHandle replica, final MemoryRecords records,
+    /** Appends; completes when the replica answers per {@code acks}. */
+    public CompletableFuture<AppendResult> append(final ReplicaHandle replica, final MemoryRecords records,
             final short acks, final Duration timeout) {
-        return AskPattern.ask(replica.actor(), replyTo -> new PartitionReplica.Append(records, acks, replyTo),
-                timeout, scheduler);
+        final CompletableFuture<AppendResult> reply = new CompletableFuture<>();
+        replica.actor().tell(new PartitionReplica.Append(records, acks, reply));
+        return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    public CompletionStage<PartitionReplica.DeleteRecordsResult> deleteRecords(final ReplicaHandle replica,
+    public CompletableFuture<PartitionReplica.DeleteRecordsResult> deleteRecords(final ReplicaHandle replica,
             final long beforeOffset, final Duration timeout) {
-        return AskPattern.ask(replica.actor(), replyTo -> new PartitionReplica.DeleteRecords(beforeOffset, replyTo),
-                timeout, scheduler);
+        final CompletableFuture<PartitionReplica.DeleteRecordsResult> reply = new CompletableFuture<>();
+        replica.actor().tell(new PartitionReplica.DeleteRecords(beforeOffset, reply));
+        return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 }

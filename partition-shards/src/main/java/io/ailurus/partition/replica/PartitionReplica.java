@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
@@ -50,12 +51,16 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
             FlushFailed, RetentionTick {
     }
 
-    /** Appends a Produce request's records for this partition; acks is 0, 1 or -1 (all). */
-    public record Append(MemoryRecords records, short acks, ActorRef<AppendResult> replyTo) implements Command {
+    /**
+     * Appends a Produce request's records for this partition; acks is 0, 1 or -1 (all). The answer completes
+     * {@code reply} (not an actor reply: the request path must not pay a temporary actor per produce, and a data-path
+     * message never leaves its node).
+     */
+    public record Append(MemoryRecords records, short acks, CompletableFuture<AppendResult> reply) implements Command {
     }
 
     /** DeleteRecords: moves the log start offset up to {@code beforeOffset}; replies the new low watermark. */
-    public record DeleteRecords(long beforeOffset, ActorRef<DeleteRecordsResult> replyTo) implements Command {
+    public record DeleteRecords(long beforeOffset, CompletableFuture<DeleteRecordsResult> reply) implements Command {
     }
 
     public record DeleteRecordsResult(Errors error, long lowWatermark) {
@@ -83,7 +88,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
 
     private enum RetentionTick implements Command { INSTANCE }
 
-    private record PendingAck(long lastOffset, AppendResult result, ActorRef<AppendResult> replyTo) {
+    private record PendingAck(long lastOffset, AppendResult result, CompletableFuture<AppendResult> reply) {
     }
 
     /** Entity id of the replica of {@code topicPartition} on node {@code nodeId}: {@code topic/partition/node}. */
@@ -194,17 +199,17 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
             return this;
         }
         if (check.error() != Errors.NONE) {
-            append.replyTo().tell(AppendResult.failed(check.error(), check.message(), log.logStartOffset()));
+            append.reply().complete(AppendResult.failed(check.error(), check.message(), log.logStartOffset()));
             return this;
         }
         final io.ailurus.partition.log.LogAppendInfo info;
         try {
             info = log.append(records, 0, System.currentTimeMillis());
         } catch (KafkaStorageException e) {
-            append.replyTo().tell(AppendResult.failed(Errors.KAFKA_STORAGE_ERROR, e.getMessage(), log.logStartOffset()));
+            append.reply().complete(AppendResult.failed(Errors.KAFKA_STORAGE_ERROR, e.getMessage(), log.logStartOffset()));
             return this;
         } catch (ApiException e) {
-            append.replyTo().tell(AppendResult.failed(Errors.forException(e), e.getMessage(), log.logStartOffset()));
+            append.reply().complete(AppendResult.failed(Errors.forException(e), e.getMessage(), log.logStartOffset()));
             return this;
         }
         for (final MutableRecordBatch batch : records.batches()) {
@@ -247,9 +252,9 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
     /** acks=0/1 answer now; acks=all once the batch is durable. */
     private void answer(final Append append, final long lastOffset, final AppendResult result) {
         if (append.acks() != -1 || lastOffset < log.highWatermark()) {
-            append.replyTo().tell(result);
+            append.reply().complete(result);
         } else {
-            pendingAcks.add(new PendingAck(lastOffset, result, append.replyTo()));
+            pendingAcks.add(new PendingAck(lastOffset, result, append.reply()));
         }
     }
 
@@ -264,7 +269,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         final long hw = log.highWatermark();
         while (!pendingAcks.isEmpty() && pendingAcks.peek().lastOffset() < hw) {
             final PendingAck ack = pendingAcks.poll();
-            ack.replyTo().tell(ack.result());
+            ack.reply().complete(ack.result());
         }
         handle.wakeWaiters();
         return this;
@@ -274,16 +279,16 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         getContext().getLog().error("Partition {}: fsync failed, log offline: {}", tp, failed.failure().toString());
         PendingAck ack;
         while ((ack = pendingAcks.poll()) != null) {
-            ack.replyTo().tell(AppendResult.failed(Errors.KAFKA_STORAGE_ERROR, "fsync failed", log.logStartOffset()));
+            ack.reply().complete(AppendResult.failed(Errors.KAFKA_STORAGE_ERROR, "fsync failed", log.logStartOffset()));
         }
         return this;
     }
 
     private Behavior<Command> onDeleteRecords(final DeleteRecords request) {
         try {
-            request.replyTo().tell(new DeleteRecordsResult(Errors.NONE, log.deleteRecordsBefore(request.beforeOffset())));
+            request.reply().complete(new DeleteRecordsResult(Errors.NONE, log.deleteRecordsBefore(request.beforeOffset())));
         } catch (ApiException e) {
-            request.replyTo().tell(new DeleteRecordsResult(Errors.forException(e), log.logStartOffset()));
+            request.reply().complete(new DeleteRecordsResult(Errors.forException(e), log.logStartOffset()));
         }
         return this;
     }
@@ -340,7 +345,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         env.replicas().remove(handle);
         PendingAck ack;
         while ((ack = pendingAcks.poll()) != null) {
-            ack.replyTo().tell(AppendResult.failed(Errors.NOT_LEADER_OR_FOLLOWER, "partition stopped", log.logStartOffset()));
+            ack.reply().complete(AppendResult.failed(Errors.NOT_LEADER_OR_FOLLOWER, "partition stopped", log.logStartOffset()));
         }
         handle.wakeWaiters();
         try {
