@@ -140,7 +140,8 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
             }
             topicOf(response, w.topic()).partitions().add(out);
         }
-        if (deadline || anyError || total >= data.minBytes() || data.maxWaitMs() <= 0) {
+        // A fetch with no partitions (a client closing its fetch session) has nothing to wait for.
+        if (deadline || anyError || wanted.isEmpty() || total >= data.minBytes() || data.maxWaitMs() <= 0) {
             return response;
         }
         return null;
