@@ -11,12 +11,12 @@ import java.util.Set;
  * Which file system a path lives on. Printed for the data directory and for /tmp, because a benchmark run on tmpfs
  * measures memory bandwidth and fsync there is a no-op: the numbers would say nothing about a disk.
  */
-record StorageInfo(Path path, String type, String device, String mountPoint, String options) {
+public record StorageInfo(Path path, String type, String device, String mountPoint, String options) {
 
     private static final Set<String> MEMORY_BACKED = Set.of("tmpfs", "ramfs", "devtmpfs", "hugetlbfs");
 
     /** {@code path} must exist. */
-    static StorageInfo of(final Path path) throws IOException {
+    public static StorageInfo of(final Path path) throws IOException {
         final Path real = path.toRealPath();
         final FileStore store = Files.getFileStore(real);
         String mountPoint = "?";
@@ -42,7 +42,7 @@ record StorageInfo(Path path, String type, String device, String mountPoint, Str
         return new StorageInfo(real, store.type(), store.name(), mountPoint, options);
     }
 
-    boolean memoryBacked() {
+    public boolean memoryBacked() {
         return MEMORY_BACKED.contains(type);
     }
 

@@ -3,30 +3,42 @@ package io.ailurus.bench;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** Fresh per-mode directories, deleted afterwards so that no run inherits another's files or dirty pages. */
-final class TempDirs {
+/**
+ * Fresh directories for one benchmark mode or broker, deleted afterwards so that no run inherits another's files or
+ * dirty pages. Deletion tolerates files that vanish meanwhile (a broker still shutting down).
+ */
+public final class TempDirs {
 
     private TempDirs() {
     }
 
-    static Path create(final Path base, final String prefix) throws IOException {
+    public static Path create(final Path base, final String prefix) throws IOException {
         Files.createDirectories(base);
         return Files.createTempDirectory(base, prefix);
     }
 
-    static void deleteRecursively(final Path dir) throws IOException {
+    public static void deleteRecursively(final Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
         Files.walkFileTree(dir, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
+                Files.deleteIfExists(file);
                 return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(final Path file, final IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
             }
 
             @Override
@@ -34,7 +46,7 @@ final class TempDirs {
                 if (e != null) {
                     throw e;
                 }
-                Files.delete(d);
+                Files.deleteIfExists(d);
                 return FileVisitResult.CONTINUE;
             }
         });

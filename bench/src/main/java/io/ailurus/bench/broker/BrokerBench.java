@@ -1,5 +1,6 @@
 package io.ailurus.bench.broker;
 
+import io.ailurus.bench.StorageInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,10 +89,10 @@ public final class BrokerBench {
                     + "producer/consumer and the broker compete for them");
         }
         Files.createDirectories(options.baseDir());
-        System.out.println("  base dir  " + FileSystemInfo.of(options.baseDir()));
+        System.out.println("  base dir  " + StorageInfo.of(options.baseDir()));
         final Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         if (Files.isDirectory(tmp)) {
-            System.out.println("  tmpdir    " + FileSystemInfo.of(tmp) + " (not used for data)");
+            System.out.println("  tmpdir    " + StorageInfo.of(tmp) + " (not used for data)");
         }
     }
 

@@ -1,5 +1,7 @@
 package io.ailurus.bench.broker;
 
+import io.ailurus.bench.StorageInfo;
+import io.ailurus.bench.TempDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +32,7 @@ final class BrokerRun {
         Files.deleteIfExists(runDir.resolve(kind.label() + ".log"));
         System.out.printf("%n=== %s ===%n", kind.label());
         final List<CaseResult> results = new ArrayList<>();
-        FileSystemInfo fs = null;
+        StorageInfo fs = null;
         final List<BenchCase> cases = options.cases();
         int next = 0;
         // A broker that dies (or is killed by someone else on a shared machine) is started again, with fresh data,
@@ -38,10 +40,10 @@ final class BrokerRun {
         // loop either finishes a case or uses up that case's one retry, so the loop ends.
         boolean retried = false;
         while (next < cases.size()) {
-            final Path dataDir = DataDirs.create(runDir, kind.label() + "-data-");
+            final Path dataDir = TempDirs.create(runDir, kind.label() + "-data-");
             ExitCleanup.register(dataDir);
             try {
-                fs = FileSystemInfo.of(dataDir);
+                fs = StorageInfo.of(dataDir);
                 System.out.println("  data dir  " + fs);
                 if (fs.memoryBacked()) {
                     System.out.println("  WARNING: the data directory is memory-backed; fsync is free there and the"
@@ -74,7 +76,7 @@ final class BrokerRun {
                     System.out.println("  stopping " + kind.label());
                 }
             } finally {
-                DataDirs.deleteRecursively(dataDir);
+                TempDirs.deleteRecursively(dataDir);
                 ExitCleanup.unregister(dataDir);
             }
         }

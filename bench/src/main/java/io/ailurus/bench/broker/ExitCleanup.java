@@ -1,5 +1,6 @@
 package io.ailurus.bench.broker;
 
+import io.ailurus.bench.TempDirs;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,7 +77,7 @@ final class ExitCleanup {
         }
         for (final Path dir : dirs) {
             try {
-                DataDirs.deleteRecursively(dir);
+                TempDirs.deleteRecursively(dir);
             } catch (IOException | RuntimeException e) {
                 System.err.println("broker-bench: could not delete " + dir + ": " + e);
             }

@@ -1,5 +1,7 @@
 package io.ailurus.bench.group;
 
+import io.ailurus.bench.StorageInfo;
+import io.ailurus.bench.TempDirs;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
@@ -67,12 +69,8 @@ final class BrokerHarness {
             Duration.class);
     private static final Method TOPICS_CREATE = method(type("Topics"), "create", Admin.class, String.class,
             String.class, int.class);
-    private static final Method DATA_DIR_CREATE = method(type("DataDirs"), "create", Path.class, String.class);
-    private static final Method DATA_DIR_DELETE = method(type("DataDirs"), "deleteRecursively", Path.class);
     private static final Method CLEANUP_REGISTER = method(type("ExitCleanup"), "register", Path.class);
     private static final Method CLEANUP_UNREGISTER = method(type("ExitCleanup"), "unregister", Path.class);
-    private static final Method FS_OF = method(type("FileSystemInfo"), "of", Path.class);
-    private static final Method FS_MEMORY_BACKED = method(type("FileSystemInfo"), "memoryBacked");
     private static final Method MACHINE_DESCRIBE = method(type("MachineInfo"), "describe");
     private static final Method MACHINE_LOAD = method(type("MachineInfo"), "loadAverage");
 
@@ -158,24 +156,48 @@ final class BrokerHarness {
 
     /** A fresh directory under {@code base}, deleted by the exit hook if the bench ends before it does. */
     static Path createDataDir(final Path base, final String prefix) {
-        final Path dir = (Path) call(DATA_DIR_CREATE, null, base, prefix);
+        final Path dir = createDir(base, prefix);
         call(CLEANUP_REGISTER, null, dir);
         return dir;
     }
 
     static void deleteDataDir(final Path dir) {
-        call(DATA_DIR_DELETE, null, dir);
+        deleteDir(dir);
         call(CLEANUP_UNREGISTER, null, dir);
     }
 
     /** The file system {@code path} is on: type, device, mount point, options (marked if memory-backed). */
     static String fileSystem(final Path path) {
-        return String.valueOf(call(FS_OF, null, path));
+        return String.valueOf(storage(path));
     }
 
     /** tmpfs and the like: fsync costs nothing there, so a commit measures memory, not a disk. */
     static boolean memoryBacked(final Path path) {
-        return (Boolean) call(FS_MEMORY_BACKED, call(FS_OF, null, path));
+        return storage(path).memoryBacked();
+    }
+
+    private static StorageInfo storage(final Path path) {
+        try {
+            return StorageInfo.of(path);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Path createDir(final Path base, final String prefix) {
+        try {
+            return TempDirs.create(base, prefix);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteDir(final Path dir) {
+        try {
+            TempDirs.deleteRecursively(dir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static String machine() {
