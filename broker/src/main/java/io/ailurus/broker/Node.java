@@ -1,6 +1,12 @@
 package io.ailurus.broker;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.ailurus.cluster.admin.AdminState;
+import io.ailurus.cluster.membership.ClusterConfig;
+import io.ailurus.cluster.membership.NodeDirectory;
+import io.ailurus.cluster.membership.NodeInfo;
+import io.ailurus.cluster.membership.NodeRegistry;
 import io.ailurus.actors.Asks;
 import io.ailurus.actors.NodeConfig;
 import io.ailurus.cluster.metadata.LocalTopicStore;
@@ -21,11 +27,13 @@ import io.ailurus.partition.replica.PartitionClient;
 import io.ailurus.partition.replica.PartitionReplica;
 import io.ailurus.partition.replica.ReplicaEnvironment;
 import io.ailurus.partition.replica.ReplicaHandle;
+import io.ailurus.partition.replica.ReplicaShards;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -33,13 +41,18 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.AddressFromURIString;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
+import org.apache.pekko.http.javadsl.model.Uri;
+import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,13 +103,16 @@ public final class Node implements AutoCloseable {
         final LocalTopicStore topics = LocalTopicStore.open(config.dataDir());
         final GroupCommitFlusher flusher = new GroupCommitFlusher(config.fsyncThreads());
         final LocalReplicas replicas = new LocalReplicas();
-        final ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ailurus", rootConfig);
+        final ClusterConfig clusterConfig = ClusterConfig.from(rootConfig);
+        final ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ailurus",
+                withManagementEndpoint(rootConfig, clusterConfig));
         final Cluster cluster = Cluster.get(system);
-        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        joinCluster(system, cluster, clusterConfig);
 
         final ReplicaEnvironment env = new ReplicaEnvironment(config.dataDir(), flusher, replicas,
                 Node.logConfigLookup(topics), config.retentionCheckInterval());
-        ClusterSharding.get(system).init(Entity.of(PartitionReplica.TYPE_KEY,
+        ReplicaShards.pinToSelf(system, config.nodeId(), cluster.selfMember().address());
+        ClusterSharding.get(system).init(ReplicaShards.entity(system,
                         ctx -> PartitionReplica.create(ctx.getEntityId(), env))
                 .withEntityProps(DispatcherSelector.fromConfig(PartitionReplica.DISPATCHER))
                 .withStopMessage(PartitionReplica.Stop.INSTANCE));
@@ -115,6 +131,14 @@ public final class Node implements AutoCloseable {
         replicas.addListener(groups);
         ensureOffsetsTopic(topics, groups);
         final Node node = new Node(config, topics, system, flusher, replicas, timer, listener, services, groups);
+        final int adminPort = startAdmin(system, clusterConfig);
+        final NodeDirectory directory = new NodeDirectory();
+        system.systemActorOf(NodeRegistry.create(new NodeInfo(config.nodeId(), clusterConfig.rack(),
+                config.advertisedHost(), advertisedPort, clusterConfig.aeronHost(), clusterConfig.aeronPort(),
+                clusterConfig.adminHost(), adminPort, cluster.selfMember().address().toString()), directory),
+                "node-registry", Props.empty());
+        AdminState.ID.get(system).install(directory, new LocalAdminView(config.nodeId(), topics, replicas,
+                node::allPartitionsRunning));
         topics.addListener(node.new PartitionLifecycle());
         for (final TopicMetadata topic : topics.topics()) {
             node.startPartitions(topic, 0);
@@ -127,6 +151,37 @@ public final class Node implements AutoCloseable {
                 config.nodeId(), config.kafkaHost(), listener.boundPort(), config.advertisedHost(), advertisedPort,
                 clusterId, config.dataDir().toAbsolutePath().normalize(), topics.topics().size());
         return node;
+    }
+
+    /** Pekko Management listens where {@code ailurus.cluster.admin} says (one place for every node endpoint). */
+    private static Config withManagementEndpoint(final Config root, final ClusterConfig cluster) {
+        return ConfigFactory.parseMap(Map.of(
+                        "pekko.management.http.hostname", cluster.adminHost(),
+                        "pekko.management.http.port", cluster.adminPort()))
+                .withFallback(root);
+    }
+
+    /** Joins the configured seed nodes, or with none forms a cluster of this node alone. */
+    private static void joinCluster(final ActorSystem<Void> system, final Cluster cluster, final ClusterConfig config) {
+        if (config.seeds().isEmpty()) {
+            cluster.manager().tell(Join.create(cluster.selfMember().address()));
+            return;
+        }
+        final List<Address> seeds = config.seedAddresses(system.name()).stream().map(AddressFromURIString::parse).toList();
+        cluster.manager().tell(new JoinSeedNodes(seeds));
+        LOG.info("Joining the cluster through seed nodes {}", seeds);
+    }
+
+    /** Starts the admin HTTP endpoint; returns its bound port. */
+    private static int startAdmin(final ActorSystem<Void> system, final ClusterConfig config) {
+        try {
+            final Uri uri = PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            LOG.info("Admin API on {}", uri);
+            return uri.port();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the admin HTTP endpoint on " + config.adminHost() + ":"
+                    + config.adminPort() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Creates {@code __consumer_offsets} on first start; its partition count is fixed from then on. */
@@ -161,18 +216,23 @@ public final class Node implements AutoCloseable {
     public boolean awaitPartitionsRunning(final Duration timeout) throws InterruptedException {
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            boolean all = groups.allActive();
-            for (final TopicMetadata t : topics.topics()) {
-                for (int p = 0; p < t.partitions() && all; p++) {
-                    all = replicas.get(new TopicPartition(t.name(), p)) != null;
-                }
-            }
-            if (all) {
+            if (allPartitionsRunning()) {
                 return true;
             }
             Thread.sleep(10);
         }
         return false;
+    }
+
+    /** Every partition of every known topic has its replica running, and every group coordinator has loaded. */
+    boolean allPartitionsRunning() {
+        boolean all = groups.allActive();
+        for (final TopicMetadata t : topics.topics()) {
+            for (int p = 0; p < t.partitions() && all; p++) {
+                all = replicas.get(new TopicPartition(t.name(), p)) != null;
+            }
+        }
+        return all;
     }
 
     private void startPartitions(final TopicMetadata topic, final int from) {

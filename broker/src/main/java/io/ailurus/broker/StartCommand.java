@@ -38,6 +38,19 @@ final class StartCommand implements Callable<Integer> {
     @Option(names = "--cluster-port", description = "Pekko remoting port (default 25520; 0 picks a free one).")
     Integer clusterPort;
 
+    @Option(names = "--admin-port", description = "Admin HTTP port (default 9644; 0 picks a free one).")
+    Integer adminPort;
+
+    @Option(names = "--aeron-port", description = "Aeron UDP port for replication traffic (default 26000).")
+    Integer aeronPort;
+
+    @Option(names = "--seeds", split = ",",
+            description = "Pekko remoting host:port of seed nodes, comma separated (default: none, a cluster of one).")
+    java.util.List<String> seeds;
+
+    @Option(names = "--rack", description = "This node's rack, for replica placement.")
+    String rack;
+
     @Override
     public Integer call() throws Exception {
         final Node node = Node.start(config());
@@ -69,6 +82,18 @@ final class StartCommand implements Callable<Integer> {
         }
         if (clusterPort != null) {
             overrides.put("pekko.remote.artery.canonical.port", clusterPort);
+        }
+        if (adminPort != null) {
+            overrides.put("ailurus.cluster.admin.port", adminPort);
+        }
+        if (aeronPort != null) {
+            overrides.put("ailurus.cluster.aeron.port", aeronPort);
+        }
+        if (seeds != null) {
+            overrides.put("ailurus.cluster.seeds", seeds);
+        }
+        if (rack != null) {
+            overrides.put("ailurus.cluster.rack", rack);
         }
         Config base = ConfigFactory.load();
         if (configFile != null) {

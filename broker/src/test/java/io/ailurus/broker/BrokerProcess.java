@@ -16,6 +16,11 @@ final class BrokerProcess implements AutoCloseable {
     private final Path logFile;
     private final int kafkaPort;
     private final int clusterPort;
+    private final int adminPort;
+    private final int aeronPort;
+    private int nodeId = 1;
+    private List<String> seeds = List.of();
+    private final List<String> jvmOptions = new ArrayList<>();
     private Process process;
 
     BrokerProcess(final Path dataDir, final Path logFile) throws IOException {
@@ -23,6 +28,38 @@ final class BrokerProcess implements AutoCloseable {
         this.logFile = logFile;
         this.kafkaPort = freePort();
         this.clusterPort = freePort();
+        this.adminPort = freePort();
+        this.aeronPort = freePort();
+    }
+
+    /** Makes this process a member of a cluster: its node id and the seed nodes' {@link #clusterAddress()}es. */
+    BrokerProcess clusterMember(final int id, final List<String> seedAddresses) {
+        this.nodeId = id;
+        this.seeds = List.copyOf(seedAddresses);
+        return this;
+    }
+
+    /** A JVM option such as {@code -Dpekko.cluster.split-brain-resolver.stable-after=3s}. */
+    BrokerProcess jvmOption(final String option) {
+        jvmOptions.add(option);
+        return this;
+    }
+
+    int nodeId() {
+        return nodeId;
+    }
+
+    /** host:port of Pekko remoting, what {@code --seeds} takes. */
+    String clusterAddress() {
+        return "127.0.0.1:" + clusterPort;
+    }
+
+    String adminUrl() {
+        return "http://127.0.0.1:" + adminPort;
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
     }
 
     static int freePort() throws IOException {
@@ -41,12 +78,21 @@ final class BrokerProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-                "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-cp", System.getProperty("java.class.path"),
                 "io.ailurus.broker.Ailurus", "start",
+                "--node-id", Integer.toString(nodeId),
                 "--data-dir", dataDir.toString(),
                 "--port", Integer.toString(kafkaPort),
-                "--cluster-port", Integer.toString(clusterPort)));
+                "--cluster-port", Integer.toString(clusterPort),
+                "--admin-port", Integer.toString(adminPort),
+                "--aeron-port", Integer.toString(aeronPort)));
+        if (!seeds.isEmpty()) {
+            command.add("--seeds");
+            command.add(String.join(",", seeds));
+        }
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
@@ -64,6 +110,11 @@ final class BrokerProcess implements AutoCloseable {
             }
         }
         throw new IllegalStateException("broker did not open port " + kafkaPort + " within 60 s, see " + logFile);
+    }
+
+    /** SIGSTOP (true) or SIGCONT (false): the process freezes as a GC pause or a stalled VM would. */
+    void pause(final boolean stop) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", stop ? "-STOP" : "-CONT", Long.toString(process.pid())).start().waitFor(10, TimeUnit.SECONDS);
     }
 
     /** SIGKILL: no shutdown hook, no flush, no clean-shutdown marker. */

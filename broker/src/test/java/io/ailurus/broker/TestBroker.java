@@ -28,6 +28,7 @@ final class TestBroker implements AutoCloseable {
         overrides.put("ailurus.data-dir", dataDir.toString());
         overrides.put("ailurus.kafka.port", 0);
         overrides.put("pekko.remote.artery.canonical.port", 0);
+        overrides.put("ailurus.cluster.admin.port", 0);
         overrides.putAll(extra);
         final TestBroker broker = new TestBroker(dataDir, overrides);
         broker.startNode();

@@ -57,7 +57,8 @@ final class AilurusBroker implements BrokerUnderTest {
         final Path log = runDir.resolve("ailurus.log");
         final ChildJvm jvm = ChildJvm.start("ailurus", jvmArgs, classpath, MAIN_CLASS,
                 List.of("start", "--data-dir", dataDir.toAbsolutePath().toString(),
-                        "--port", Integer.toString(port), "--cluster-port", Integer.toString(clusterPort)),
+                        "--port", Integer.toString(port), "--cluster-port", Integer.toString(clusterPort),
+                        "--admin-port", "0"),
                 runDir, log);
         final AilurusBroker broker = new AilurusBroker(jvm, dataDir, port);
         try {

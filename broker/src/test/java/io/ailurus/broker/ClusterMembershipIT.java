@@ -1,0 +1,93 @@
+package io.ailurus.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Three broker processes form a Pekko Cluster from seeds and register cluster-wide; the admin API shows it. */
+@Timeout(180)
+class ClusterMembershipIT {
+
+    @Test
+    void threeNodesRegisterAndAKilledNodeIsDownedThenRejoins() throws Exception {
+        try (TestCluster cluster = TestCluster.of(3, "membership").start()) {
+            for (final BrokerProcess node : cluster.nodes()) {
+                awaitTrue(Duration.ofSeconds(60), () -> aliveness(node).equals(Map.of(1, true, 2, true, 3, true)),
+                        "node " + node.nodeId() + " sees all three brokers alive");
+            }
+            final JsonNode broker2 = brokerEntry(cluster.node(1), 2);
+            assertEquals(cluster.node(2).bootstrap(), broker2.get("kafka").asText());
+
+            assertEquals(200, AdminHttp.get(cluster.node(1).adminUrl() + "/alive").status());
+            for (final BrokerProcess node : cluster.nodes()) {
+                // Ready = every partition this node hosts runs here (replica shards are pinned to their node).
+                awaitTrue(Duration.ofSeconds(30), () -> AdminHttp.get(node.adminUrl() + "/ready").status() == 200,
+                        "node " + node.nodeId() + " ready");
+            }
+            final AdminHttp.Reply members = AdminHttp.get(cluster.node(1).adminUrl() + "/cluster/members");
+            assertEquals(200, members.status());
+            assertEquals(3, members.body().get("members").size(), members.text());
+            final AdminHttp.Reply health = AdminHttp.get(cluster.node(2).adminUrl() + "/v1/cluster/health");
+            assertEquals(200, health.status());
+            assertEquals(3, health.body().get("nodes").size(), health.text());
+
+            cluster.node(3).kill();
+            awaitTrue(Duration.ofSeconds(60), () -> aliveness(cluster.node(1)).equals(Map.of(1, true, 2, true, 3, false)),
+                    "node 1 sees node 3 down");
+            final AdminHttp.Reply degraded = AdminHttp.get(cluster.node(1).adminUrl() + "/v1/cluster/health");
+            assertEquals("[3]", degraded.body().get("downNodes").toString(), degraded.text());
+            assertEquals(false, degraded.body().get("healthy").asBoolean());
+
+            cluster.node(3).start();
+            for (final BrokerProcess node : cluster.nodes()) {
+                awaitTrue(Duration.ofSeconds(60), () -> aliveness(node).equals(Map.of(1, true, 2, true, 3, true)),
+                        "node " + node.nodeId() + " sees node 3 back");
+            }
+            assertEquals(404, AdminHttp.get(cluster.node(1).adminUrl() + "/v1/partitions/nope/0").status());
+        }
+    }
+
+    private static Map<Integer, Boolean> aliveness(final BrokerProcess node) throws Exception {
+        final Map<Integer, Boolean> alive = new TreeMap<>();
+        final AdminHttp.Reply reply = AdminHttp.get(node.adminUrl() + "/v1/brokers");
+        if (reply.status() == 200) {
+            for (final JsonNode broker : reply.body()) {
+                alive.put(broker.get("nodeId").asInt(), broker.get("alive").asBoolean());
+            }
+        }
+        return alive;
+    }
+
+    private static JsonNode brokerEntry(final BrokerProcess node, final int id) throws Exception {
+        for (final JsonNode broker : AdminHttp.get(node.adminUrl() + "/v1/brokers").body()) {
+            if (broker.get("nodeId").asInt() == id) {
+                return broker;
+            }
+        }
+        throw new AssertionError("broker " + id + " not listed by node " + node.nodeId());
+    }
+
+    static void awaitTrue(final Duration timeout, final Callable<Boolean> condition, final String what) throws Exception {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (condition.call()) {
+                    return;
+                }
+            } catch (Exception e) {
+                last = e;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("timed out after " + timeout + " waiting until " + what
+                + (last == null ? "" : " (last error: " + last + ")"));
+    }
+}

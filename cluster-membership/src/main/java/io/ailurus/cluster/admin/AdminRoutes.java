@@ -1,0 +1,78 @@
+package io.ailurus.cluster.admin;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
+import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
+import static org.apache.pekko.http.javadsl.server.Directives.post;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ailurus.cluster.membership.NodeStatus;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.management.javadsl.ManagementRouteProvider;
+import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
+
+/**
+ * The ailurus admin routes served by Pekko Management next to its cluster and health routes (README "Admin API"):
+ * {@code GET /v1/brokers}, {@code GET /v1/cluster/health}, {@code GET /v1/partitions/{topic}/{partition}},
+ * {@code POST /v1/brokers/{id}/decommission}. All answers are JSON.
+ */
+public final class AdminRoutes implements ManagementRouteProvider {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AdminState.Holder state;
+
+    public AdminRoutes(final ExtendedActorSystem system) {
+        this.state = AdminState.ID.get(system);
+    }
+
+    /** One broker as {@code GET /v1/brokers} lists it. */
+    public record Broker(int nodeId, boolean alive, String rack, String kafka, String aeron, String admin) {
+
+        static Broker of(final NodeStatus s) {
+            return new Broker(s.nodeId(), s.alive(), s.info().rack(),
+                    s.info().kafkaHost() + ":" + s.info().kafkaPort(),
+                    s.info().aeronHost() + ":" + s.info().aeronPort(),
+                    s.info().adminHost() + ":" + s.info().adminPort());
+        }
+    }
+
+    @Override
+    public Route routes(final ManagementRouteProviderSettings settings) {
+        return pathPrefix("v1", () -> concat(
+                path("brokers", () -> get(() -> json(200, brokers()))),
+                path(PathMatchers.segment("brokers").slash(PathMatchers.integerSegment()).slash("decommission"),
+                        id -> post(() -> onSuccess(state.view().decommission(id),
+                                result -> json(result.status(), Map.of("message", result.message()))))),
+                path(PathMatchers.segment("cluster").slash("health"), () -> get(() -> json(200,
+                        ClusterHealth.of(state.directory().nodes().values(), state.view().partitions())))),
+                path(PathMatchers.segment("partitions").slash(PathMatchers.segment()).slash(PathMatchers.integerSegment()),
+                        (topic, partition) -> get(() -> state.view().partition(topic, partition)
+                                .map(p -> json(200, p))
+                                .orElseGet(() -> json(404, Map.of("message",
+                                        "partition " + topic + "/" + partition + " does not exist")))))));
+    }
+
+    private List<Broker> brokers() {
+        return state.directory().nodes().values().stream().map(Broker::of).toList();
+    }
+
+    private static Route json(final int status, final Object body) {
+        try {
+            return complete(HttpResponse.create().withStatus(status)
+                    .withEntity(ContentTypes.APPLICATION_JSON, JSON.writeValueAsBytes(body)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + body.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+}

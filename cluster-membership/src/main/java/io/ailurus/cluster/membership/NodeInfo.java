@@ -1,0 +1,13 @@
+package io.ailurus.cluster.membership;
+
+import io.ailurus.actors.serialization.KryoMessage;
+
+/**
+ * What the cluster knows about one node: its stable Kafka broker id and where to reach it. Replicated to every node
+ * through Distributed Data by {@link NodeRegistry}.
+ *
+ * @param pekkoAddress the node's Pekko Cluster address, which tells whether the node is currently a live member
+ */
+public record NodeInfo(int nodeId, String rack, String kafkaHost, int kafkaPort, String aeronHost, int aeronPort,
+        String adminHost, int adminPort, String pekkoAddress) implements KryoMessage {
+}
