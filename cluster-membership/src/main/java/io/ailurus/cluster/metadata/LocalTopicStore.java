@@ -28,9 +28,7 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.internals.Topic;
 import org.slf4j.Logger;
@@ -49,7 +47,7 @@ public final class LocalTopicStore implements TopicStore, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalTopicStore.class);
     static final String TOPIC_FILE = "topic.properties";
     /** The largest partition count one topic may have; bounds what a client's request can make us allocate. */
-    public static final int MAX_PARTITIONS = 10_000;
+    public static final int MAX_PARTITIONS = TopicRules.MAX_PARTITIONS;
 
     private final Path dataDir;
     private final ConcurrentHashMap<String, TopicMetadata> byName = new ConcurrentHashMap<>();
@@ -118,19 +116,8 @@ public final class LocalTopicStore implements TopicStore, AutoCloseable {
     public CompletableFuture<TopicMetadata> create(final String name, final int partitions, final short replicationFactor,
             final Map<String, String> configs, final boolean validateOnly) {
         return change(() -> {
-            Topic.validate(name);   // InvalidTopicException
-            if (byName.containsKey(name)) {
-                throw new TopicExistsException("Topic '" + name + "' already exists.");
-            }
-            if (Topic.hasCollisionChars(name)) {
-                for (final String existing : byName.keySet()) {
-                    if (Topic.hasCollision(name, existing)) {
-                        throw new org.apache.kafka.common.errors.InvalidTopicException("Topic '" + name
-                                + "' collides with existing topic '" + existing + "' ('.' and '_' are treated alike)");
-                    }
-                }
-            }
-            checkPartitionCount(partitions);
+            TopicRules.checkNewName(name, byName.keySet());
+            TopicRules.checkPartitionCount(partitions);
             if (replicationFactor != 1) {
                 throw new InvalidReplicationFactorException("Replication factor " + replicationFactor
                         + " is larger than the 1 available broker(s)");
@@ -178,11 +165,7 @@ public final class LocalTopicStore implements TopicStore, AutoCloseable {
     public CompletableFuture<TopicMetadata> createPartitions(final String name, final int totalCount, final boolean validateOnly) {
         return change(() -> {
             final TopicMetadata topic = existing(name);
-            if (totalCount <= topic.partitions()) {
-                throw new InvalidPartitionsException("Topic '" + name + "' has " + topic.partitions()
-                        + " partitions; the new count " + totalCount + " must be larger");
-            }
-            checkPartitionCount(totalCount);
+            TopicRules.checkGrowth(topic, totalCount);
             final TopicMetadata grown = topic.withPartitions(totalCount);
             if (validateOnly) {
                 return grown;
@@ -220,13 +203,6 @@ public final class LocalTopicStore implements TopicStore, AutoCloseable {
             throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist.");
         }
         return topic;
-    }
-
-    private static void checkPartitionCount(final int partitions) {
-        if (partitions < 1 || partitions > MAX_PARTITIONS) {
-            throw new InvalidPartitionsException("Number of partitions must be between 1 and " + MAX_PARTITIONS
-                    + ", was " + partitions);
-        }
     }
 
     private interface Change<T> {

@@ -1,0 +1,41 @@
+package io.ailurus.cluster.controller;
+
+import io.ailurus.actors.serialization.KryoMessage;
+import io.ailurus.cluster.metadata.TopicMetadata;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A change to the cluster's metadata, proposed to the controller's Raft group and applied in log order by every
+ * controller member. Commands carry decisions already made (ids, placements), so applying one is deterministic.
+ */
+public sealed interface ControllerCommand extends KryoMessage {
+
+    record RegisterBroker(int nodeId, String rack) implements ControllerCommand {
+    }
+
+    record CreateTopic(TopicMetadata topic, List<List<Integer>> replicas) implements ControllerCommand {
+    }
+
+    record DeleteTopic(String name) implements ControllerCommand {
+    }
+
+    record CreatePartitions(String name, List<List<Integer>> added) implements ControllerCommand {
+    }
+
+    /** Compare-and-set of a topic's configs: refused if they are no longer {@code expected}. */
+    record ReplaceConfigs(String name, Map<String, String> expected, Map<String, String> configs)
+            implements ControllerCommand {
+    }
+
+    /** Hands {@code nodeId} the next block of producer ids; applying it answers the block's first id. */
+    record AllocateProducerIds(int nodeId, int blockSize) implements ControllerCommand {
+    }
+
+    /** The new replica set of one partition (one replica added or removed at a time). */
+    record SetReplicas(String topic, int partition, List<Integer> replicas) implements ControllerCommand {
+    }
+
+    record DecommissionBroker(int nodeId) implements ControllerCommand {
+    }
+}

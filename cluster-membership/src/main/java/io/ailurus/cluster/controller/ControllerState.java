@@ -1,0 +1,154 @@
+package io.ailurus.cluster.controller;
+
+import io.ailurus.cluster.metadata.TopicRules;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.PolicyViolationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * The cluster metadata state machine: topics with their replica placement, registered brokers and the producer id
+ * counter. Every controller member applies the same committed commands in the same order and so holds the same
+ * state. Not thread-safe: one owner applies and publishes immutable views.
+ */
+public final class ControllerState {
+
+    /** Producer ids below this are left to single-node brokers' own file-based source. */
+    static final long FIRST_PRODUCER_ID = 1L << 32;
+
+    private final Map<String, TopicAssignment> topics = new TreeMap<>();
+    private final Map<Integer, BrokerRegistration> brokers = new TreeMap<>();
+    private long nextProducerId = FIRST_PRODUCER_ID;
+    private long appliedOffset;
+
+    public static ControllerState restore(final ControllerSnapshot snapshot) {
+        final ControllerState state = new ControllerState();
+        snapshot.topics().forEach(t -> state.topics.put(t.topic().name(), t));
+        snapshot.brokers().forEach(b -> state.brokers.put(b.nodeId(), b));
+        state.nextProducerId = snapshot.nextProducerId();
+        state.appliedOffset = snapshot.appliedOffset();
+        return state;
+    }
+
+    public ControllerSnapshot snapshot() {
+        return new ControllerSnapshot(appliedOffset, List.copyOf(topics.values()), List.copyOf(brokers.values()),
+                nextProducerId);
+    }
+
+    /** The exclusive end offset of the controller log applied so far. */
+    public long appliedOffset() {
+        return appliedOffset;
+    }
+
+    public Collection<TopicAssignment> topics() {
+        return topics.values();
+    }
+
+    public Optional<TopicAssignment> topic(final String name) {
+        return Optional.ofNullable(topics.get(name));
+    }
+
+    public Collection<BrokerRegistration> brokers() {
+        return brokers.values();
+    }
+
+    /** Applies one committed command found at {@code offset} of the controller log. */
+    public ControllerResult apply(final ControllerCommand command, final long offset) {
+        appliedOffset = offset + 1;
+        try {
+            return new ControllerResult.Applied(applyCommand(command));
+        } catch (ApiException e) {
+            return ControllerResult.Rejected.of(e);
+        }
+    }
+
+    private Object applyCommand(final ControllerCommand command) {
+        if (command instanceof ControllerCommand.RegisterBroker r) {
+            final BrokerRegistration old = brokers.get(r.nodeId());
+            final BrokerRegistration next = new BrokerRegistration(r.nodeId(), r.rack(),
+                    old != null && old.decommissioned());
+            brokers.put(r.nodeId(), next);
+            return next;
+        } else if (command instanceof ControllerCommand.CreateTopic c) {
+            TopicRules.checkNewName(c.topic().name(), topics.keySet());
+            TopicRules.checkPartitionCount(c.topic().partitions());
+            checkPlacement(c.replicas(), c.topic().partitions(), c.topic().replicationFactor());
+            final TopicAssignment created = new TopicAssignment(c.topic(), c.replicas());
+            topics.put(c.topic().name(), created);
+            return created;
+        } else if (command instanceof ControllerCommand.DeleteTopic d) {
+            existing(d.name());
+            topics.remove(d.name());
+            return d.name();
+        } else if (command instanceof ControllerCommand.CreatePartitions c) {
+            final TopicAssignment topic = existing(c.name());
+            final int total = topic.topic().partitions() + c.added().size();
+            TopicRules.checkGrowth(topic.topic(), total);
+            checkPlacement(c.added(), c.added().size(), topic.topic().replicationFactor());
+            final List<List<Integer>> replicas = new ArrayList<>(topic.replicas());
+            replicas.addAll(c.added());
+            final TopicAssignment grown = new TopicAssignment(topic.topic().withPartitions(total), replicas);
+            topics.put(c.name(), grown);
+            return grown;
+        } else if (command instanceof ControllerCommand.ReplaceConfigs r) {
+            final TopicAssignment topic = existing(r.name());
+            if (!topic.topic().configs().equals(r.expected())) {
+                throw new PolicyViolationException("Topic '" + r.name() + "' configs changed concurrently; retry");
+            }
+            final TopicAssignment changed = new TopicAssignment(topic.topic().withConfigs(r.configs()),
+                    topic.replicas());
+            topics.put(r.name(), changed);
+            return changed;
+        } else if (command instanceof ControllerCommand.AllocateProducerIds a) {
+            final long first = nextProducerId;
+            nextProducerId += a.blockSize();
+            return first;
+        } else if (command instanceof ControllerCommand.SetReplicas s) {
+            final TopicAssignment topic = existing(s.topic());
+            if (s.partition() < 0 || s.partition() >= topic.replicas().size()) {
+                throw new UnknownTopicOrPartitionException("Partition " + s.topic() + "-" + s.partition()
+                        + " does not exist.");
+            }
+            final TopicAssignment moved = topic.withReplicas(s.partition(), s.replicas());
+            topics.put(s.topic(), moved);
+            return moved;
+        } else if (command instanceof ControllerCommand.DecommissionBroker d) {
+            final BrokerRegistration old = brokers.get(d.nodeId());
+            if (old == null) {
+                throw new InvalidReplicationFactorException("Broker " + d.nodeId() + " is not registered");
+            }
+            final BrokerRegistration next = new BrokerRegistration(old.nodeId(), old.rack(), true);
+            brokers.put(d.nodeId(), next);
+            return next;
+        }
+        throw new IllegalArgumentException("unknown controller command " + command);
+    }
+
+    private TopicAssignment existing(final String name) {
+        final TopicAssignment topic = topics.get(name);
+        if (topic == null) {
+            throw new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist.");
+        }
+        return topic;
+    }
+
+    private void checkPlacement(final List<List<Integer>> replicas, final int partitions, final short rf) {
+        if (replicas.size() != partitions) {
+            throw new InvalidReplicationFactorException("placement covers " + replicas.size() + " of " + partitions
+                    + " partitions");
+        }
+        for (final List<Integer> nodes : replicas) {
+            if (nodes.size() != rf || nodes.stream().distinct().count() != rf || !brokers.keySet().containsAll(nodes)) {
+                throw new InvalidReplicationFactorException("placement " + nodes + " does not name " + rf
+                        + " distinct registered brokers");
+            }
+        }
+    }
+
+}

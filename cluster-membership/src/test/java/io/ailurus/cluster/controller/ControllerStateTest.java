@@ -1,0 +1,80 @@
+package io.ailurus.cluster.controller;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import io.ailurus.actors.serialization.KryoCodec;
+import io.ailurus.cluster.metadata.TopicMetadata;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.PolicyViolationException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.junit.jupiter.api.Test;
+
+class ControllerStateTest {
+
+    private final KryoCodec codec = new KryoCodec();
+    private long offset;
+
+    /** Applies a command as a member would: after it went through the log's encoding. */
+    private ControllerResult apply(final ControllerState state, final ControllerCommand command) {
+        return state.apply((ControllerCommand) codec.decode(codec.encode(command)), offset++);
+    }
+
+    private static TopicMetadata topic(final String name, final int partitions, final int rf) {
+        return new TopicMetadata(name, Uuid.randomUuid(), partitions, (short) rf, Map.of("retention.ms", "1000"));
+    }
+
+    @Test
+    void topicLifecycleAndErrorsAreDeterministic() {
+        final ControllerState state = new ControllerState();
+        for (int id = 1; id <= 3; id++) {
+            apply(state, new ControllerCommand.RegisterBroker(id, ""));
+        }
+        final ControllerResult created = apply(state, new ControllerCommand.CreateTopic(topic("t", 2, 3),
+                List.of(List.of(1, 2, 3), List.of(2, 3, 1))));
+        assertInstanceOf(ControllerResult.Applied.class, created);
+        assertInstanceOf(TopicExistsException.class, rejected(apply(state, new ControllerCommand.CreateTopic(
+                topic("t", 1, 1), List.of(List.of(1))))));
+        assertInstanceOf(InvalidReplicationFactorException.class, rejected(apply(state, new ControllerCommand.CreateTopic(
+                topic("u", 1, 2), List.of(List.of(1, 9))))));
+
+        apply(state, new ControllerCommand.CreatePartitions("t", List.of(List.of(3, 1, 2))));
+        assertEquals(3, state.topic("t").orElseThrow().topic().partitions());
+        assertEquals(List.of(3, 1, 2), state.topic("t").orElseThrow().replicas().get(2));
+
+        assertInstanceOf(PolicyViolationException.class, rejected(apply(state, new ControllerCommand.ReplaceConfigs("t",
+                Map.of(), Map.of("retention.ms", "5")))));
+        apply(state, new ControllerCommand.ReplaceConfigs("t", Map.of("retention.ms", "1000"), Map.of("retention.ms", "5")));
+        assertEquals(Map.of("retention.ms", "5"), state.topic("t").orElseThrow().topic().configs());
+
+        final long first = (Long) ((ControllerResult.Applied) apply(state, new ControllerCommand.AllocateProducerIds(1, 1000))).value();
+        final long second = (Long) ((ControllerResult.Applied) apply(state, new ControllerCommand.AllocateProducerIds(2, 1000))).value();
+        assertEquals(first + 1000, second);
+
+        apply(state, new ControllerCommand.DeleteTopic("t"));
+        assertInstanceOf(UnknownTopicOrPartitionException.class, rejected(apply(state, new ControllerCommand.DeleteTopic("t"))));
+        assertEquals(offset, state.appliedOffset());
+    }
+
+    @Test
+    void snapshotRestoresTheSameState() {
+        final ControllerState state = new ControllerState();
+        apply(state, new ControllerCommand.RegisterBroker(1, "r1"));
+        apply(state, new ControllerCommand.RegisterBroker(2, "r2"));
+        apply(state, new ControllerCommand.CreateTopic(topic("t", 1, 2), List.of(List.of(1, 2))));
+        apply(state, new ControllerCommand.AllocateProducerIds(1, 10));
+        apply(state, new ControllerCommand.DecommissionBroker(2));
+        final ControllerSnapshot snapshot = (ControllerSnapshot) codec.decode(codec.encode(state.snapshot()));
+        final ControllerState restored = ControllerState.restore(snapshot);
+        assertEquals(state.snapshot(), restored.snapshot());
+        assertEquals(List.of(1, 2), restored.topic("t").orElseThrow().replicas().get(0));
+    }
+
+    private static Exception rejected(final ControllerResult result) {
+        return ((ControllerResult.Rejected) result).exception();
+    }
+}
