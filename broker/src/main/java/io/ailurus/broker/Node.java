@@ -2,32 +2,42 @@ package io.ailurus.broker;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.ailurus.actors.Asks;
+import io.ailurus.actors.NodeConfig;
 import io.ailurus.cluster.admin.AdminState;
+import io.ailurus.cluster.controller.ControllerClient;
+import io.ailurus.cluster.controller.ControllerProducerIds;
+import io.ailurus.cluster.controller.ControllerReplica;
+import io.ailurus.cluster.controller.ReplicatedTopicStore;
 import io.ailurus.cluster.membership.ClusterConfig;
+import io.ailurus.cluster.membership.LeadershipTable;
 import io.ailurus.cluster.membership.NodeDirectory;
 import io.ailurus.cluster.membership.NodeInfo;
 import io.ailurus.cluster.membership.NodeRegistry;
-import io.ailurus.actors.Asks;
-import io.ailurus.actors.NodeConfig;
-import io.ailurus.cluster.metadata.LocalTopicStore;
+import io.ailurus.cluster.membership.NodeStatus;
 import io.ailurus.cluster.metadata.TopicConfigs;
 import io.ailurus.cluster.metadata.TopicListener;
 import io.ailurus.cluster.metadata.TopicMetadata;
+import io.ailurus.cluster.metadata.TopicStore;
 import io.ailurus.kafka.ApiHandler;
 import io.ailurus.kafka.BrokerServices;
+import io.ailurus.kafka.ClusterView;
 import io.ailurus.kafka.RequestDispatcher;
 import io.ailurus.kafka.group.GroupCoordinator;
 import io.ailurus.kafka.group.GroupSettings;
 import io.ailurus.kafka.network.KafkaListener;
 import io.ailurus.partition.log.LogConfig;
-import io.ailurus.partition.producer.FileProducerIdSource;
+import io.ailurus.partition.raft.RaftConfig;
 import io.ailurus.partition.replica.GroupCommitFlusher;
+import io.ailurus.partition.replica.GroupIds;
 import io.ailurus.partition.replica.LocalReplicas;
 import io.ailurus.partition.replica.PartitionClient;
 import io.ailurus.partition.replica.PartitionReplica;
+import io.ailurus.partition.replica.RaftNetwork;
 import io.ailurus.partition.replica.ReplicaEnvironment;
 import io.ailurus.partition.replica.ReplicaHandle;
 import io.ailurus.partition.replica.ReplicaShards;
+import io.ailurus.partition.transport.TransportConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -35,17 +45,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.AddressFromURIString;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -57,32 +71,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running ailurus node: the topic table, a single-node Pekko Cluster with Cluster Sharding hosting one
- * {@link PartitionReplica} entity per partition, the group-commit fsync thread and the Kafka listener.
+ * A running ailurus node: a Pekko Cluster member (seeds, or a cluster of its own), its member of the controller's Raft
+ * group 0 (topics, placement, brokers, producer id blocks), Cluster Sharding hosting one {@link PartitionReplica}
+ * entity per partition replica placed here (each a member of its partition's Raft group, replicating over Aeron), the
+ * group-commit fsync threads, the group coordinators, the admin HTTP API and the Kafka listener.
  *
- * <p>Start order: data directory → topic table → actor system (self-join) → sharding → every known partition started
- * eagerly → Kafka listener. Stop order is the reverse, so that no request arrives for a closing partition, and every
- * log is closed cleanly (flushed, indexes written) before the process exits.
+ * <p>Start order: data directory → actor system → replication transport → sharding → controller member (its image
+ * starts the replicas placed here) → admin API and node registration → Kafka listener. Stop order is the reverse, so
+ * that no request arrives for a closing partition, and every log is closed cleanly before the process exits.
  */
 public final class Node implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+    private static final Duration CONTROLLER_TIMEOUT = Duration.ofSeconds(30);
 
     private final NodeConfig config;
-    private final LocalTopicStore topics;
+    private final ReplicatedTopicStore topics;
     private final ActorSystem<Void> system;
     private final ClusterSharding sharding;
     private final GroupCommitFlusher flusher;
     private final LocalReplicas replicas;
     private final ScheduledExecutorService timer;
     private final KafkaListener listener;
-    private final BrokerServices services;
-    private final GroupCoordinator groups;
+    private final RaftNetwork network;
+    private BrokerServices services;
+    private GroupCoordinator groups;
     private boolean closed;
 
-    private Node(final NodeConfig config, final LocalTopicStore topics, final ActorSystem<Void> system,
+    private Node(final NodeConfig config, final ReplicatedTopicStore topics, final ActorSystem<Void> system,
             final GroupCommitFlusher flusher, final LocalReplicas replicas, final ScheduledExecutorService timer,
-            final KafkaListener listener, final BrokerServices services, final GroupCoordinator groups) {
+            final KafkaListener listener, final RaftNetwork network) {
         this.config = config;
         this.topics = topics;
         this.system = system;
@@ -91,66 +109,122 @@ public final class Node implements AutoCloseable {
         this.replicas = replicas;
         this.timer = timer;
         this.listener = listener;
-        this.services = services;
-        this.groups = groups;
+        this.network = network;
     }
 
     /** Starts a node with {@code rootConfig} (Typesafe Config: the {@code ailurus} and {@code pekko} blocks). */
     public static Node start(final Config rootConfig) throws IOException {
         final NodeConfig config = NodeConfig.from(rootConfig);
+        final ClusterConfig clusterConfig = ClusterConfig.from(rootConfig);
         java.nio.file.Files.createDirectories(config.dataDir());
         final String clusterId = ClusterIdentity.load(config.dataDir(), config.nodeId(), config.clusterId());
-        final LocalTopicStore topics = LocalTopicStore.open(config.dataDir());
         final GroupCommitFlusher flusher = new GroupCommitFlusher(config.fsyncThreads());
         final LocalReplicas replicas = new LocalReplicas();
-        final ClusterConfig clusterConfig = ClusterConfig.from(rootConfig);
+        final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            final Thread t = new Thread(r, "ailurus-timer");
+            t.setDaemon(true);
+            return t;
+        });
         final ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ailurus",
                 withManagementEndpoint(rootConfig, clusterConfig));
         final Cluster cluster = Cluster.get(system);
         joinCluster(system, cluster, clusterConfig);
+        final KafkaListener listener = KafkaListener.bind(new InetSocketAddress(config.kafkaHost(), config.kafkaPort()));
+        final int advertisedPort = config.advertisedPort() == 0 ? listener.boundPort() : config.advertisedPort();
 
-        final ReplicaEnvironment env = new ReplicaEnvironment(config.dataDir(), flusher, replicas,
-                Node.logConfigLookup(topics), config.retentionCheckInterval());
+        final NodeDirectory directory = new NodeDirectory();
+        final LeadershipTable leaders = new LeadershipTable();
+        system.systemActorOf(leaders.behavior(), "leadership-table", Props.empty());
+        final AtomicReference<ActorRef<ControllerReplica.Command>> controller = new AtomicReference<>();
+        final RaftNetwork network = clusterConfig.standalone() ? null : RaftNetwork.start(
+                TransportConfig.defaults(config.nodeId(), config.dataDir().resolve("aeron"))
+                        .withEndpoint(clusterConfig.aeronHost(), clusterConfig.aeronPort()),
+                (groupId, from, message) -> route(replicas, controller, groupId, from, message));
+        if (network != null) {
+            directory.addListener(nodes -> connectPeers(network, nodes));
+        }
+        final ReplicatedTopicStore topics = new ReplicatedTopicStore(
+                new ControllerClient(controller::get, timer, CONTROLLER_TIMEOUT),
+                () -> aliveIds(directory), timer, CONTROLLER_TIMEOUT);
+        final RaftConfig raftConfig = RaftConfig.defaults();
+        final ReplicaEnvironment env = new ReplicaEnvironment(config.nodeId(), config.dataDir(), flusher, replicas,
+                logConfigLookup(topics), tp -> replicaSet(topics, tp, config.nodeId()), config.retentionCheckInterval(),
+                raftConfig, network, leaders::publish);
         ReplicaShards.pinToSelf(system, config.nodeId(), cluster.selfMember().address());
         ClusterSharding.get(system).init(ReplicaShards.entity(system,
                         ctx -> PartitionReplica.create(ctx.getEntityId(), env))
                 .withEntityProps(DispatcherSelector.fromConfig(PartitionReplica.DISPATCHER))
                 .withStopMessage(PartitionReplica.Stop.INSTANCE));
 
-        final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            final Thread t = new Thread(r, "ailurus-timer");
-            t.setDaemon(true);
-            return t;
-        });
-        final KafkaListener listener = KafkaListener.bind(new InetSocketAddress(config.kafkaHost(), config.kafkaPort()));
-        final int advertisedPort = config.advertisedPort() == 0 ? listener.boundPort() : config.advertisedPort();
-        final BrokerServices services = new BrokerServices(config, clusterId, config.advertisedHost(), advertisedPort,
-                topics, replicas, new PartitionClient(),
-                new FileProducerIdSource(config.dataDir().resolve("producer-ids")), timer);
-        final GroupCoordinator groups = new GroupCoordinator(system, services, GroupSettings.from(rootConfig));
-        replicas.addListener(groups);
-        ensureOffsetsTopic(topics, groups);
-        final Node node = new Node(config, topics, system, flusher, replicas, timer, listener, services, groups);
+        final Node node = new Node(config, topics, system, flusher, replicas, timer, listener, network);
+        final ClusterView clusterView = new NodeClusterView(config.nodeId(), directory, topics, leaders);
+        node.services = new BrokerServices(config, clusterId, config.advertisedHost(), advertisedPort, topics, replicas,
+                new PartitionClient(), new ControllerProducerIds(topics, config.nodeId()), timer, clusterView);
+        node.groups = new GroupCoordinator(system, node.services, GroupSettings.from(rootConfig));
+        replicas.addListener(node.groups);
+        topics.addListener(node.new PartitionLifecycle());
+        controller.set(system.systemActorOf(ControllerReplica.create(new ControllerReplica.Settings(config.nodeId(),
+                        clusterConfig.votersOr(config.nodeId()), config.dataDir(), raftConfig, network, flusher,
+                        topics, leaders::publish)),
+                "controller", DispatcherSelector.fromConfig(PartitionReplica.DISPATCHER)));
+
         final int adminPort = startAdmin(system, clusterConfig);
-        final NodeDirectory directory = new NodeDirectory();
         system.systemActorOf(NodeRegistry.create(new NodeInfo(config.nodeId(), clusterConfig.rack(),
-                config.advertisedHost(), advertisedPort, clusterConfig.aeronHost(), clusterConfig.aeronPort(),
+                config.advertisedHost(), advertisedPort, clusterConfig.aeronHost(),
+                network == null ? clusterConfig.aeronPort() : network.port(),
                 clusterConfig.adminHost(), adminPort, cluster.selfMember().address().toString()), directory),
                 "node-registry", Props.empty());
-        AdminState.ID.get(system).install(directory, new LocalAdminView(config.nodeId(), topics, replicas,
-                node::allPartitionsRunning));
-        topics.addListener(node.new PartitionLifecycle());
-        for (final TopicMetadata topic : topics.topics()) {
-            node.startPartitions(topic, 0);
-        }
+        AdminState.ID.get(system).install(directory, new NodeAdminView(config.nodeId(), topics, replicas, leaders,
+                directory, node::allPartitionsRunning));
+        new NodeRegistration(config.nodeId(), clusterConfig, topics, directory, timer,
+                node.groups.settings().offsetsTopicPartitions()).start();
+
         final RequestDispatcher[] dispatcher = new RequestDispatcher[1];
-        final List<ApiHandler<?>> handlers = Handlers.all(services, groups, () -> dispatcher[0].advertisedVersions());
+        final List<ApiHandler<?>> handlers = Handlers.all(node.services, node.groups,
+                () -> dispatcher[0].advertisedVersions());
         dispatcher[0] = new RequestDispatcher(handlers);
         listener.start(config.networkThreads(), config.maxRequestBytes(), config.maxInFlightPerConnection(), dispatcher[0]);
-        LOG.info("ailurus node {} serving the Kafka API on {}:{} (advertised {}:{}), cluster {}, data dir {}, {} topic(s)",
+        LOG.info("ailurus node {} serving the Kafka API on {}:{} (advertised {}:{}), cluster {}, data dir {}, {}",
                 config.nodeId(), config.kafkaHost(), listener.boundPort(), config.advertisedHost(), advertisedPort,
-                clusterId, config.dataDir().toAbsolutePath().normalize(), topics.topics().size());
+                clusterId, config.dataDir().toAbsolutePath().normalize(), clusterConfig.standalone()
+                        ? "standalone" : "seeds " + clusterConfig.seeds() + ", controller voters "
+                                + clusterConfig.votersOr(config.nodeId()));
         return node;
+    }
+
+    /** Hands an inbound Raft message to its group's owner; messages for groups not running here are dropped. */
+    private static void route(final LocalReplicas replicas,
+            final AtomicReference<ActorRef<ControllerReplica.Command>> controller, final long groupId, final int from,
+            final io.ailurus.partition.raft.RaftMessage message) {
+        if (groupId == GroupIds.CONTROLLER) {
+            final ActorRef<ControllerReplica.Command> member = controller.get();
+            if (member != null) {
+                member.tell(new ControllerReplica.RaftInbound(from, message));
+            }
+            return;
+        }
+        final ReplicaHandle replica = replicas.byGroup(groupId);
+        if (replica != null) {
+            replica.actor().tell(new PartitionReplica.RaftInbound(from, message));
+        }
+    }
+
+    private static void connectPeers(final RaftNetwork network, final Map<Integer, NodeStatus> nodes) {
+        for (final NodeStatus node : nodes.values()) {
+            if (node.nodeId() != network.selfId()) {
+                network.connect(node.nodeId(), node.info().aeronHost(), node.info().aeronPort());
+            }
+        }
+    }
+
+    private static Set<Integer> aliveIds(final NodeDirectory directory) {
+        return directory.aliveNodes().stream().map(NodeInfo::nodeId).collect(Collectors.toSet());
+    }
+
+    /** A partition's Raft voters: its placement, or this node alone when the placement is not known (yet). */
+    private static List<Integer> replicaSet(final ReplicatedTopicStore topics, final TopicPartition tp, final int self) {
+        final List<Integer> placed = topics.replicas(tp);
+        return placed.isEmpty() ? List.of(self) : placed;
     }
 
     /** Pekko Management listens where {@code ailurus.cluster.admin} says (one place for every node endpoint). */
@@ -184,20 +258,7 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    /** Creates {@code __consumer_offsets} on first start; its partition count is fixed from then on. */
-    private static void ensureOffsetsTopic(final LocalTopicStore topics, final GroupCoordinator groups) {
-        final Optional<TopicMetadata> existing = topics.topic(GroupCoordinator.OFFSETS_TOPIC);
-        if (existing.isEmpty()) {
-            topics.create(GroupCoordinator.OFFSETS_TOPIC, groups.settings().offsetsTopicPartitions(), (short) 1,
-                    GroupCoordinator.offsetsTopicConfigs(), false).join();
-        } else if (existing.get().partitions() != groups.settings().offsetsTopicPartitions()) {
-            throw new IllegalStateException(GroupCoordinator.OFFSETS_TOPIC + " has " + existing.get().partitions()
-                    + " partitions but ailurus.groups.offsets-topic-partitions is "
-                    + groups.settings().offsetsTopicPartitions() + ": it cannot change once created");
-        }
-    }
-
-    private static java.util.function.Function<String, Optional<LogConfig>> logConfigLookup(final LocalTopicStore topics) {
+    private static java.util.function.Function<String, Optional<LogConfig>> logConfigLookup(final TopicStore topics) {
         return name -> topics.topic(name).map(t -> TopicConfigs.toLogConfig(t.configs()));
     }
 
@@ -224,22 +285,33 @@ public final class Node implements AutoCloseable {
         return false;
     }
 
-    /** Every partition of every known topic has its replica running, and every group coordinator has loaded. */
+    /**
+     * The offsets topic exists, every partition replica placed on this node runs, and the group coordinator of every
+     * offsets partition led here has loaded.
+     */
     boolean allPartitionsRunning() {
-        boolean all = groups.allActive();
+        if (topics.topic(GroupCoordinator.OFFSETS_TOPIC).isEmpty() || !groups.allActive()) {
+            return false;
+        }
         for (final TopicMetadata t : topics.topics()) {
-            for (int p = 0; p < t.partitions() && all; p++) {
-                all = replicas.get(new TopicPartition(t.name(), p)) != null;
+            for (int p = 0; p < t.partitions(); p++) {
+                final TopicPartition tp = new TopicPartition(t.name(), p);
+                if (topics.replicas(tp).contains(config.nodeId()) && replicas.get(tp) == null) {
+                    return false;
+                }
             }
         }
-        return all;
+        return true;
     }
 
-    private void startPartitions(final TopicMetadata topic, final int from) {
-        for (int p = from; p < topic.partitions(); p++) {
-            sharding.entityRefFor(PartitionReplica.TYPE_KEY,
-                    PartitionReplica.entityId(new TopicPartition(topic.name(), p), config.nodeId()))
-                    .tell(PartitionReplica.Start.INSTANCE);
+    /** Starts this node's replicas of {@code topic} (Start is idempotent: a running replica ignores it). */
+    private void startPartitions(final TopicMetadata topic) {
+        for (int p = 0; p < topic.partitions(); p++) {
+            final TopicPartition tp = new TopicPartition(topic.name(), p);
+            if (topics.replicas(tp).contains(config.nodeId())) {
+                sharding.entityRefFor(PartitionReplica.TYPE_KEY, PartitionReplica.entityId(tp, config.nodeId()))
+                        .tell(PartitionReplica.Start.INSTANCE);
+            }
         }
     }
 
@@ -248,7 +320,7 @@ public final class Node implements AutoCloseable {
 
         @Override
         public void topicChanged(final TopicMetadata previous, final TopicMetadata current) {
-            startPartitions(current, previous == null ? 0 : previous.partitions());
+            startPartitions(current);
             if (previous != null && !previous.configs().equals(current.configs())) {
                 final LogConfig logConfig = TopicConfigs.toLogConfig(current.configs());
                 for (int p = 0; p < current.partitions(); p++) {
@@ -271,8 +343,22 @@ public final class Node implements AutoCloseable {
                 }
             }
             CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new))
-                    .handle((ok, failure) -> topics.removeDirectoryOf(deleted));
+                    .handle((ok, failure) -> removeDirectoryOf(deleted));
         }
+    }
+
+    /** Removes what is left of a deleted topic's directory once its replicas here have stopped. */
+    private Void removeDirectoryOf(final TopicMetadata deleted) {
+        if (topics.topic(deleted.name()).isPresent()) {
+            return null;   // re-created meanwhile: its new replicas own the directory
+        }
+        final java.nio.file.Path dir = config.dataDir().resolve(deleted.name());
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("Could not remove {} of deleted topic '{}': {}", dir, deleted.name(), e.toString());
+        }
+        return null;
     }
 
     /** Stops accepting requests, closes every partition cleanly, then the rest. Idempotent. */
@@ -290,9 +376,11 @@ public final class Node implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Actor system shutdown did not finish cleanly: {}", e.toString());
         }
+        if (network != null) {
+            network.close();
+        }
         flusher.close();
         timer.shutdownNow();
-        topics.close();
         LOG.info("ailurus node {} stopped", config.nodeId());
     }
 }

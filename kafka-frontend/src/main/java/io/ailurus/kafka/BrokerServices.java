@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param partitions     writes to partition replicas
  * @param producerIds    InitProducerId's id source
  * @param timer          for long-poll deadlines; tasks must only hand off
+ * @param cluster        the live brokers and partition leadership, for Metadata and coordinator lookups
  */
 public record BrokerServices(
         NodeConfig config,
@@ -29,7 +30,8 @@ public record BrokerServices(
         LocalReplicas replicas,
         PartitionClient partitions,
         ProducerIdSource producerIds,
-        ScheduledExecutorService timer) {
+        ScheduledExecutorService timer,
+        ClusterView cluster) {
 
     public int nodeId() {
         return config.nodeId();

@@ -21,6 +21,11 @@ public final class KryoCodec {
     private final Pool<Output> outputs;
 
     public KryoCodec(final ClassLoader loader) {
+        this(loader, kryo -> { });
+    }
+
+    /** {@code customizer} adds serializers to each Kryo instance (e.g. for actor references). */
+    public KryoCodec(final ClassLoader loader, final java.util.function.Consumer<Kryo> customizer) {
         this.kryos = new Pool<>(true, false, POOL_SIZE) {
             @Override
             protected Kryo create() {
@@ -30,6 +35,7 @@ public final class KryoCodec {
                 kryo.setClassLoader(loader);
                 // Kafka value types (Uuid, ...) have no no-arg constructor: fall back to Objenesis for those.
                 kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+                customizer.accept(kryo);
                 return kryo;
             }
         };

@@ -1,6 +1,13 @@
 package io.ailurus.actors.serialization;
 
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
 import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.JSerializer;
 
 /** Pekko serializer for every {@link KryoMessage}: internal cluster messages and Distributed Data values. */
@@ -12,7 +19,9 @@ public final class KryoSerializer extends JSerializer {
     private final KryoCodec codec;
 
     public KryoSerializer(final ExtendedActorSystem system) {
-        this.codec = new KryoCodec(system.dynamicAccess().classLoader());
+        final ActorRefResolver resolver = ActorRefResolver.get(Adapter.toTyped(system));
+        this.codec = new KryoCodec(system.dynamicAccess().classLoader(),
+                kryo -> kryo.addDefaultSerializer(ActorRef.class, new ActorRefSerializer(resolver)));
     }
 
     @Override
@@ -33,5 +42,25 @@ public final class KryoSerializer extends JSerializer {
     @Override
     public Object fromBinaryJava(final byte[] bytes, final Class<?> manifest) {
         return codec.decode(bytes);
+    }
+
+    /** Actor references travel as their Pekko serialization format (path with uid) and resolve on arrival. */
+    private static final class ActorRefSerializer extends Serializer<ActorRef<?>> {
+
+        private final ActorRefResolver resolver;
+
+        ActorRefSerializer(final ActorRefResolver resolver) {
+            this.resolver = resolver;
+        }
+
+        @Override
+        public void write(final Kryo kryo, final Output output, final ActorRef<?> ref) {
+            output.writeString(resolver.toSerializationFormat(ref));
+        }
+
+        @Override
+        public ActorRef<?> read(final Kryo kryo, final Input input, final Class<? extends ActorRef<?>> type) {
+            return resolver.resolveActorRef(input.readString());
+        }
     }
 }

@@ -19,8 +19,8 @@ public record PartitionStatus(String topic, int partition, int leader, int term,
         return leader >= 0;
     }
 
-    /** Under-replicated: some replica is down or behind the high watermark. */
+    /** Under-replicated: some replica is down, or known to be behind the high watermark. */
     public boolean underReplicated() {
-        return replicas.stream().anyMatch(r -> !r.alive() || r.logEndOffset() < highWatermark);
+        return replicas.stream().anyMatch(r -> !r.alive() || (r.logEndOffset() >= 0 && r.logEndOffset() < highWatermark));
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
  * are. With no seeds the node forms a cluster of its own, which is the single-node default.
  */
 public record ClusterConfig(List<String> seeds, String rack, String adminHost, int adminPort, String aeronHost,
-        int aeronPort) {
+        int aeronPort, List<Integer> controllerVoters, int offsetsReplicationFactor) {
 
     public static ClusterConfig from(final Config root) {
         final Config c = root.getConfig("ailurus.cluster");
@@ -18,7 +18,19 @@ public record ClusterConfig(List<String> seeds, String rack, String adminHost, i
                 c.getString("admin.host"),
                 c.getInt("admin.port"),
                 c.getString("aeron.host"),
-                c.getInt("aeron.port"));
+                c.getInt("aeron.port"),
+                List.copyOf(c.getIntList("controller-voters")),
+                c.getInt("offsets-replication-factor"));
+    }
+
+    /** A node without seeds forms a cluster of one: no peers, no replication transport. */
+    public boolean standalone() {
+        return seeds.isEmpty();
+    }
+
+    /** The controller group's voters: the configured ones, or this node alone. */
+    public List<Integer> votersOr(final int selfId) {
+        return controllerVoters.isEmpty() ? List.of(selfId) : controllerVoters;
     }
 
     /** Pekko addresses of the seed nodes ({@code host:port} → {@code pekko://ailurus@host:port}). */

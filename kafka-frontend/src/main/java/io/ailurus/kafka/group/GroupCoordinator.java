@@ -13,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
-import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.ListGroupsResponseData;
 import org.apache.kafka.common.utils.Utils;
@@ -64,7 +65,7 @@ public final class GroupCoordinator implements LocalReplicas.Listener {
     }
 
     @Override
-    public void started(final ReplicaHandle replica) {
+    public void startedLeading(final ReplicaHandle replica) {
         final int p = replica.topicPartition().partition();
         if (!OFFSETS_TOPIC.equals(replica.topicPartition().topic()) || p >= shards.length()) {
             return;
@@ -80,7 +81,7 @@ public final class GroupCoordinator implements LocalReplicas.Listener {
     }
 
     @Override
-    public void stopped(final ReplicaHandle replica) {
+    public void stoppedLeading(final ReplicaHandle replica) {
         final int p = replica.topicPartition().partition();
         if (OFFSETS_TOPIC.equals(replica.topicPartition().topic()) && p < shards.length()) {
             final ActorRef<GroupCoordinatorShard.Command> shard = shards.getAndSet(p, null);
@@ -90,13 +91,16 @@ public final class GroupCoordinator implements LocalReplicas.Listener {
         }
     }
 
-    /** Asks the coordinator of {@code groupId}; fails with COORDINATOR_NOT_AVAILABLE when it is not running here. */
+    /**
+     * Asks the coordinator of {@code groupId}; fails with NOT_COORDINATOR when it is not running here (its offsets
+     * partition is led elsewhere, or its leadership is moving), so that the client finds the coordinator again.
+     */
     public <T> CompletableFuture<T> ask(final String groupId,
             final Function<ActorRef<T>, GroupCoordinatorShard.Command> message) {
         final ActorRef<GroupCoordinatorShard.Command> shard = shards.get(partitionFor(groupId));
         if (shard == null) {
-            return CompletableFuture.failedFuture(new CoordinatorNotAvailableException(
-                    "the coordinator of group " + groupId + " is not available yet"));
+            return CompletableFuture.failedFuture(new NotCoordinatorException(
+                    "this broker is not the coordinator of group " + groupId));
         }
         return Asks.ask(shard, message, ASK_TIMEOUT, system.scheduler());
     }
@@ -118,10 +122,10 @@ public final class GroupCoordinator implements LocalReplicas.Listener {
         });
     }
 
-    /** True once every coordinator of the offsets topic runs here. */
+    /** True once the coordinator of every offsets partition led here runs. */
     public boolean allActive() {
         for (int p = 0; p < shards.length(); p++) {
-            if (shards.get(p) == null) {
+            if (shards.get(p) == null && services.replicas().leader(new TopicPartition(OFFSETS_TOPIC, p)) != null) {
                 return false;
             }
         }

@@ -194,6 +194,10 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
                 break;
             }
             for (final RecordBatch batch : slice.records().batches()) {
+                if (batch.isControlBatch()) {   // Raft's leader-change markers
+                    offset = batch.nextOffset();
+                    continue;
+                }
                 for (final Record record : batch) {
                     if (record.offset() >= offset && record.hasKey()) {
                         replay(record);

@@ -2,6 +2,7 @@ package io.ailurus.kafka.handler;
 
 import io.ailurus.kafka.ApiHandler;
 import io.ailurus.kafka.BrokerServices;
+import io.ailurus.kafka.ClusterView;
 import io.ailurus.kafka.RequestContext;
 import java.util.HashSet;
 import java.util.Set;
@@ -77,15 +78,17 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
                 .setErrorCode(Errors.NONE.code())
                 .setEndpointType(EndpointType.BROKER.id())
                 .setClusterId(services.clusterId())
-                .setControllerId(services.nodeId())
+                .setControllerId(services.cluster().controllerId())
                 .setClusterAuthorizedOperations(request.data().includeClusterAuthorizedOperations()
                         ? CLUSTER_OPERATIONS : OPERATIONS_NOT_REQUESTED);
-        data.brokers().add(new DescribeClusterBroker()
-                .setBrokerId(services.nodeId())
-                .setHost(services.advertisedHost())
-                .setPort(services.advertisedPort())
-                .setRack(null)
-                .setIsFenced(false));   // a node that answers is not fenced; there is no other to include
+        for (final ClusterView.Broker broker : services.cluster().brokers()) {
+            data.brokers().add(new DescribeClusterBroker()
+                    .setBrokerId(broker.nodeId())
+                    .setHost(broker.host())
+                    .setPort(broker.port())
+                    .setRack(broker.rack().isEmpty() ? null : broker.rack())
+                    .setIsFenced(false));   // only live brokers are listed
+        }
         return data;
     }
 

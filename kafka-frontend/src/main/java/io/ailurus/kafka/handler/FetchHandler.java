@@ -90,12 +90,15 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                     error = byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
                 } else if (partition.partition() < 0 || partition.partition() >= meta.get().partitions()) {
                     error = Errors.UNKNOWN_TOPIC_OR_PARTITION;
-                } else if (partition.currentLeaderEpoch() > 0) {
-                    error = Errors.UNKNOWN_LEADER_EPOCH;
                 } else {
-                    replica = services.replicas().get(new TopicPartition(meta.get().name(), partition.partition()));
+                    replica = services.replicas().leader(new TopicPartition(meta.get().name(), partition.partition()));
                     if (replica == null) {
                         error = Errors.NOT_LEADER_OR_FOLLOWER;
+                    } else {
+                        error = TopicPartitions.checkCurrentLeaderEpoch(partition.currentLeaderEpoch(), replica.leaderEpoch());
+                        if (error != Errors.NONE) {
+                            replica = null;
+                        }
                     }
                 }
                 wanted.add(new Wanted(topic, partition, replica, error));

@@ -1,10 +1,13 @@
 package io.ailurus.kafka.handler;
 
 import io.ailurus.kafka.BrokerServices;
+import io.ailurus.kafka.ClusterView;
 import io.ailurus.kafka.RequestContext;
 import io.ailurus.kafka.group.GroupCoordinator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
@@ -53,10 +56,19 @@ public final class FindCoordinatorHandler extends GroupHandler<FindCoordinatorRe
         if (key == null || key.isEmpty()) {
             return c.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("an empty group id has no coordinator");
         }
-        if (!coordinator.isActive(key)) {
+        if (coordinator.isActive(key)) {
+            return c.setErrorCode(Errors.NONE.code()).setNodeId(services.nodeId()).setHost(services.advertisedHost())
+                    .setPort(services.advertisedPort());
+        }
+        // The coordinator is wherever the group's offsets partition is led.
+        final TopicPartition offsets = new TopicPartition(GroupCoordinator.OFFSETS_TOPIC, coordinator.partitionFor(key));
+        final int leader = services.cluster().partition(offsets).leaderId();
+        final Optional<ClusterView.Broker> broker = leader == services.nodeId() ? Optional.empty()
+                : services.cluster().broker(leader);
+        if (broker.isEmpty()) {
             return c.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code()).setErrorMessage("the coordinator is loading");
         }
-        return c.setErrorCode(Errors.NONE.code()).setNodeId(services.nodeId()).setHost(services.advertisedHost())
-                .setPort(services.advertisedPort());
+        return c.setErrorCode(Errors.NONE.code()).setNodeId(leader).setHost(broker.get().host())
+                .setPort(broker.get().port());
     }
 }

@@ -97,12 +97,14 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
         if (!lookup.found()) {
             return unknown(index, lookup.error());
         }
-        final Errors fenced = TopicPartitions.checkCurrentLeaderEpoch(partition.currentLeaderEpoch());
+        final Errors fenced = TopicPartitions.checkCurrentLeaderEpoch(partition.currentLeaderEpoch(),
+                lookup.replica().leaderEpoch());
         if (fenced != Errors.NONE) {
             return unknown(index, fenced);
         }
         try {
-            final ListOffsetsPartitionResponse answer = offsetFor(lookup.replica().log(), index, timestamp);
+            final ListOffsetsPartitionResponse answer = offsetFor(lookup.replica().log(), index, timestamp,
+                    lookup.replica().leaderEpoch());
             // The leader epoch exists from v4 on; serializing a non-default value at an older version fails.
             return version >= 4 ? answer : answer.setLeaderEpoch(ListOffsetsResponse.UNKNOWN_EPOCH);
         } catch (ApiException e) {   // KafkaStorageException: the log failed
@@ -112,13 +114,14 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
     }
 
     /** The answer for {@code timestamp} (a special one, or a time in ms) from a partition's log. */
-    static ListOffsetsPartitionResponse offsetFor(final SegmentLog log, final int partition, final long timestamp) {
+    static ListOffsetsPartitionResponse offsetFor(final SegmentLog log, final int partition, final long timestamp,
+            final int leaderEpoch) {
         final long highWatermark = log.highWatermark();
         if (timestamp == ListOffsetsRequest.LATEST_TIMESTAMP) {
-            return found(partition, RecordBatch.NO_TIMESTAMP, highWatermark, TopicPartitions.LEADER_EPOCH);
+            return found(partition, RecordBatch.NO_TIMESTAMP, highWatermark, leaderEpoch);
         }
         if (timestamp == ListOffsetsRequest.EARLIEST_TIMESTAMP || timestamp == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
-            return found(partition, RecordBatch.NO_TIMESTAMP, log.logStartOffset(), TopicPartitions.LEADER_EPOCH);
+            return found(partition, RecordBatch.NO_TIMESTAMP, log.logStartOffset(), leaderEpoch);
         }
         if (timestamp == ListOffsetsRequest.LATEST_TIERED_TIMESTAMP) {
             // Nothing is tiered: Kafka answers -1 (and leader epoch -1) for a topic without remote storage.
@@ -130,7 +133,7 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
             return unknown(partition, Errors.NONE);
         }
         return found(partition, record.timestamp, record.offset,
-                record.leaderEpoch.orElse(TopicPartitions.LEADER_EPOCH));
+                record.leaderEpoch.orElse(leaderEpoch));
     }
 
     private static ListOffsetsPartitionResponse found(final int partition, final long timestamp, final long offset,

@@ -3,6 +3,7 @@ package io.ailurus.kafka.handler;
 import io.ailurus.cluster.metadata.TopicMetadata;
 import io.ailurus.kafka.ApiHandler;
 import io.ailurus.kafka.BrokerServices;
+import io.ailurus.kafka.ClusterView;
 import io.ailurus.kafka.Futures;
 import io.ailurus.kafka.RequestContext;
 import java.util.ArrayList;
@@ -68,11 +69,14 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
         return Futures.allSettled(topics).thenApply(ignored -> {
             final MetadataResponseData response = new MetadataResponseData()
                     .setClusterId(services.clusterId())
-                    .setControllerId(services.nodeId());
-            response.brokers().add(new MetadataResponseData.MetadataResponseBroker()
-                    .setNodeId(services.nodeId())
-                    .setHost(services.advertisedHost())
-                    .setPort(services.advertisedPort()));
+                    .setControllerId(services.cluster().controllerId());
+            for (final ClusterView.Broker broker : services.cluster().brokers()) {
+                response.brokers().add(new MetadataResponseData.MetadataResponseBroker()
+                        .setNodeId(broker.nodeId())
+                        .setHost(broker.host())
+                        .setPort(broker.port())
+                        .setRack(broker.rack().isEmpty() ? null : broker.rack()));
+            }
             for (final CompletableFuture<MetadataResponseData.MetadataResponseTopic> t : topics) {
                 response.topics().add(t.join());
             }
@@ -129,17 +133,17 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
                 .setName(topic.name())
                 .setTopicId(topic.id())
                 .setIsInternal(Topic.isInternal(topic.name()));
-        final int node = services.nodeId();
         for (int p = 0; p < topic.partitions(); p++) {
-            final boolean running = services.replicas().get(new TopicPartition(topic.name(), p)) != null;
+            final ClusterView.PartitionState state = services.cluster().partition(new TopicPartition(topic.name(), p));
+            final boolean led = state.leaderId() >= 0;
             t.partitions().add(new MetadataResponseData.MetadataResponsePartition()
                     .setPartitionIndex(p)
-                    .setErrorCode(running ? Errors.NONE.code() : Errors.LEADER_NOT_AVAILABLE.code())
-                    .setLeaderId(running ? node : -1)
-                    .setLeaderEpoch(0)
-                    .setReplicaNodes(List.of(node))
-                    .setIsrNodes(running ? List.of(node) : List.of())
-                    .setOfflineReplicas(List.of()));
+                    .setErrorCode(led ? Errors.NONE.code() : Errors.LEADER_NOT_AVAILABLE.code())
+                    .setLeaderId(state.leaderId())
+                    .setLeaderEpoch(state.leaderEpoch())
+                    .setReplicaNodes(state.replicas())
+                    .setIsrNodes(state.inSync())
+                    .setOfflineReplicas(state.replicas().stream().filter(r -> !state.inSync().contains(r)).toList()));
         }
         return t;
     }

@@ -3,7 +3,11 @@ package io.ailurus.kafka.handler;
 import io.ailurus.kafka.ApiHandler;
 import io.ailurus.kafka.BrokerServices;
 import io.ailurus.kafka.RequestContext;
-import io.ailurus.partition.log.SegmentLog;
+import io.ailurus.partition.raft.EpochHistory;
+import io.ailurus.partition.replica.PartitionReplica;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderPartition;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderTopic;
@@ -18,8 +22,8 @@ import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
 
 /**
- * OffsetForLeaderEpoch: where a leader epoch ends in a partition's log. Consumers ask it after a leader change to
- * detect truncation. Every partition here has had exactly one epoch, 0, starting at the log start offset.
+ * OffsetForLeaderEpoch: where a leader epoch ends in a partition's log, answered by the partition's leader from its
+ * epoch history (the Raft terms of its batches). Consumers ask it after a leader change to detect truncation.
  */
 public final class OffsetForLeaderEpochHandler implements ApiHandler<OffsetsForLeaderEpochRequest> {
 
@@ -51,45 +55,46 @@ public final class OffsetForLeaderEpochHandler implements ApiHandler<OffsetsForL
     public CompletableFuture<AbstractResponse> handle(final RequestContext context,
             final OffsetsForLeaderEpochRequest request) {
         final OffsetForLeaderEpochResponseData data = new OffsetForLeaderEpochResponseData();
+        final List<CompletableFuture<EpochEndOffset>> answers = new ArrayList<>();
         for (final OffsetForLeaderTopic topic : request.data().topics()) {
             final OffsetForLeaderTopicResult result = new OffsetForLeaderTopicResult().setTopic(topic.topic());
-            for (final OffsetForLeaderPartition partition : topic.partitions()) {
-                result.partitions().add(endOffset(topic.topic(), partition));
-            }
             data.topics().add(result);
+            for (final OffsetForLeaderPartition partition : topic.partitions()) {
+                answers.add(endOffset(topic.topic(), partition).thenApply(answer -> {
+                    synchronized (result) {
+                        result.partitions().add(answer);
+                    }
+                    return answer;
+                }));
+            }
         }
-        return CompletableFuture.completedFuture(new OffsetsForLeaderEpochResponse(data));
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                .thenApply(done -> new OffsetsForLeaderEpochResponse(data));
     }
 
-    private EpochEndOffset endOffset(final String topic, final OffsetForLeaderPartition partition) {
+    private CompletableFuture<EpochEndOffset> endOffset(final String topic, final OffsetForLeaderPartition partition) {
         final TopicPartitions.Lookup lookup = TopicPartitions.lookup(services, topic, partition.partition());
         Errors error = lookup.error();
         if (lookup.found()) {
-            error = TopicPartitions.checkCurrentLeaderEpoch(partition.currentLeaderEpoch());
+            error = TopicPartitions.checkCurrentLeaderEpoch(partition.currentLeaderEpoch(), lookup.replica().leaderEpoch());
         }
         if (error != Errors.NONE) {
-            return new EpochEndOffset()
-                    .setPartition(partition.partition())
-                    .setErrorCode(error.code())
-                    .setLeaderEpoch(RecordBatch.NO_PARTITION_LEADER_EPOCH)
-                    .setEndOffset(UNDEFINED_EPOCH_OFFSET);
+            return CompletableFuture.completedFuture(undefined(partition.partition(), error));
         }
-        return endOffsetFor(lookup.replica().log(), partition.partition(), partition.leaderEpoch());
+        // Only the leader answers, from its epoch history (a follower's may lack the latest epochs).
+        final CompletableFuture<EpochHistory.EpochEndOffset> reply = new CompletableFuture<>();
+        lookup.replica().actor().tell(new PartitionReplica.EndOffsetForEpoch(partition.leaderEpoch(), reply));
+        return reply.orTimeout(10, TimeUnit.SECONDS).handle((end, failure) -> failure != null
+                ? undefined(partition.partition(), Errors.NOT_LEADER_OR_FOLLOWER)
+                : new EpochEndOffset().setPartition(partition.partition()).setErrorCode(Errors.NONE.code())
+                        .setLeaderEpoch(end.epoch()).setEndOffset(end.endOffset()));
     }
 
-    /**
-     * Kafka's LeaderEpochFileCache.endOffsetFor on a log whose only epoch is 0: the current epoch ends at the log end
-     * offset; an unknown (-1) or later epoch has no end (-1, -1); an epoch below the first one ends where the first
-     * one starts, the log start offset (the cache's first entry is moved up with it).
-     */
-    static EpochEndOffset endOffsetFor(final SegmentLog log, final int partition, final int requestedEpoch) {
-        final EpochEndOffset answer = new EpochEndOffset().setPartition(partition).setErrorCode(Errors.NONE.code());
-        if (requestedEpoch == TopicPartitions.LEADER_EPOCH) {
-            return answer.setLeaderEpoch(requestedEpoch).setEndOffset(log.logEndOffset());
-        }
-        if (requestedEpoch == RecordBatch.NO_PARTITION_LEADER_EPOCH || requestedEpoch > TopicPartitions.LEADER_EPOCH) {
-            return answer.setLeaderEpoch(RecordBatch.NO_PARTITION_LEADER_EPOCH).setEndOffset(UNDEFINED_EPOCH_OFFSET);
-        }
-        return answer.setLeaderEpoch(requestedEpoch).setEndOffset(log.logStartOffset());
+    private static EpochEndOffset undefined(final int partition, final Errors error) {
+        return new EpochEndOffset()
+                .setPartition(partition)
+                .setErrorCode(error.code())
+                .setLeaderEpoch(RecordBatch.NO_PARTITION_LEADER_EPOCH)
+                .setEndOffset(UNDEFINED_EPOCH_OFFSET);
     }
 }

@@ -107,7 +107,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         if (index < 0 || index >= topic.partitions()) {
             return failed(index, Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
         }
-        final ReplicaHandle replica = services.replicas().get(new TopicPartition(topic.name(), index));
+        final ReplicaHandle replica = services.replicas().leader(new TopicPartition(topic.name(), index));
         if (replica == null) {
             return failed(index, Errors.NOT_LEADER_OR_FOLLOWER, null);
         }

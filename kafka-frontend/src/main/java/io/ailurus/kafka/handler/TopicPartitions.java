@@ -17,7 +17,6 @@ import org.apache.kafka.common.record.RecordBatch;
 final class TopicPartitions {
 
     /** This node leads every partition, and no election ever happened: the leader epoch is always 0. */
-    static final int LEADER_EPOCH = 0;
 
     private TopicPartitions() {
     }
@@ -43,7 +42,7 @@ final class TopicPartitions {
         if (metadata.isEmpty() || partition < 0 || partition >= metadata.get().partitions()) {
             return new Lookup(null, Errors.UNKNOWN_TOPIC_OR_PARTITION);
         }
-        final ReplicaHandle replica = services.replicas().get(new TopicPartition(topic, partition));
+        final ReplicaHandle replica = services.replicas().leader(new TopicPartition(topic, partition));
         return replica == null ? new Lookup(null, Errors.NOT_LEADER_OR_FOLLOWER) : new Lookup(replica, Errors.NONE);
     }
 
@@ -51,14 +50,14 @@ final class TopicPartitions {
      * Kafka's check of the leader epoch a client believes current (-1: not given, no check): an older one is fenced,
      * a newer one means this broker has not learnt of the election yet.
      */
-    static Errors checkCurrentLeaderEpoch(final int currentLeaderEpoch) {
+    static Errors checkCurrentLeaderEpoch(final int currentLeaderEpoch, final int leaderEpoch) {
         if (currentLeaderEpoch == RecordBatch.NO_PARTITION_LEADER_EPOCH) {
             return Errors.NONE;
         }
-        if (currentLeaderEpoch < LEADER_EPOCH) {
+        if (currentLeaderEpoch < leaderEpoch) {
             return Errors.FENCED_LEADER_EPOCH;
         }
-        return currentLeaderEpoch > LEADER_EPOCH ? Errors.UNKNOWN_LEADER_EPOCH : Errors.NONE;
+        return currentLeaderEpoch > leaderEpoch ? Errors.UNKNOWN_LEADER_EPOCH : Errors.NONE;
     }
 
     /**

@@ -51,22 +51,25 @@ class DeleteRecordsHandlerTest {
         topics.create("idle", 1, (short) 1, Map.of(), false).get(10, TimeUnit.SECONDS);
         flusher = new GroupCommitFlusher(1);
         final LocalReplicas replicas = new LocalReplicas();
-        final ReplicaEnvironment env = new ReplicaEnvironment(dataDir, flusher, replicas,
-                name -> topics.topic(name).map(t -> TopicConfigs.toLogConfig(t.configs())), Duration.ofMinutes(5));
+        final ReplicaEnvironment env = new ReplicaEnvironment(TopicPartitionsTest.NODE_ID, dataDir, flusher, replicas,
+                name -> topics.topic(name).map(t -> TopicConfigs.toLogConfig(t.configs())),
+                tp -> java.util.List.of(TopicPartitionsTest.NODE_ID), Duration.ofMinutes(5),
+                io.ailurus.partition.raft.RaftConfig.defaults(), null, ReplicaEnvironment.LeadershipListener.NONE);
         // The replica is the system's guardian: no sharding needed for one local entity.
         system = ActorSystem.create(PartitionReplica.create(PartitionReplica.entityId(new TopicPartition("t", 0),
                 TopicPartitionsTest.NODE_ID), env), "delete-records-test");
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while ((replica = replicas.get(new TopicPartition("t", 0))) == null && System.nanoTime() < deadline) {
+        while ((replica = replicas.leader(new TopicPartition("t", 0))) == null && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         final PartitionClient client = new PartitionClient();
         final AppendResult appended = client.append(replica, batch(1, 2, 3, 4, 5), (short) -1, Duration.ofSeconds(10))
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertEquals(Errors.NONE, appended.error());
-        assertEquals(5, replica.log().highWatermark());
+        assertEquals(6, replica.log().highWatermark());   // the leader's term-start marker holds offset 0
         handler = new DeleteRecordsHandler(new BrokerServices(TopicPartitionsTest.nodeConfig(dataDir), "test-cluster",
-                "broker.example", 19092, topics, replicas, client, null, null));
+                "broker.example", 19092, topics, replicas, client, null, null,
+                io.ailurus.kafka.ClusterView.singleNode(TopicPartitionsTest.NODE_ID, "broker.example", 19092)));
     }
 
     @AfterEach
@@ -89,12 +92,12 @@ class DeleteRecordsHandlerTest {
     void minusOneMeansTheHighWatermark() throws Exception {
         final DeleteRecordsPartitionResult result = deleteOne("t", 0, -1);
         assertEquals(Errors.NONE.code(), result.errorCode());
-        assertEquals(5, result.lowWatermark());
+        assertEquals(6, result.lowWatermark());
     }
 
     @Test
     void beyondTheHighWatermarkIsOutOfRange() throws Exception {
-        final DeleteRecordsPartitionResult result = deleteOne("t", 0, 6);
+        final DeleteRecordsPartitionResult result = deleteOne("t", 0, 7);
         assertEquals(Errors.OFFSET_OUT_OF_RANGE.code(), result.errorCode());
         assertEquals(-1, result.lowWatermark());
         assertEquals(Errors.OFFSET_OUT_OF_RANGE.code(), deleteOne("t", 0, -7).errorCode());

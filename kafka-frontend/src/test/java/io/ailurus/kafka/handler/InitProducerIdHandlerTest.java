@@ -31,7 +31,7 @@ class InitProducerIdHandlerTest {
     private InitProducerIdHandler handler() {
         final ProducerIdSource ids = nextId::getAndIncrement;
         return new InitProducerIdHandler(new BrokerServices(TopicPartitionsTest.nodeConfig(dataDir), "test-cluster",
-                "broker.example", 19092, null, null, null, ids, timer));
+                "broker.example", 19092, null, null, null, ids, timer, null));
     }
 
     @Test

@@ -144,7 +144,7 @@ class ListOffsetsHandlerTest {
 
     private void assertAnswer(final long timestamp, final long expectedTimestamp, final long expectedOffset,
             final int expectedEpoch) {
-        final ListOffsetsPartitionResponse answer = ListOffsetsHandler.offsetFor(log, 0, timestamp);
+        final ListOffsetsPartitionResponse answer = ListOffsetsHandler.offsetFor(log, 0, timestamp, 0);
         assertEquals(Errors.NONE.code(), answer.errorCode(), "error for " + timestamp);
         assertEquals(expectedOffset, answer.offset(), "offset for " + timestamp);
         assertEquals(expectedTimestamp, answer.timestamp(), "timestamp for " + timestamp);

@@ -9,6 +9,10 @@ import io.ailurus.partition.log.SegmentLog;
 import io.ailurus.partition.replica.LocalReplicas;
 import java.nio.file.Path;
 import java.util.Map;
+import io.ailurus.partition.raft.SegmentRaftLog;
+import io.ailurus.partition.replica.PartitionReplica;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
@@ -30,6 +34,8 @@ class OffsetForLeaderEpochHandlerTest {
     private LocalTopicStore topics;
     private SegmentLog log;
     private OffsetForLeaderEpochHandler handler;
+    private SegmentRaftLog raftLog;
+    private ActorSystem<PartitionReplica.Command> system;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -41,12 +47,20 @@ class OffsetForLeaderEpochHandlerTest {
         log.append(batch(1, 2, 3), 0, 1_000);
         log.append(batch(4, 5), 0, 1_000);
         log.setHighWatermark(4);
-        TopicPartitionsTest.startReplica(replicas, tp, log);
+        raftLog = SegmentRaftLog.open(log);
+        system = ActorSystem.create(Behaviors.receiveMessage(command -> {
+            if (command instanceof PartitionReplica.EndOffsetForEpoch request) {
+                request.reply().complete(raftLog.endOffsetFor(request.epoch()));
+            }
+            return Behaviors.same();
+        }), "epoch-test");
+        TopicPartitionsTest.startReplica(replicas, tp, log, system);
         handler = new OffsetForLeaderEpochHandler(TopicPartitionsTest.services(dataDir, topics, replicas));
     }
 
     @AfterEach
     void tearDown() throws Exception {
+        system.terminate();
         log.close();
         topics.close();
     }
@@ -61,12 +75,6 @@ class OffsetForLeaderEpochHandlerTest {
         assertEnd(-1, -1, -1);
         assertEnd(1, -1, -1);
         assertEnd(7, -1, -1);
-    }
-
-    @Test
-    void anEpochBeforeTheFirstEndsWhereTheLogStarts() {
-        log.deleteRecordsBefore(2);
-        assertEnd(-3, -3, 2);
     }
 
     @Test
@@ -95,7 +103,15 @@ class OffsetForLeaderEpochHandlerTest {
     }
 
     private void assertEnd(final int requested, final int expectedEpoch, final long expectedOffset) {
-        final EpochEndOffset answer = OffsetForLeaderEpochHandler.endOffsetFor(log, 0, requested);
+        final OffsetForLeaderEpochRequestData data = new OffsetForLeaderEpochRequestData().setReplicaId(-1);
+        data.topics().add(topic("t", partition(0, requested, -1)));
+        final EpochEndOffset answer;
+        try {
+            final OffsetsForLeaderEpochResponse response = call(handler, data, (short) 4);
+            answer = response.data().topics().find("t").partitions().get(0);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
         assertEquals(Errors.NONE.code(), answer.errorCode());
         assertEquals(expectedEpoch, answer.leaderEpoch(), "epoch for " + requested);
         assertEquals(expectedOffset, answer.endOffset(), "end offset for " + requested);

@@ -10,6 +10,7 @@ import io.ailurus.cluster.metadata.LocalTopicStore;
 import io.ailurus.cluster.metadata.TopicStore;
 import io.ailurus.kafka.ApiHandler;
 import io.ailurus.kafka.BrokerServices;
+import io.ailurus.kafka.ClusterView;
 import io.ailurus.kafka.RequestContext;
 import io.ailurus.partition.log.LogConfig;
 import io.ailurus.partition.log.SegmentLog;
@@ -100,10 +101,10 @@ class TopicPartitionsTest {
 
     @Test
     void leaderEpochFencing() {
-        assertEquals(Errors.NONE, TopicPartitions.checkCurrentLeaderEpoch(-1));
-        assertEquals(Errors.NONE, TopicPartitions.checkCurrentLeaderEpoch(0));
-        assertEquals(Errors.UNKNOWN_LEADER_EPOCH, TopicPartitions.checkCurrentLeaderEpoch(1));
-        assertEquals(Errors.FENCED_LEADER_EPOCH, TopicPartitions.checkCurrentLeaderEpoch(-2));
+        assertEquals(Errors.NONE, TopicPartitions.checkCurrentLeaderEpoch(-1, 3));
+        assertEquals(Errors.NONE, TopicPartitions.checkCurrentLeaderEpoch(3, 3));
+        assertEquals(Errors.UNKNOWN_LEADER_EPOCH, TopicPartitions.checkCurrentLeaderEpoch(4, 3));
+        assertEquals(Errors.FENCED_LEADER_EPOCH, TopicPartitions.checkCurrentLeaderEpoch(2, 3));
     }
 
     @Test
@@ -124,7 +125,7 @@ class TopicPartitionsTest {
     /** Services without a partition client, id source or timer (tests that need them build their own). */
     static BrokerServices services(final Path dataDir, final TopicStore topics, final LocalReplicas replicas) {
         return new BrokerServices(nodeConfig(dataDir), "test-cluster", "broker.example", 19092, topics, replicas, null,
-                null, null);
+                null, null, ClusterView.singleNode(NODE_ID, "broker.example", 19092));
     }
 
     static SegmentLog openLog(final Path dataDir, final TopicPartition tp) throws Exception {
@@ -137,13 +138,22 @@ class TopicPartitionsTest {
      */
     static ReplicaHandle startReplica(final LocalReplicas replicas, final TopicPartition tp, final SegmentLog log)
             throws Exception {
+        return startReplica(replicas, tp, log, null);
+    }
+
+    /** The same with an actor standing in for the replica's (for handlers that ask it). */
+    static ReplicaHandle startReplica(final LocalReplicas replicas, final TopicPartition tp, final SegmentLog log,
+            final ActorRef<io.ailurus.partition.replica.PartitionReplica.Command> actor) throws Exception {
         final Constructor<ReplicaHandle> constructor =
                 ReplicaHandle.class.getDeclaredConstructor(TopicPartition.class, SegmentLog.class, ActorRef.class);
         constructor.setAccessible(true);
-        final ReplicaHandle handle = constructor.newInstance(tp, log, null);
+        final ReplicaHandle handle = constructor.newInstance(tp, log, actor);
         final Method add = LocalReplicas.class.getDeclaredMethod("add", ReplicaHandle.class);
         add.setAccessible(true);
         add.invoke(replicas, handle);
+        final Method lead = ReplicaHandle.class.getDeclaredMethod("setLeadership", ReplicaHandle.Leadership.class);
+        lead.setAccessible(true);
+        lead.invoke(handle, new ReplicaHandle.Leadership(NODE_ID, 0, true));
         return handle;
     }
 

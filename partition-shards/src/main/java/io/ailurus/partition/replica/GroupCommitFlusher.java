@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,8 @@ public final class GroupCommitFlusher implements AutoCloseable {
 
     /** Told what became durable. Called on the flusher thread: implementations only hand off (e.g. tell an actor). */
     public interface Listener {
-        void flushed(long durableOffset);
+        /** The log is durable below {@code durableOffset}, as of log {@code generation} (read before the flush). */
+        void flushed(long durableOffset, long generation);
 
         void flushFailed(RuntimeException failure);
     }
@@ -29,11 +31,18 @@ public final class GroupCommitFlusher implements AutoCloseable {
     /** One partition's registration; {@link #markDirty} is cheap and allocation-free, so call it after every append. */
     public static final class Dirty {
         private final SegmentLog log;
+        private final LongSupplier generation;
         private final Listener listener;
         private final AtomicBoolean queued = new AtomicBoolean();
 
-        public Dirty(final SegmentLog log, final Listener listener) {
+        /**
+         * @param generation the log's truncation count, moved after each truncation completes: a flush reports the
+         *                   generation it read before reading the log end, so a report that raced with a truncation
+         *                   carries the old generation and Raft ignores it
+         */
+        public Dirty(final SegmentLog log, final LongSupplier generation, final Listener listener) {
             this.log = log;
+            this.generation = generation;
             this.listener = listener;
         }
     }
@@ -73,6 +82,7 @@ public final class GroupCommitFlusher implements AutoCloseable {
             }
             // Clear first: an append that lands during the fsync queues the log again rather than being missed.
             dirty.queued.set(false);
+            final long generation = dirty.generation.getAsLong();
             final long target = dirty.log.logEndOffset();
             try {
                 dirty.log.flush(target);
@@ -80,7 +90,7 @@ public final class GroupCommitFlusher implements AutoCloseable {
                 dirty.listener.flushFailed(e);
                 continue;
             }
-            dirty.listener.flushed(target);
+            dirty.listener.flushed(target, generation);
         }
     }
 

@@ -4,13 +4,25 @@ import io.ailurus.partition.log.LogConfig;
 import io.ailurus.partition.log.LogSlice;
 import io.ailurus.partition.log.SegmentLog;
 import io.ailurus.partition.producer.ProducerStateTable;
+import io.ailurus.partition.raft.CommitWaiters;
+import io.ailurus.partition.raft.EpochHistory;
+import io.ailurus.partition.raft.FileRaftStateStore;
+import io.ailurus.partition.raft.ProposeResult;
+import io.ailurus.partition.raft.RaftListener;
+import io.ailurus.partition.raft.RaftMember;
+import io.ailurus.partition.raft.RaftMessage;
+import io.ailurus.partition.raft.RaftOutbox;
+import io.ailurus.partition.raft.RaftRole;
+import io.ailurus.partition.raft.SegmentRaftLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
+import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
@@ -20,6 +32,7 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MutableRecordBatch;
 import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -31,14 +44,15 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
 /**
- * One replica of one partition: a Cluster Sharding entity that owns the partition's segment log and its producer
- * (idempotence) state. All writes to the partition go through this actor, which serializes them; reads go straight
- * to the log through the {@link ReplicaHandle} it registers.
+ * One replica of one partition: a Cluster Sharding entity that owns the partition's segment log, its Raft member and
+ * its producer (idempotence) state. Every write goes through this actor, which serializes it; reads go straight to the
+ * log through the {@link ReplicaHandle} it registers.
  *
- * <p>Durability: after each append the log is marked dirty for the node's {@link GroupCommitFlusher}; when it reports
- * an offset durable, the high watermark moves there, acks=all appends below it are answered and long-poll fetches
- * wake. acks=1 is answered once appended. The high watermark only covers fsynced data, so a consumer never sees a
- * record that a power loss could take back.
+ * <p>Replication: the partition's replicas form one Raft group (the Kafka log is the Raft log, a batch's leader epoch
+ * is its term). The leader appends produced batches and answers acks=1 at once, acks=all once the batch is committed
+ * in the term it was appended in; the commit index is the high watermark, so consumers only see what a majority has
+ * fsynced. Followers append what the leader sends. After any append the log is marked dirty for the node's
+ * {@link GroupCommitFlusher}, whose report tells Raft what is durable; Raft counts only durable entries.
  *
  * <p>Runs on the dedicated {@code ailurus.partition-dispatcher} (appends write to files), never on the default one.
  */
@@ -47,8 +61,11 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
     public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "PartitionReplica");
     public static final String DISPATCHER = "ailurus.partition-dispatcher";
 
+    /** How often Raft's timers are driven (heartbeats, elections). */
+    private static final Duration TICK = Duration.ofMillis(50);
+
     public sealed interface Command permits Append, DeleteRecords, UpdateConfig, Start, Stop, Delete, Flushed,
-            FlushFailed, RetentionTick {
+            FlushFailed, RetentionTick, RaftInbound, Tick, EndOffsetForEpoch, TransferLeadership {
     }
 
     /**
@@ -80,7 +97,19 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
     public record Delete(ActorRef<Done> replyTo) implements Command {
     }
 
-    private record Flushed(long durableOffset) implements Command {
+    /** A Raft message from a peer replica of this partition. */
+    public record RaftInbound(int fromNode, RaftMessage message) implements Command {
+    }
+
+    /** OffsetForLeaderEpoch, answered by the leader from its epoch history. */
+    public record EndOffsetForEpoch(int epoch, CompletableFuture<EpochHistory.EpochEndOffset> reply) implements Command {
+    }
+
+    /** Hands leadership to another replica (clean shutdown, rebalancing); completes with whether it started. */
+    public record TransferLeadership(int targetNode, CompletableFuture<Boolean> reply) implements Command {
+    }
+
+    private record Flushed(long durableOffset, long generation) implements Command {
     }
 
     private record FlushFailed(RuntimeException failure) implements Command {
@@ -88,7 +117,9 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
 
     private enum RetentionTick implements Command { INSTANCE }
 
-    private record PendingAck(long lastOffset, AppendResult result, CompletableFuture<AppendResult> reply) {
+    private enum Tick implements Command { INSTANCE }
+
+    private record PendingAck(AppendResult result, CompletableFuture<AppendResult> reply) {
     }
 
     /** Entity id of the replica of {@code topicPartition} on node {@code nodeId}: {@code topic/partition/node}. */
@@ -117,6 +148,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
             final SegmentLog log = SegmentLog.open(logDirectory(env.dataDir(), tp), config.get());
             return Behaviors.withTimers(timers -> {
                 timers.startTimerWithFixedDelay(RetentionTick.INSTANCE, env.retentionCheckInterval());
+                timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
                 return new PartitionReplica(ctx, tp, log, env);
             });
         });
@@ -124,11 +156,16 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
 
     private final TopicPartition tp;
     private final SegmentLog log;
+    private final SegmentRaftLog raftLog;
+    private final RaftMember member;
     private final ReplicaEnvironment env;
     private final ReplicaHandle handle;
     private final GroupCommitFlusher.Dirty dirty;
     private final ProducerStateTable producers = new ProducerStateTable();
-    private final ArrayDeque<PendingAck> pendingAcks = new ArrayDeque<>();
+    private final CommitWaiters<PendingAck> pendingAcks = new CommitWaiters<>();
+    /** Mirrors the member's log generation for the fsync threads, moved only after a truncation completed. */
+    private volatile long flushGeneration;
+    private boolean leading;
     private boolean closed;
 
     private PartitionReplica(final ActorContext<Command> ctx, final TopicPartition tp, final SegmentLog log,
@@ -137,14 +174,12 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         this.tp = tp;
         this.log = log;
         this.env = env;
-        rebuildProducerState();
-        // Single node: what recovery kept is on disk, so all of it is committed.
-        log.setHighWatermark(log.logEndOffset());
+        this.raftLog = SegmentRaftLog.open(log);
         final ActorRef<Command> self = ctx.getSelf();
-        this.dirty = new GroupCommitFlusher.Dirty(log, new GroupCommitFlusher.Listener() {
+        this.dirty = new GroupCommitFlusher.Dirty(log, () -> flushGeneration, new GroupCommitFlusher.Listener() {
             @Override
-            public void flushed(final long durableOffset) {
-                self.tell(new Flushed(durableOffset));
+            public void flushed(final long durableOffset, final long generation) {
+                self.tell(new Flushed(durableOffset, generation));
             }
 
             @Override
@@ -153,11 +188,78 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
             }
         });
         this.handle = new ReplicaHandle(tp, log, self);
+        final long groupId = handle.groupId();
+        final List<Integer> voters = env.replicaSet().apply(tp);
+        final RaftOutbox outbox = env.network() == null
+                ? (to, message) -> { }
+                : (to, message) -> env.network().send(to, groupId, message);
+        final long now = now();
+        this.member = new RaftMember(tp.toString(), env.nodeId(), voters, env.raftConfig(), raftLog,
+                new FileRaftStateStore(log.directory()), outbox, new Events(), new Random(), now);
+        this.flushGeneration = member.logGeneration();
         env.replicas().add(handle);
+        if (voters.size() == 1 && voters.get(0) == env.nodeId()) {
+            // A partition with one replica needs no election timeout to elect its only voter.
+            member.tick(now + 2 * env.raftConfig().electionTimeoutMinMs());
+        }
     }
 
-    /** Replays the batch headers of the log into the producer table (idempotence survives restarts). */
+    private static long now() {
+        return System.nanoTime() / 1_000_000;
+    }
+
+    /** Raft's reports, inside the member's calls on this actor's thread. */
+    private final class Events implements RaftListener {
+
+        @Override
+        public void onRoleChange(final RaftRole role, final int term, final int leaderId) {
+            for (final PendingAck ack : pendingAcks.failOnRoleChange(role, term)) {
+                ack.reply().complete(AppendResult.failed(Errors.NOT_LEADER_OR_FOLLOWER,
+                        "leadership changed before the write committed", log.logStartOffset()));
+            }
+            if (role != RaftRole.LEADER) {
+                setLeading(false, leaderId, term);
+            } else {
+                // Serve only once an entry of this term commits (onCommit): the high watermark is current then.
+                handle.setLeadership(new ReplicaHandle.Leadership(leaderId, term, false));
+            }
+            env.leadership().leaderChanged(tp, leaderId, term);
+        }
+
+        @Override
+        public void onCommit(final long commitIndex, final int leaderTerm, final boolean asLeader) {
+            for (final PendingAck ack : pendingAcks.onCommit(commitIndex, leaderTerm, asLeader)) {
+                ack.reply().complete(ack.result());
+            }
+            if (asLeader && !leading) {
+                rebuildProducerState();
+                setLeading(true, env.nodeId(), leaderTerm);
+            }
+            handle.wakeWaiters();
+        }
+
+        @Override
+        public void onAppended(final long logEndOffset) {
+            env.flusher().markDirty(dirty);
+        }
+
+        @Override
+        public void onTruncated(final long newEndOffset) {
+            flushGeneration = member.logGeneration();
+        }
+    }
+
+    private void setLeading(final boolean nowLeading, final int leaderId, final int term) {
+        handle.setLeadership(new ReplicaHandle.Leadership(leaderId, term, nowLeading));
+        if (nowLeading != leading) {
+            leading = nowLeading;
+            env.replicas().leadershipChanged(handle, nowLeading);
+        }
+    }
+
+    /** Replays the batch headers of the log into the producer table (idempotence follows leadership). */
     private void rebuildProducerState() {
+        producers.clear();
         long offset = log.logStartOffset();
         final long end = log.logEndOffset();
         while (offset < end) {
@@ -166,8 +268,10 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
                 break;
             }
             for (final RecordBatch batch : slice.records().batches()) {
-                producers.record(batch.producerId(), batch.producerEpoch(), batch.baseSequence(), batch.lastSequence(),
-                        batch.baseOffset(), batch.lastOffset());
+                if (batch.hasProducerId() && !batch.isControlBatch()) {
+                    producers.record(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
+                            batch.lastSequence(), batch.baseOffset(), batch.lastOffset());
+                }
                 offset = batch.nextOffset();
             }
         }
@@ -177,9 +281,13 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Append.class, this::onAppend)
+                .onMessage(RaftInbound.class, this::onRaftInbound)
+                .onMessageEquals(Tick.INSTANCE, this::onTick)
                 .onMessage(Flushed.class, this::onFlushed)
                 .onMessage(FlushFailed.class, this::onFlushFailed)
                 .onMessage(DeleteRecords.class, this::onDeleteRecords)
+                .onMessage(EndOffsetForEpoch.class, this::onEndOffsetForEpoch)
+                .onMessage(TransferLeadership.class, this::onTransferLeadership)
                 .onMessage(UpdateConfig.class, this::onUpdateConfig)
                 .onMessageEquals(Start.INSTANCE, () -> this)
                 .onMessageEquals(RetentionTick.INSTANCE, this::onRetentionTick)
@@ -189,22 +297,49 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
                 .build();
     }
 
+    private Behavior<Command> onRaftInbound(final RaftInbound inbound) {
+        if (!closed) {
+            member.handle(inbound.fromNode(), inbound.message(), now());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onTick() {
+        if (!closed) {
+            member.tick(now());
+        }
+        return this;
+    }
+
     private Behavior<Command> onAppend(final Append append) {
+        if (!leading) {
+            append.reply().complete(AppendResult.failed(Errors.NOT_LEADER_OR_FOLLOWER,
+                    "this replica does not lead " + tp, log.logStartOffset()));
+            return this;
+        }
         final MemoryRecords records = append.records();
         final ProducerStateTable.Check check = checkProducer(records);
         if (check.isDuplicate()) {
             final ProducerStateTable.BatchMetadata original = check.duplicateOf();
-            answer(append, original.lastOffset(), new AppendResult(Errors.NONE, null, original.firstOffset(),
-                    RecordBatch.NO_TIMESTAMP, log.logStartOffset()));
+            final AppendResult result = new AppendResult(Errors.NONE, null, original.firstOffset(),
+                    RecordBatch.NO_TIMESTAMP, log.logStartOffset());
+            if (append.acks() != -1 || original.lastOffset() < log.highWatermark()) {
+                append.reply().complete(result);
+            } else {
+                // The original is not committed yet: acknowledge the retry when it commits in this term.
+                pendingAcks.add(new ProposeResult.Accepted(original.firstOffset(), original.lastOffset(), member.term()),
+                        new PendingAck(result, append.reply()));
+            }
             return this;
         }
         if (check.error() != Errors.NONE) {
             append.reply().complete(AppendResult.failed(check.error(), check.message(), log.logStartOffset()));
             return this;
         }
-        final io.ailurus.partition.log.LogAppendInfo info;
+        final long nowMs = System.currentTimeMillis();
+        final ProposeResult proposed;
         try {
-            info = log.append(records, 0, System.currentTimeMillis());
+            proposed = member.propose(records, nowMs);
         } catch (KafkaStorageException e) {
             append.reply().complete(AppendResult.failed(Errors.KAFKA_STORAGE_ERROR, e.getMessage(), log.logStartOffset()));
             return this;
@@ -212,13 +347,24 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
             append.reply().complete(AppendResult.failed(Errors.forException(e), e.getMessage(), log.logStartOffset()));
             return this;
         }
+        if (!(proposed instanceof ProposeResult.Accepted accepted)) {
+            append.reply().complete(AppendResult.failed(Errors.NOT_LEADER_OR_FOLLOWER,
+                    "this replica does not lead " + tp, log.logStartOffset()));
+            return this;
+        }
         for (final MutableRecordBatch batch : records.batches()) {
             producers.record(batch.producerId(), batch.producerEpoch(), batch.baseSequence(), batch.lastSequence(),
                     batch.baseOffset(), batch.lastOffset());
         }
-        env.flusher().markDirty(dirty);
-        answer(append, info.lastOffset(), new AppendResult(Errors.NONE, null, info.firstOffset(),
-                info.logAppendTimeMs(), log.logStartOffset()));
+        final long appendTime = log.config().timestampType() == TimestampType.LOG_APPEND_TIME
+                ? nowMs : RecordBatch.NO_TIMESTAMP;
+        final AppendResult result = new AppendResult(Errors.NONE, null, accepted.baseOffset(), appendTime,
+                log.logStartOffset());
+        if (append.acks() != -1) {
+            append.reply().complete(result);
+        } else {
+            pendingAcks.add(accepted, new PendingAck(result, append.reply()));
+        }
         return this;
     }
 
@@ -249,47 +395,41 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         return result;
     }
 
-    /** acks=0/1 answer now; acks=all once the batch is durable. */
-    private void answer(final Append append, final long lastOffset, final AppendResult result) {
-        if (append.acks() != -1 || lastOffset < log.highWatermark()) {
-            append.reply().complete(result);
-        } else {
-            pendingAcks.add(new PendingAck(lastOffset, result, append.reply()));
-        }
-    }
-
     private Behavior<Command> onFlushed(final Flushed flushed) {
-        if (closed) {
-            return this;
+        if (!closed) {
+            member.onDurable(flushed.generation(), flushed.durableOffset());
         }
-        if (flushed.durableOffset() <= log.highWatermark()) {
-            return this;   // an older report from another fsync thread
-        }
-        log.setHighWatermark(flushed.durableOffset());
-        final long hw = log.highWatermark();
-        while (!pendingAcks.isEmpty() && pendingAcks.peek().lastOffset() < hw) {
-            final PendingAck ack = pendingAcks.poll();
-            ack.reply().complete(ack.result());
-        }
-        handle.wakeWaiters();
         return this;
     }
 
     private Behavior<Command> onFlushFailed(final FlushFailed failed) {
         getContext().getLog().error("Partition {}: fsync failed, log offline: {}", tp, failed.failure().toString());
-        PendingAck ack;
-        while ((ack = pendingAcks.poll()) != null) {
+        for (final PendingAck ack : pendingAcks.failOnRoleChange(RaftRole.FOLLOWER, member.term())) {
             ack.reply().complete(AppendResult.failed(Errors.KAFKA_STORAGE_ERROR, "fsync failed", log.logStartOffset()));
         }
         return this;
     }
 
     private Behavior<Command> onDeleteRecords(final DeleteRecords request) {
+        if (!leading) {
+            request.reply().complete(new DeleteRecordsResult(Errors.NOT_LEADER_OR_FOLLOWER, log.logStartOffset()));
+            return this;
+        }
         try {
             request.reply().complete(new DeleteRecordsResult(Errors.NONE, log.deleteRecordsBefore(request.beforeOffset())));
         } catch (ApiException e) {
             request.reply().complete(new DeleteRecordsResult(Errors.forException(e), log.logStartOffset()));
         }
+        return this;
+    }
+
+    private Behavior<Command> onEndOffsetForEpoch(final EndOffsetForEpoch request) {
+        request.reply().complete(raftLog.endOffsetFor(request.epoch()));
+        return this;
+    }
+
+    private Behavior<Command> onTransferLeadership(final TransferLeadership request) {
+        request.reply().complete(!closed && member.transferLeadership(request.targetNode(), now()));
         return this;
     }
 
@@ -342,9 +482,9 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
             return;
         }
         closed = true;
+        setLeading(false, -1, member.term());
         env.replicas().remove(handle);
-        PendingAck ack;
-        while ((ack = pendingAcks.poll()) != null) {
+        for (final PendingAck ack : pendingAcks.failOnRoleChange(RaftRole.FOLLOWER, Integer.MAX_VALUE)) {
             ack.reply().complete(AppendResult.failed(Errors.NOT_LEADER_OR_FOLLOWER, "partition stopped", log.logStartOffset()));
         }
         handle.wakeWaiters();

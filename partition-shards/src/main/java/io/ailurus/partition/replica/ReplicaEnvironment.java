@@ -1,19 +1,37 @@
 package io.ailurus.partition.replica;
 
 import io.ailurus.partition.log.LogConfig;
+import io.ailurus.partition.raft.RaftConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import org.apache.kafka.common.TopicPartition;
 
 /**
- * What a partition replica needs from its node: where its data lives, the shared fsync thread, the registry it joins,
- * and how to learn its topic's settings (empty when the topic does not exist).
+ * What a partition replica needs from its node: its node id, where its data lives, the shared fsync thread, the
+ * registry it joins, how to learn its topic's settings (empty when the topic does not exist) and its partition's
+ * replica set (the Raft voters), the Raft timing, the network to its peers (null on a node without peers), and
+ * where to publish leadership.
  */
 public record ReplicaEnvironment(
+        int nodeId,
         Path dataDir,
         GroupCommitFlusher flusher,
         LocalReplicas replicas,
         Function<String, Optional<LogConfig>> topicLogConfig,
-        Duration retentionCheckInterval) {
+        Function<TopicPartition, List<Integer>> replicaSet,
+        Duration retentionCheckInterval,
+        RaftConfig raftConfig,
+        RaftNetwork network,
+        LeadershipListener leadership) {
+
+    /** Told whenever a local replica learns of a new leader or term (on the replica's thread: hand off). */
+    @FunctionalInterface
+    public interface LeadershipListener {
+        void leaderChanged(TopicPartition tp, int leaderId, int term);
+
+        LeadershipListener NONE = (tp, leaderId, term) -> { };
+    }
 }

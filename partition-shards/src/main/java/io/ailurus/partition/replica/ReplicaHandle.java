@@ -16,12 +16,42 @@ public final class ReplicaHandle {
     private final TopicPartition topicPartition;
     private final SegmentLog log;
     private final ActorRef<PartitionReplica.Command> actor;
+    private final long groupId;
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> waiters = new ConcurrentLinkedQueue<>();
+    private volatile Leadership leadership = Leadership.NONE;
+
+    /** Who leads the partition as this replica knows it, and whether it is this replica (then ready to serve). */
+    public record Leadership(int leaderId, int term, boolean leading) {
+        static final Leadership NONE = new Leadership(-1, 0, false);
+    }
 
     ReplicaHandle(final TopicPartition topicPartition, final SegmentLog log, final ActorRef<PartitionReplica.Command> actor) {
         this.topicPartition = topicPartition;
         this.log = log;
         this.actor = actor;
+        this.groupId = GroupIds.of(topicPartition);
+    }
+
+    public long groupId() {
+        return groupId;
+    }
+
+    public Leadership leadership() {
+        return leadership;
+    }
+
+    /** True while this replica leads and has committed an entry of its term, so its high watermark is current. */
+    public boolean isLeader() {
+        return leadership.leading();
+    }
+
+    /** The leader epoch clients see (the Raft term of the current leader). */
+    public int leaderEpoch() {
+        return leadership.term();
+    }
+
+    void setLeadership(final Leadership next) {
+        leadership = next;
     }
 
     public TopicPartition topicPartition() {

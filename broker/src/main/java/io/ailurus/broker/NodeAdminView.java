@@ -1,0 +1,84 @@
+package io.ailurus.broker;
+
+import io.ailurus.cluster.admin.AdminResult;
+import io.ailurus.cluster.admin.AdminView;
+import io.ailurus.cluster.admin.PartitionStatus;
+import io.ailurus.cluster.controller.ControllerCommand;
+import io.ailurus.cluster.controller.ReplicatedTopicStore;
+import io.ailurus.cluster.controller.TopicAssignment;
+import io.ailurus.cluster.membership.Leadership;
+import io.ailurus.cluster.membership.LeadershipTable;
+import io.ailurus.cluster.membership.NodeDirectory;
+import io.ailurus.partition.replica.LocalReplicas;
+import io.ailurus.partition.replica.ReplicaHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The admin API's view of partitions from this node: placement from the controller's image, leaders from the
+ * leadership table, log end offsets of the replicas hosted here (-1 for replicas elsewhere).
+ */
+final class NodeAdminView implements AdminView {
+
+    private final int nodeId;
+    private final ReplicatedTopicStore topics;
+    private final LocalReplicas replicas;
+    private final LeadershipTable leaders;
+    private final NodeDirectory nodes;
+    private final BooleanSupplier ready;
+
+    NodeAdminView(final int nodeId, final ReplicatedTopicStore topics, final LocalReplicas replicas,
+            final LeadershipTable leaders, final NodeDirectory nodes, final BooleanSupplier ready) {
+        this.nodeId = nodeId;
+        this.topics = topics;
+        this.replicas = replicas;
+        this.leaders = leaders;
+        this.nodes = nodes;
+        this.ready = ready;
+    }
+
+    @Override
+    public List<PartitionStatus> partitions() {
+        final List<PartitionStatus> all = new ArrayList<>();
+        for (final TopicAssignment topic : topics.image().topics().values()) {
+            for (int p = 0; p < topic.replicas().size(); p++) {
+                all.add(status(topic, p));
+            }
+        }
+        return all;
+    }
+
+    private PartitionStatus status(final TopicAssignment topic, final int p) {
+        final TopicPartition tp = new TopicPartition(topic.topic().name(), p);
+        final Leadership leadership = leaders.leader(tp);
+        final int leader = leadership.leaderId() >= 0 && nodes.isAlive(leadership.leaderId()) ? leadership.leaderId() : -1;
+        final ReplicaHandle local = replicas.get(tp);
+        final List<PartitionStatus.ReplicaStatus> states = new ArrayList<>();
+        for (final int node : topic.replicas().get(p)) {
+            final long end = node == nodeId && local != null ? local.log().logEndOffset() : -1;
+            states.add(new PartitionStatus.ReplicaStatus(node, nodes.isAlive(node), end));
+        }
+        final long highWatermark = local == null ? -1 : local.log().highWatermark();
+        return new PartitionStatus(tp.topic(), p, leader, leadership.term(), highWatermark, states);
+    }
+
+    @Override
+    public boolean ready() {
+        return ready.getAsBoolean();
+    }
+
+    @Override
+    public CompletionStage<AdminResult> decommission(final int node) {
+        if (topics.image().brokers().get(node) == null) {
+            return CompletableFuture.completedFuture(AdminResult.rejected(404, "broker " + node + " is not registered"));
+        }
+        return topics.controller().apply(new ControllerCommand.DecommissionBroker(node)).handle((ok, failure) ->
+                failure != null ? AdminResult.rejected(503, "the controller did not accept it: " + failure.getMessage())
+                        : AdminResult.accepted("broker " + node + " is decommissioned: no new replicas will be placed "
+                                + "on it; moving its existing replicas is not implemented yet"));
+    }
+}

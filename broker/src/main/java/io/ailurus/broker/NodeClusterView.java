@@ -1,0 +1,58 @@
+package io.ailurus.broker;
+
+import io.ailurus.cluster.controller.ReplicatedTopicStore;
+import io.ailurus.cluster.membership.Leadership;
+import io.ailurus.cluster.membership.LeadershipTable;
+import io.ailurus.cluster.membership.NodeDirectory;
+import io.ailurus.cluster.membership.NodeInfo;
+import io.ailurus.kafka.ClusterView;
+import java.util.List;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The frontend's view of the cluster, from this node's tables: live brokers from the node registry, replica sets from
+ * the controller's image, leaders from the cluster-wide leadership table. A leader on a node that is not alive is
+ * reported as no leader, so clients wait for the election instead of chasing a dead broker.
+ */
+final class NodeClusterView implements ClusterView {
+
+    /** The controller group's leadership is published under this pseudo partition. */
+    static final TopicPartition CONTROLLER = new TopicPartition("__cluster_metadata", 0);
+
+    private final int nodeId;
+    private final NodeDirectory nodes;
+    private final ReplicatedTopicStore topics;
+    private final LeadershipTable leaders;
+
+    NodeClusterView(final int nodeId, final NodeDirectory nodes, final ReplicatedTopicStore topics,
+            final LeadershipTable leaders) {
+        this.nodeId = nodeId;
+        this.nodes = nodes;
+        this.topics = topics;
+        this.leaders = leaders;
+    }
+
+    @Override
+    public List<Broker> brokers() {
+        return nodes.aliveNodes().stream().map(NodeClusterView::broker).toList();
+    }
+
+    private static Broker broker(final NodeInfo info) {
+        return new Broker(info.nodeId(), info.kafkaHost(), info.kafkaPort(), info.rack());
+    }
+
+    @Override
+    public int controllerId() {
+        final int leader = leaders.leader(CONTROLLER).leaderId();
+        return leader >= 0 && nodes.isAlive(leader) ? leader : nodeId;
+    }
+
+    @Override
+    public PartitionState partition(final TopicPartition tp) {
+        final List<Integer> replicas = topics.replicas(tp);
+        final Leadership leadership = leaders.leader(tp);
+        final List<Integer> alive = replicas.stream().filter(nodes::isAlive).toList();
+        final int leader = leadership.leaderId() >= 0 && nodes.isAlive(leadership.leaderId()) ? leadership.leaderId() : -1;
+        return new PartitionState(leader, leadership.term(), replicas, alive);
+    }
+}

@@ -1,0 +1,36 @@
+package io.ailurus.cluster.controller;
+
+import io.ailurus.cluster.metadata.TopicMetadata;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * An immutable copy of the controller state as of {@code appliedOffset}, published after each applied run of commands
+ * so any thread can read topics, placements and brokers without locks.
+ */
+public record ControllerImage(long appliedOffset, Map<String, TopicAssignment> topics, Map<Uuid, TopicAssignment> byId,
+        Map<Integer, BrokerRegistration> brokers) {
+
+    public static final ControllerImage EMPTY = new ControllerImage(0, Map.of(), Map.of(), Map.of());
+
+    static ControllerImage of(final ControllerState state) {
+        final Map<String, TopicAssignment> topics = new TreeMap<>();
+        state.topics().forEach(t -> topics.put(t.topic().name(), t));
+        return new ControllerImage(state.appliedOffset(), Map.copyOf(topics),
+                topics.values().stream().collect(Collectors.toUnmodifiableMap(t -> t.topic().id(), Function.identity())),
+                state.brokers().stream().collect(Collectors.toUnmodifiableMap(BrokerRegistration::nodeId, Function.identity())));
+    }
+
+    public Optional<TopicAssignment> topic(final String name) {
+        return Optional.ofNullable(topics.get(name));
+    }
+
+    public Collection<TopicMetadata> topicMetadata() {
+        return topics.values().stream().map(TopicAssignment::topic).toList();
+    }
+}
