@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * Aeron had already taken but the old incarnation never received are lost, which Raft tolerates.
  *
  * <h2>Receiving</h2>
- * The {@link FrameHandler} runs on the receiver thread; it must hand off and return quickly.
+ * The {@link FrameHandler} runs on the receiver thread, one frame at a time, in per-sender order; it must hand off
+ * and return quickly (a blocked handler stops all receiving and back-pressures every peer, but not this node's own
+ * sending, which has its own thread).
  *
  * <h2>Membership</h2>
  * {@link #connect} and {@link #disconnect} add and remove peers at runtime (they block for the few milliseconds the
