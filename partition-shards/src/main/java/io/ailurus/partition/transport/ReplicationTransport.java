@@ -180,9 +180,10 @@ public final class ReplicationTransport implements AutoCloseable {
     }
 
     /**
-     * Adds (or re-points) the link to a peer node. Idempotent for an unchanged endpoint; connecting this node's own id
-     * is a no-op, as frames to itself always loop through memory. Returns once the publication exists; the link
-     * comes up when the peer's transport runs (logged), and frames sent before then wait in the queue.
+     * Adds (or re-points) the link to a peer node. Idempotent for an unchanged endpoint; a new endpoint replaces the
+     * link and discards what was queued for the old one. Connecting this node's own id is a no-op, as frames to itself
+     * always loop through memory. Returns once the publication exists (a few ms, blocking); the link comes up when
+     * the peer's transport runs (logged), and frames sent before then wait in the queue.
      */
     public void connect(final int nodeId, final String host, final int peerPort) {
         ensureOpen();
