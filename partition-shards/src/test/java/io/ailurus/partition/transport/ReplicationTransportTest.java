@@ -84,6 +84,45 @@ class ReplicationTransportTest {
     }
 
     @Test
+    void manyCallerThreadsSendingToPeersAndItselfKeepTheirOwnOrder() throws Exception {
+        final List<ReceivedFrames> handlers = List.of(new ReceivedFrames(), new ReceivedFrames(), new ReceivedFrames());
+        final List<ReplicationTransport> nodes = List.of(
+            transports.start(1, handlers.get(0)), transports.start(2, handlers.get(1)),
+            transports.start(3, handlers.get(2)));
+        TestTransports.connectAll(nodes);
+
+        final int threads = 4;
+        final int framesPerTarget = 2000;
+        final List<Thread> callers = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            final long group = 1000 + t; // one group per caller thread, so order can be checked per group
+            callers.add(new Thread(() -> {
+                for (int i = 0; i < framesPerTarget; i++) {
+                    for (final ReplicationTransport to : nodes) {
+                        TestTransports.sendRetrying(nodes.get(0), to.nodeId(), group,
+                            TestFrames.body(1, group, i, 16 + i % 300));
+                    }
+                }
+            }, "caller-" + t));
+        }
+        callers.forEach(Thread::start);
+        for (final Thread caller : callers) {
+            caller.join(TimeUnit.SECONDS.toMillis(40));
+        }
+
+        for (final ReceivedFrames received : handlers) {
+            received.awaitCount((long) threads * framesPerTarget, Duration.ofSeconds(30));
+            final long[] next = new long[threads];
+            for (final ReceivedFrames.Frame frame : received.frames()) {
+                assertEquals(1, frame.from());
+                assertTrue(frame.intact(), "intact " + frame);
+                assertEquals(next[(int) (frame.groupId() - 1000)]++, frame.sequence(), "order of " + frame);
+            }
+        }
+        assertEquals((long) threads * framesPerTarget, nodes.get(0).stats().peer(1).framesReceived(), "to itself");
+    }
+
+    @Test
     void largeFramesArriveIntactBetweenSmallOnesInOrder() {
         final ReceivedFrames received = new ReceivedFrames();
         final ReplicationTransport a = transports.start(1, (f, g, b, o, l) -> { });
