@@ -306,6 +306,14 @@ class ReplicationTransportTest {
     }
 
     @Test
+    void aPortInUseFailsTheStartAndReleasesTheDriver() {
+        final ReplicationTransport a = transports.start(1, (f, g, b, o, l) -> { });
+        final TransportConfig clash = TestTransports.config(dir, 2).withEndpoint("127.0.0.1", a.port());
+        assertThrows(RuntimeException.class, () -> ReplicationTransport.start(clash, (f, g, b, o, l) -> { }));
+        assertFalse(Files.exists(clash.aeronDir()), "driver dir of the failed start deleted");
+    }
+
+    @Test
     void closeStopsItsThreadsAndDeletesTheDriverDirectory() throws Exception {
         final Set<Thread> before = Thread.getAllStackTraces().keySet();
         final ReplicationTransport a = ReplicationTransport.start(TestTransports.config(dir, 8), (f, g, b, o, l) -> { });
