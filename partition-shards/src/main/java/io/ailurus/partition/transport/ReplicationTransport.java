@@ -46,6 +46,11 @@ import org.slf4j.LoggerFactory;
  * <h2>Membership</h2>
  * {@link #connect} and {@link #disconnect} add and remove peers at runtime (they block for the few milliseconds the
  * driver needs to set up a publication). Disconnect discards what was queued for the peer.
+ *
+ * <h2>JVM</h2>
+ * On Java 17 the JVM needs {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED
+ * --add-opens java.base/sun.nio.ch=ALL-UNNAMED} (Agrona); several transports may run in one JVM, each with its own
+ * driver directory and port.
  */
 public final class ReplicationTransport implements AutoCloseable {
 

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  *                            /dev/shm is fastest, {@code <data-dir>/aeron} works
  * @param maxBatchBytes       upper bound of one coalesced Aeron message; frames too large for it are chunked
  * @param maxFrameBytes       largest frame body {@code send} accepts
- * @param peerQueueBytes      bound of each peer's outbound queue; when full, {@code send} returns false
+ * @param peerQueueBytes      bound of each peer's outbound queue; when full, {@code send} returns false (the sender
+ *                            thread may hold as much again that it could not hand to Aeron yet: up to 2x per peer)
  * @param termLength          Aeron term buffer length of each publication (power of two, 64 KiB..1 GiB); a message is
  *                            at most termLength/8, and each publication and image maps three terms
  * @param mtu                 Aeron MTU (UDP payload per datagram)
