@@ -68,6 +68,11 @@ final class InboundDecoder implements FragmentHandler {
         long bytes = 0;
         while (position < end) {
             final int bodyLength = buffer.getInt(position + RECORD_LENGTH_OFFSET);
+            if (bodyLength < 0 || (long) position + RECORD_HEADER_LENGTH + bodyLength > end) {
+                // Only a foreign or corrupt sender can produce this: our records always fit their message.
+                LOG.warn("Dropping the rest of a malformed batch from node {}", sender);
+                break;
+            }
             final long groupId = buffer.getLong(position + RECORD_GROUP_OFFSET);
             deliver(sender, groupId, buffer, position + RECORD_HEADER_LENGTH, bodyLength);
             position += RECORD_HEADER_LENGTH + bodyLength;
@@ -89,6 +94,10 @@ final class InboundDecoder implements FragmentHandler {
         final int totalLength = buffer.getInt(offset + CHUNK_TOTAL_OFFSET);
         final int chunkOffset = buffer.getInt(offset + CHUNK_OFFSET_OFFSET);
         final int pieceLength = length - CHUNK_HEADER_LENGTH;
+        if (totalLength < 0 || chunkOffset < 0 || pieceLength < 0 || (long) chunkOffset + pieceLength > totalLength) {
+            LOG.warn("Dropping a malformed chunk from node {} group {}", sender, groupId);
+            return;
+        }
 
         ChunkedFrame frame = chunkedBySession.get(sessionId);
         if (chunkOffset == 0) {

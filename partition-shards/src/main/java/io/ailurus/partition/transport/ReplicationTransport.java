@@ -39,11 +39,18 @@ import org.slf4j.LoggerFactory;
  * Aeron had already taken but the old incarnation never received are lost, which Raft tolerates.
  *
  * <h2>Receiving</h2>
- * The {@link FrameHandler} runs on the receiver thread; it must hand off and return quickly.
+ * The {@link FrameHandler} runs on the receiver thread, one frame at a time, in per-sender order; it must hand off
+ * and return quickly (a blocked handler stops all receiving and back-pressures every peer, but not this node's own
+ * sending, which has its own thread).
  *
  * <h2>Membership</h2>
  * {@link #connect} and {@link #disconnect} add and remove peers at runtime (they block for the few milliseconds the
  * driver needs to set up a publication). Disconnect discards what was queued for the peer.
+ *
+ * <h2>JVM</h2>
+ * On Java 17 the JVM needs {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED
+ * --add-opens java.base/sun.nio.ch=ALL-UNNAMED} (Agrona); several transports may run in one JVM, each with its own
+ * driver directory and port.
  */
 public final class ReplicationTransport implements AutoCloseable {
 
@@ -63,6 +70,9 @@ public final class ReplicationTransport implements AutoCloseable {
     private final PeerOutbox selfOutbox;
     private final AtomicLong unknownPeerRejections = new AtomicLong();
     private final AtomicLong handlerErrors = new AtomicLong();
+    private final ThreadWaker senderThread;
+    private final ThreadWaker receiverThread;
+    private final ThreadWaker driverThread;
     private final AgentRunner senderRunner;
     private final AgentRunner receiverRunner;
     private volatile boolean closed;
@@ -71,10 +81,13 @@ public final class ReplicationTransport implements AutoCloseable {
         this.config = config;
         this.selfCounters = countersFor(config.nodeId());
         this.selfOutbox = new PeerOutbox(config.peerQueueBytes());
+        this.senderThread = new ThreadWaker("ailurus-replication-sender-" + config.nodeId());
+        this.receiverThread = new ThreadWaker("ailurus-replication-receiver-" + config.nodeId());
+        this.driverThread = new ThreadWaker("ailurus-aeron-driver-" + config.nodeId());
         MediaDriver startedDriver = null;
         Aeron startedAeron = null;
         try {
-            startedDriver = MediaDriver.launchEmbedded(driverContext(config));
+            startedDriver = MediaDriver.launchEmbedded(driverContext(config, driverThread, receiverThread, senderThread));
             startedAeron = Aeron.connect(new Aeron.Context()
                 .aeronDirectoryName(startedDriver.aeronDirectoryName())
                 .errorHandler(failure -> LOG.warn("Aeron client error on node {}", config.nodeId(), failure))
@@ -101,12 +114,12 @@ public final class ReplicationTransport implements AutoCloseable {
                 LOG.error("Frame handler failed on a frame from node {} group {}", fromNode, groupId, failure);
             }
         });
-        this.senderRunner = new AgentRunner(idle(config.senderIdleMaxParkNs()), this::onAgentError, null,
-            new SenderAgent(config.nodeId(), peers));
-        this.receiverRunner = new AgentRunner(idle(config.idleMaxParkNs()), this::onAgentError, null,
+        this.senderRunner = new AgentRunner(idle(config.agentIdleMaxParkNs()), this::onAgentError, null,
+            new SenderAgent(config.nodeId(), peers, driverThread));
+        this.receiverRunner = new AgentRunner(idle(config.agentIdleMaxParkNs()), this::onAgentError, null,
             new ReceiverAgent(config.nodeId(), subscription, decoder, selfOutbox, selfCounters));
-        AgentRunner.startOnThread(senderRunner);
-        AgentRunner.startOnThread(receiverRunner);
+        AgentRunner.startOnThread(senderRunner, senderThread);
+        AgentRunner.startOnThread(receiverRunner, receiverThread);
         LOG.info("Replication transport of node {} listening on udp {}:{} (aeron dir {})",
             config.nodeId(), config.bindHost(), port, driver.aeronDirectoryName());
     }
@@ -116,12 +129,18 @@ public final class ReplicationTransport implements AutoCloseable {
         return new ReplicationTransport(config, handler);
     }
 
-    private static MediaDriver.Context driverContext(final TransportConfig config) {
+    /**
+     * One shared driver thread polls the sockets with a short park; when it did work it wakes the receiver and sender
+     * threads, and the sender wakes it after offering, so only this one thread pays for polling.
+     */
+    private static MediaDriver.Context driverContext(final TransportConfig config, final ThreadWaker driverThread,
+        final ThreadWaker... wakeOnWork) {
         final Path dir = config.aeronDir().toAbsolutePath();
         final MediaDriver.Context context = new MediaDriver.Context()
             .aeronDirectoryName(dir.toString())
             .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(idle(config.idleMaxParkNs()))
+            .sharedThreadFactory(driverThread)
+            .sharedIdleStrategy(new WakingIdleStrategy(idle(config.idleMaxParkNs()), wakeOnWork))
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true)
             .warnIfDirectoryExists(false)
@@ -150,6 +169,11 @@ public final class ReplicationTransport implements AutoCloseable {
         return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
     }
 
+    /** The settings this transport runs with. */
+    public TransportConfig config() {
+        return config;
+    }
+
     /** This node's id. */
     public int nodeId() {
         return config.nodeId();
@@ -161,9 +185,10 @@ public final class ReplicationTransport implements AutoCloseable {
     }
 
     /**
-     * Adds (or re-points) the link to a peer node. Idempotent for an unchanged endpoint; connecting this node's own id
-     * is a no-op, as frames to itself always loop through memory. Returns once the publication exists; the link
-     * comes up when the peer's transport runs (logged), and frames sent before then wait in the queue.
+     * Adds (or re-points) the link to a peer node. Idempotent for an unchanged endpoint; a new endpoint replaces the
+     * link and discards what was queued for the old one. Connecting this node's own id is a no-op, as frames to itself
+     * always loop through memory. Returns once the publication exists (a few ms, blocking); the link comes up when
+     * the peer's transport runs (logged), and frames sent before then wait in the queue.
      */
     public void connect(final int nodeId, final String host, final int peerPort) {
         ensureOpen();
@@ -182,7 +207,7 @@ public final class ReplicationTransport implements AutoCloseable {
             LOG.info("Node {} added replication peer {} at {}:{}{}", config.nodeId(), nodeId, host, peerPort,
                 existing != null ? " (was " + existing.host + ":" + existing.port + ")" : "");
         }
-        senderRunnerWake();
+        senderThread.wake();
     }
 
     /** Removes the link to a peer; frames still queued for it are discarded. Unknown ids are ignored. */
@@ -191,7 +216,7 @@ public final class ReplicationTransport implements AutoCloseable {
         if (removed != null) {
             LOG.info("Node {} removed replication peer {} ({} queued bytes discarded)",
                 config.nodeId(), nodeId, removed.queuedBytes());
-            senderRunnerWake();
+            senderThread.wake();
         }
     }
 
@@ -208,14 +233,14 @@ public final class ReplicationTransport implements AutoCloseable {
         final int length) {
         checkFrameLength(length);
         if (toNode == config.nodeId()) {
-            return afterAppend(selfCounters, selfOutbox.append(groupId, body, offset, length), receiverRunner);
+            return afterAppend(selfCounters, selfOutbox.append(groupId, body, offset, length), receiverThread);
         }
         final PeerLink link = peers.get(toNode);
         if (link == null) {
             unknownPeerRejections.incrementAndGet();
             return false;
         }
-        return afterAppend(link.counters, link.outbox.append(groupId, body, offset, length), senderRunner);
+        return afterAppend(link.counters, link.outbox.append(groupId, body, offset, length), senderThread);
     }
 
     /**
@@ -226,14 +251,14 @@ public final class ReplicationTransport implements AutoCloseable {
     public boolean send(final int toNode, final long groupId, final int maxLength, final FrameEncoder encoder) {
         checkFrameLength(maxLength);
         if (toNode == config.nodeId()) {
-            return afterAppend(selfCounters, selfOutbox.append(groupId, maxLength, encoder), receiverRunner);
+            return afterAppend(selfCounters, selfOutbox.append(groupId, maxLength, encoder), receiverThread);
         }
         final PeerLink link = peers.get(toNode);
         if (link == null) {
             unknownPeerRejections.incrementAndGet();
             return false;
         }
-        return afterAppend(link.counters, link.outbox.append(groupId, maxLength, encoder), senderRunner);
+        return afterAppend(link.counters, link.outbox.append(groupId, maxLength, encoder), senderThread);
     }
 
     private void checkFrameLength(final int length) {
@@ -243,7 +268,7 @@ public final class ReplicationTransport implements AutoCloseable {
     }
 
     private static boolean afterAppend(final PeerCounters counters, final PeerOutbox.Appended appended,
-        final AgentRunner drainer) {
+        final ThreadWaker drainer) {
         switch (appended) {
             case REJECTED -> {
                 counters.queueFullRejections.incrementAndGet();
@@ -251,7 +276,7 @@ public final class ReplicationTransport implements AutoCloseable {
             }
             case FIRST -> {
                 // The drainer may be parked on an idle queue: wake it instead of waiting out its park (latency).
-                wake(drainer);
+                drainer.wake();
                 return true;
             }
             default -> {
@@ -260,16 +285,6 @@ public final class ReplicationTransport implements AutoCloseable {
         }
     }
 
-    private void senderRunnerWake() {
-        wake(senderRunner);
-    }
-
-    private static void wake(final AgentRunner runner) {
-        final Thread thread = runner.thread();
-        if (thread != null) {
-            LockSupport.unpark(thread);
-        }
-    }
 
     /** A snapshot of the counters of every node this transport exchanged frames with. */
     public TransportStats stats() {

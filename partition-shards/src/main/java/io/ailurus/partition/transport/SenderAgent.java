@@ -10,19 +10,25 @@ final class SenderAgent implements Agent {
 
     private final String roleName;
     private final PeerDirectory peers;
+    private final ThreadWaker driver;
 
-    SenderAgent(final int nodeId, final PeerDirectory peers) {
+    SenderAgent(final int nodeId, final PeerDirectory peers, final ThreadWaker driver) {
         this.roleName = "ailurus-replication-sender-" + nodeId;
         this.peers = peers;
+        this.driver = driver;
     }
 
     @Override
     public int doWork() {
-        int work = closeRetired();
+        int messages = 0;
         for (final PeerLink link : peers.links()) {
-            work += link.drain();
+            messages += link.drain();
         }
-        return work;
+        if (messages > 0) {
+            // The driver's sender duty transmits what we just offered; do not let it sleep out its park first.
+            driver.wake();
+        }
+        return messages + closeRetired();
     }
 
     private int closeRetired() {

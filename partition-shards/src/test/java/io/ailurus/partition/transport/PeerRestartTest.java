@@ -66,9 +66,10 @@ class PeerRestartTest {
                 TestTransports.sendRetrying(a, 2, GROUP, TestFrames.body(1, GROUP, sequence, 128));
             }
             final long lastSequence = sequence - 1;
-            ReceivedFrames.await(() -> !second.frames().isEmpty()
-                    && second.frames().get(second.frames().size() - 1).sequence() == lastSequence,
-                Duration.ofSeconds(30), () -> "frames after the restart");
+            ReceivedFrames.await(() -> {
+                final List<ReceivedFrames.Frame> soFar = second.frames();
+                return !soFar.isEmpty() && soFar.get(soFar.size() - 1).sequence() == lastSequence;
+            }, Duration.ofSeconds(30), () -> "frames after the restart");
 
             final List<ReceivedFrames.Frame> frames = second.frames();
             long previous = -1;

@@ -33,6 +33,16 @@ final class TestTransports implements AutoCloseable {
         return transport;
     }
 
+    /** The transport started last for this node id. */
+    ReplicationTransport started(final int nodeId) {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            if (started.get(i).nodeId() == nodeId) {
+                return started.get(i);
+            }
+        }
+        throw new IllegalArgumentException("no transport for node " + nodeId);
+    }
+
     /** Connects every transport to every other one and waits until all links are up. */
     static void connectAll(final List<ReplicationTransport> transports) {
         for (final ReplicationTransport from : transports) {
