@@ -51,6 +51,10 @@ final class StartCommand implements Callable<Integer> {
     @Option(names = "--rack", description = "This node's rack, for replica placement.")
     String rack;
 
+    @Option(names = "--controller-voters", split = ",",
+            description = "Node ids of the controller's Raft group, the same on every node (default: this node alone).")
+    java.util.List<Integer> controllerVoters;
+
     @Override
     public Integer call() throws Exception {
         final Node node = Node.start(config());
@@ -94,6 +98,9 @@ final class StartCommand implements Callable<Integer> {
         }
         if (rack != null) {
             overrides.put("ailurus.cluster.rack", rack);
+        }
+        if (controllerVoters != null) {
+            overrides.put("ailurus.cluster.controller-voters", controllerVoters);
         }
         Config base = ConfigFactory.load();
         if (configFile != null) {

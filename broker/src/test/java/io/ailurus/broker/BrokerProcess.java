@@ -92,6 +92,9 @@ final class BrokerProcess implements AutoCloseable {
         if (!seeds.isEmpty()) {
             command.add("--seeds");
             command.add(String.join(",", seeds));
+            command.add("--controller-voters");
+            command.add(String.join(",", java.util.stream.IntStream.rangeClosed(1, seeds.size())
+                    .mapToObj(Integer::toString).toList()));
         }
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)

@@ -88,7 +88,7 @@ public final class ControllerReplica extends AbstractBehavior<ControllerReplica.
     private record FlushFailed(RuntimeException failure) implements Command {
     }
 
-    private record PeersChanged(int nodeId, Receptionist.Listing listing) implements Command {
+    private record PeersChanged(Receptionist.Listing listing) implements Command {
     }
 
     /** What a node gives its controller member. */
@@ -152,10 +152,11 @@ public final class ControllerReplica extends AbstractBehavior<ControllerReplica.
                 }, new Events(), new Random(), now);
         this.flushGeneration = member.logGeneration();
         ctx.getSystem().receptionist().tell(Receptionist.register(serviceKey(settings.nodeId()), self));
+        // One adapter for all listings (a second adapter for the same class would replace the first).
+        final ActorRef<Receptionist.Listing> listings = ctx.messageAdapter(Receptionist.Listing.class, PeersChanged::new);
         for (final int voter : settings.voters()) {
             if (voter != settings.nodeId()) {
-                ctx.getSystem().receptionist().tell(Receptionist.subscribe(serviceKey(voter),
-                        ctx.messageAdapter(Receptionist.Listing.class, l -> new PeersChanged(voter, l))));
+                ctx.getSystem().receptionist().tell(Receptionist.subscribe(serviceKey(voter), listings));
             }
         }
         settings.publish().accept(ControllerImage.of(state));
@@ -245,8 +246,10 @@ public final class ControllerReplica extends AbstractBehavior<ControllerReplica.
                     return this;
                 })
                 .onMessage(PeersChanged.class, p -> {
-                    p.listing().getServiceInstances(serviceKey(p.nodeId())).stream().findFirst()
-                            .ifPresentOrElse(ref -> peers.put(p.nodeId(), ref), () -> peers.remove(p.nodeId()));
+                    final String id = p.listing().getKey().id();
+                    final int node = Integer.parseInt(id.substring(id.lastIndexOf('-') + 1));
+                    p.listing().getServiceInstances(serviceKey(node)).stream().findFirst()
+                            .ifPresentOrElse(ref -> peers.put(node, ref), () -> peers.remove(node));
                     return this;
                 })
                 .onSignal(PostStop.class, s -> {
