@@ -598,10 +598,16 @@ public final class RaftMember {
         if (transferTarget != NO_NODE && nowMs >= transferDeadlineMs) {
             LOG.info("[{}] leadership transfer to {} timed out term={} leader={}", group, transferTarget, term, selfId);
             transferTarget = NO_NODE;
+            if (timeoutNowSent) {
+                // A delayed TimeoutNow may still start an election that ignores our lease: stop leading rather
+                // than serve reads on a lease that no longer holds.
+                becomeFollower(term, NO_NODE, nowMs);
+                return;
+            }
         }
         if (nowMs >= checkQuorumAtMs) {
             if (!heardFromQuorum(nowMs)) {
-                LOG.warn("[{}] check-quorum failed: no majority heard within {} ms; stepping down term={} leader={}",
+                LOG.info("[{}] check-quorum failed: no majority heard within {} ms; stepping down term={} leader={}",
                         group, config.electionTimeoutMinMs(), term, selfId);
                 becomeFollower(term, NO_NODE, nowMs);
                 return;
@@ -613,7 +619,7 @@ public final class RaftMember {
             for (final FollowerProgress p : followers.values()) {
                 final FollowerProgress.Inflight oldest = p.inflight.peek();
                 if (oldest != null && nowMs - oldest.sentMs() >= config.retransmitTimeoutMs()) {
-                    p.restartFrom(p.matchEnd);   // presumed lost: resend from what we know it holds
+                    p.restartFrom(p.matchEnd, nowMs);   // presumed lost: resend from what we know it holds
                 }
                 sendHeartbeat(p, nowMs);
                 sendAppends(p, nowMs);
@@ -657,7 +663,9 @@ public final class RaftMember {
             }
             p.nextOffset = Math.max(p.nextOffset, p.matchEnd);
             maybeAdvanceCommit();
-        } else if (m.solicited()) {
+        } else if (m.solicited() && m.leaderTimeMs() >= p.restartedAtMs) {
+            // (A rejection of a request sent before the last restart is stale: acting on it, and on its duplicates,
+            // would multiply probes.)
             long next = m.hintOffset();
             if (m.hintTerm() >= 0) {
                 final EpochHistory.EpochEndOffset ours = log.endOffsetFor(m.hintTerm());
@@ -665,7 +673,7 @@ public final class RaftMember {
                     next = ours.endOffset();   // both hold that term's batches up to where ours end
                 }
             }
-            p.restartFrom(Math.max(log.startOffset(), Math.min(next, log.endOffset())));
+            p.restartFrom(Math.max(log.startOffset(), Math.min(next, log.endOffset())), nowMs);
         }
         if (role != RaftRole.LEADER) {
             return;
