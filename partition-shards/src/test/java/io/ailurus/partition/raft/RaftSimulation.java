@@ -31,9 +31,10 @@ final class RaftSimulation {
                   double crashPerTick, double proposePerTick, double transferPerTick, long maxFsyncMs) {
 
         static Faults random(final Random r) {
-            return new Faults(r.nextDouble() * 0.25, r.nextDouble() * 0.1, 1, 2 + r.nextInt(25),
-                    r.nextDouble() * 0.01, r.nextDouble() * 0.006, 0.05 + r.nextDouble() * 0.3, r.nextDouble() * 0.003,
-                    1 + r.nextInt(15));
+            final double intensity = r.nextDouble() < 0.3 ? 3 : 1;   // some runs are much rougher
+            return new Faults(r.nextDouble() * 0.25, r.nextDouble() * 0.1, 1, 2 + r.nextInt(40),
+                    intensity * r.nextDouble() * 0.01, intensity * r.nextDouble() * 0.006, 0.05 + r.nextDouble() * 0.4,
+                    intensity * r.nextDouble() * 0.003, 1 + r.nextInt(20));
         }
 
         static Faults none() {
@@ -96,6 +97,8 @@ final class RaftSimulation {
     long ackCount;
     long events;
     int elections;
+    int crashes;
+    int truncations;
 
     RaftSimulation(final long seed, final int n, final Faults faults) {
         this.seed = seed;
@@ -222,6 +225,7 @@ final class RaftSimulation {
             return;
         }
         node.up = false;
+        crashes++;
         node.incarnation++;
         node.flushPending = false;
         node.log.crash();
@@ -361,6 +365,7 @@ final class RaftSimulation {
 
             @Override
             public void onTruncated(final long newEndOffset) {
+                truncations++;
                 if (node.incarnation == incarnation && newEndOffset < node.checkedUpTo) {
                     throw fail("node " + node.id + " truncated to " + newEndOffset + " below its checked committed prefix "
                             + node.checkedUpTo);

@@ -11,12 +11,12 @@ import org.junit.jupiter.api.Test;
  * safety properties checked after every event; then the network heals and a leader must be elected and a proposal
  * acknowledged within bounded simulated time.
  *
- * <p>{@code -Draft.sim.runs=N} sets the runs per cluster size (default 700), {@code -Draft.sim.seed=S} replays one
+ * <p>{@code -Draft.sim.runs=N} sets the runs per cluster size (default 1000), {@code -Draft.sim.seed=S} replays one
  * seed (printed on failure), {@code -Draft.sim.chaosMs=T} the chaos phase length.
  */
 class RaftSimulationTest {
 
-    private static final int RUNS = Integer.getInteger("raft.sim.runs", 700);
+    private static final int RUNS = Integer.getInteger("raft.sim.runs", 1000);
     private static final long CHAOS_MS = Long.getLong("raft.sim.chaosMs", 2_500);
     private static final Long REPLAY = Long.getLong("raft.sim.seed");
 
@@ -34,6 +34,8 @@ class RaftSimulationTest {
         long events = 0;
         long acks = 0;
         long elections = 0;
+        long crashes = 0;
+        long truncations = 0;
         final long startNs = System.nanoTime();
         if (REPLAY != null) {
             final RaftSimulation sim = runOne(REPLAY, members);
@@ -45,9 +47,12 @@ class RaftSimulationTest {
             events += sim.events;
             acks += sim.ackCount;
             elections += sim.elections;
+            crashes += sim.crashes;
+            truncations += sim.truncations;
         }
-        System.out.printf("raft simulation, %d members: %d runs, %d events, %d elections, %d acknowledged proposals, %d ms%n",
-                members, RUNS, events, elections, acks, (System.nanoTime() - startNs) / 1_000_000);
+        System.out.printf("raft simulation, %d members: %d runs, %d events, %d elections, %d crashes, %d truncations, "
+                + "%d acknowledged proposals, %d ms%n", members, RUNS, events, elections, crashes, truncations, acks,
+                (System.nanoTime() - startNs) / 1_000_000);
     }
 
     static RaftSimulation runOne(final long seed, final int members) {
