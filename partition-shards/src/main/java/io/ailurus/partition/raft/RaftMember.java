@@ -206,7 +206,8 @@ public final class RaftMember {
 
     /**
      * Hands leadership to {@code targetId}: stops accepting proposals, brings the target up to date, then sends it
-     * TimeoutNow so that it starts an election at once. Gives up after an election timeout. Returns false when
+     * TimeoutNow so that it starts an election at once. Gives up after two election timeouts (stepping down if
+     * TimeoutNow was already sent, since that message may still arrive and win an election). Returns false when
      * this member is not the leader, a transfer is running, or the target is not another voter.
      */
     public boolean transferLeadership(final int targetId, final long nowMs) {
@@ -214,7 +215,7 @@ public final class RaftMember {
             return false;
         }
         transferTarget = targetId;
-        transferDeadlineMs = nowMs + config.electionTimeoutMinMs();
+        transferDeadlineMs = nowMs + 2 * config.electionTimeoutMinMs();
         timeoutNowSent = false;
         LOG.info("[{}] leadership transfer started term={} leader={} target={}", group, term, selfId, targetId);
         final FollowerProgress p = followers.get(targetId);
