@@ -28,17 +28,23 @@ final class RaftSimulation {
 
     /** Knobs of one run; {@link #random} draws a fault mix from the seed. */
     record Faults(double loss, double duplicate, long minDelayMs, long maxDelayMs, double partitionPerTick,
-                  double crashPerTick, double proposePerTick, double transferPerTick, long maxFsyncMs) {
+                  double crashPerTick, double proposePerTick, double transferPerTick, long maxFsyncMs,
+                  double membershipPerTick) {
 
         static Faults random(final Random r) {
             final double intensity = r.nextDouble() < 0.3 ? 3 : 1;   // some runs are much rougher
             return new Faults(r.nextDouble() * 0.25, r.nextDouble() * 0.1, 1, 2 + r.nextInt(40),
                     intensity * r.nextDouble() * 0.01, intensity * r.nextDouble() * 0.006, 0.05 + r.nextDouble() * 0.4,
-                    intensity * r.nextDouble() * 0.003, 1 + r.nextInt(20));
+                    intensity * r.nextDouble() * 0.003, 1 + r.nextInt(20), 0);
+        }
+
+        Faults withMembershipChanges(final double perTick) {
+            return new Faults(loss, duplicate, minDelayMs, maxDelayMs, partitionPerTick, crashPerTick, proposePerTick,
+                    transferPerTick, maxFsyncMs, perTick);
         }
 
         static Faults none() {
-            return new Faults(0, 0, 1, 5, 0, 0, 0, 0, 3);
+            return new Faults(0, 0, 1, 5, 0, 0, 0, 0, 3, 0);
         }
     }
 
@@ -68,7 +74,7 @@ final class RaftSimulation {
 
         void start() {
             final int inc = incarnation;
-            member = new RaftMember("sim", id, voters, CONFIG, log, store,
+            member = new RaftMember("sim", id, initialVoters, CONFIG, log, store,
                     (to, m) -> send(id, inc, to, m), listenerFor(this, inc), new Random(random.nextLong()), now);
             lastCommit = member.commitIndex();
             checkedUpTo = 0;
@@ -77,7 +83,10 @@ final class RaftSimulation {
 
     final long seed;
     final Random random;
+    /** Every node of the simulation; the first {@code initialVoterCount} start as voters, the rest as followers. */
     final List<Integer> voters = new ArrayList<>();
+    final List<Integer> initialVoters = new ArrayList<>();
+    int membershipChanges;
     final Map<Integer, Node> nodes = new TreeMap<>();
     Faults faults;
     long now;
@@ -101,10 +110,17 @@ final class RaftSimulation {
     int truncations;
 
     RaftSimulation(final long seed, final int n, final Faults faults) {
+        this(seed, n, n, faults);
+    }
+
+    RaftSimulation(final long seed, final int n, final int initialVoterCount, final Faults faults) {
         this.seed = seed;
         this.random = new Random(seed);
         this.faults = faults;
         for (int i = 1; i <= n; i++) {
+            if (i <= initialVoterCount) {
+                initialVoters.add(i);
+            }
             voters.add(i);
             nodes.put(i, new Node(i));
             side.put(i, 0);
@@ -190,6 +206,17 @@ final class RaftSimulation {
             if (victim.up) {
                 crash(victim);
                 schedule(20 + random.nextInt(800), () -> restart(victim));
+            }
+        }
+        if (random.nextDouble() < f.membershipPerTick) {
+            final Node leader = leader();
+            if (leader != null) {
+                final int target = voters.get(random.nextInt(voters.size()));
+                final ProposeResult r = leader.member.voters().contains(target)
+                        ? leader.member.removeVoter(target, now) : leader.member.addVoter(target, now);
+                if (r instanceof ProposeResult.Accepted) {
+                    membershipChanges++;
+                }
             }
         }
         if (random.nextDouble() < f.transferPerTick) {
@@ -453,7 +480,11 @@ final class RaftSimulation {
 
     /** Every committed batch is in every log (call once all members caught up). */
     void checkAllLogsHoldCommitted() {
+        final Node leader = leader();
         for (final Node node : nodes.values()) {
+            if (leader != null && !leader.member.voters().contains(node.id)) {
+                continue;   // a removed member stops receiving the log
+            }
             final List<InMemoryRaftLog.StoredBatch> batches = node.log.batches();
             for (final Map.Entry<Long, Committed> e : committed.entrySet()) {
                 final InMemoryRaftLog.StoredBatch b = find(batches, e.getKey());
