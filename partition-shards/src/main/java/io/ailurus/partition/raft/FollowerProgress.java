@@ -32,11 +32,19 @@ final class FollowerProgress {
         this.lastContactMs = nowMs;
     }
 
-    /** Back to probing from the match point: requests were lost or rejected. */
-    void restartFrom(final long offset) {
+    /** Leader clock of the last restart; rejections of requests sent before it are stale. */
+    long restartedAtMs = Long.MIN_VALUE;
+
+    /**
+     * Back to probing from {@code offset}: requests were lost or rejected. A rejection may point below the match
+     * point when the follower restarted and lost a suffix it had matched but not yet made durable.
+     */
+    void restartFrom(final long offset, final long nowMs) {
+        restartedAtMs = nowMs;
         inflight.clear();
         probing = true;
-        nextOffset = Math.max(matchEnd, offset);
+        nextOffset = offset;
+        matchEnd = Math.min(matchEnd, offset);
     }
 
     @Override

@@ -13,4 +13,8 @@ public sealed interface ProposeResult {
     /** Not appended: this member does not lead (or is handing leadership over). {@code leaderId} is -1 if unknown. */
     record NotLeader(int leaderId, int term) implements ProposeResult {
     }
+
+    /** A voter change refused by the rules of single-server membership changes ({@code reason} says which). */
+    record Rejected(String reason) implements ProposeResult {
+    }
 }

@@ -28,4 +28,11 @@ public interface RaftListener {
     /** The log lost its suffix from {@code newEndOffset} (divergence from a new leader): rebuild derived state. */
     default void onTruncated(long newEndOffset) {
     }
+
+    /**
+     * The voter set changed: a KRAFT_VOTERS control batch was appended (it takes effect then, before it commits), or
+     * a truncation removed one and the previous set is back.
+     */
+    default void onVotersChanged(java.util.List<Integer> voters) {
+    }
 }

@@ -55,7 +55,11 @@ public final class RaftMember {
 
     private final String group;
     private final int selfId;
-    private final List<Integer> voters;
+    /** The voters given at start; in force until the log holds a KRAFT_VOTERS batch. */
+    private final List<Integer> initialVoters;
+    /** Offset of each KRAFT_VOTERS batch in the log → the voters it declares; the last one is in force. */
+    private final TreeMap<Long, List<Integer>> configs = new TreeMap<>();
+    private List<Integer> voters;
     private final RaftConfig config;
     private final RaftLog log;
     private final RaftStateStore store;
@@ -109,7 +113,8 @@ public final class RaftMember {
             final Random random, final long nowMs) {
         this.group = group;
         this.selfId = selfId;
-        this.voters = List.copyOf(new TreeSet<>(voters));
+        this.initialVoters = List.copyOf(new TreeSet<>(voters));
+        this.voters = initialVoters;
         this.config = config;
         this.log = log;
         this.store = store;
@@ -122,6 +127,7 @@ public final class RaftMember {
         this.durableEnd = log.endOffset();
         this.commitIndex = log.startOffset();
         this.lastLeaderContactMs = nowMs;
+        scanVoterSets(log.startOffset(), log.endOffset(), nowMs);
         resetElectionTimer(nowMs);
         LOG.info("[{}] raft member {} started: term={} votedFor={} voters={} logEnd={} lastTerm={}", group, selfId, term,
                 votedFor, this.voters, log.endOffset(), log.lastTerm());
@@ -206,7 +212,8 @@ public final class RaftMember {
 
     /**
      * Hands leadership to {@code targetId}: stops accepting proposals, brings the target up to date, then sends it
-     * TimeoutNow so that it starts an election at once. Gives up after an election timeout. Returns false when
+     * TimeoutNow so that it starts an election at once. Gives up after two election timeouts (stepping down if
+     * TimeoutNow was already sent, since that message may still arrive and win an election). Returns false when
      * this member is not the leader, a transfer is running, or the target is not another voter.
      */
     public boolean transferLeadership(final int targetId, final long nowMs) {
@@ -214,7 +221,7 @@ public final class RaftMember {
             return false;
         }
         transferTarget = targetId;
-        transferDeadlineMs = nowMs + config.electionTimeoutMinMs();
+        transferDeadlineMs = nowMs + 2 * config.electionTimeoutMinMs();
         timeoutNowSent = false;
         LOG.info("[{}] leadership transfer started term={} leader={} target={}", group, term, selfId, targetId);
         final FollowerProgress p = followers.get(targetId);
@@ -224,6 +231,115 @@ public final class RaftMember {
             sendAppends(p, nowMs);
         }
         return true;
+    }
+
+    /**
+     * Adds {@code nodeId} as a voter (single-server change, Ongaro §4.1). The new voter set is appended as a
+     * KRAFT_VOTERS control batch and takes effect at once, on every member as it appends it. Refused unless this
+     * member leads, has committed an entry of its term, and the previous change is committed. Wait for the returned
+     * offset to commit, with {@link CommitWaiters}, before the next change. The new member should have caught up
+     * (as a non-voting follower) first, or the group may stall while it copies the log.
+     */
+    public ProposeResult addVoter(final int nodeId, final long nowMs) {
+        final ProposeResult refused = checkMembershipChange(nowMs);
+        if (refused != null) {
+            return refused;
+        }
+        if (voters.contains(nodeId)) {
+            return new ProposeResult.Rejected("node " + nodeId + " is already a voter");
+        }
+        final List<Integer> next = new ArrayList<>(voters);
+        next.add(nodeId);
+        return appendVoterSet(next, nowMs);
+    }
+
+    /** Removes {@code nodeId} from the voters; the leader cannot remove itself (transfer leadership first). */
+    public ProposeResult removeVoter(final int nodeId, final long nowMs) {
+        final ProposeResult refused = checkMembershipChange(nowMs);
+        if (refused != null) {
+            return refused;
+        }
+        if (!voters.contains(nodeId)) {
+            return new ProposeResult.Rejected("node " + nodeId + " is not a voter");
+        }
+        if (nodeId == selfId) {
+            return new ProposeResult.Rejected("the leader cannot remove itself; transfer leadership first");
+        }
+        final List<Integer> next = new ArrayList<>(voters);
+        next.remove(Integer.valueOf(nodeId));
+        return appendVoterSet(next, nowMs);
+    }
+
+    private ProposeResult checkMembershipChange(final long nowMs) {
+        if (role != RaftRole.LEADER || transferTarget != NO_NODE) {
+            return new ProposeResult.NotLeader(role == RaftRole.LEADER ? NO_NODE : leaderId, term);
+        }
+        if (commitIndex <= termStartOffset) {
+            return new ProposeResult.Rejected("no entry of term " + term + " is committed yet");
+        }
+        if (!configs.isEmpty() && configs.lastKey() >= commitIndex) {
+            return new ProposeResult.Rejected("the previous voter change at offset " + configs.lastKey() + " is not committed");
+        }
+        return null;
+    }
+
+    private ProposeResult appendVoterSet(final List<Integer> next, final long nowMs) {
+        final long base = log.endOffset();
+        final long last = log.appendAsLeader(ControlBatches.voters(next, nowMs), term, nowMs);
+        configs.put(base, List.copyOf(new TreeSet<>(next)));
+        applyVoters(nowMs);
+        listener.onAppended(log.endOffset());
+        for (final FollowerProgress p : followers.values()) {
+            sendAppends(p, nowMs);
+        }
+        maybeAdvanceCommit();
+        return new ProposeResult.Accepted(base, last, term);
+    }
+
+    /** Records the voter sets declared by batches in [from, to) of the log. */
+    private void scanVoterSets(final long from, final long to, final long nowMs) {
+        long offset = from;
+        boolean found = false;
+        while (offset < to) {
+            final RaftLog.Slice slice = log.read(offset, 1024 * 1024);
+            if (slice.isEmpty()) {
+                break;
+            }
+            for (final org.apache.kafka.common.record.RecordBatch batch : slice.records().batches()) {
+                if (batch.baseOffset() >= from && batch.baseOffset() < to) {
+                    final List<Integer> declared = ControlBatches.votersIn(batch);
+                    if (declared != null) {
+                        configs.put(batch.baseOffset(), declared);
+                        found = true;
+                    }
+                }
+            }
+            offset = slice.endOffset();
+        }
+        if (found) {
+            applyVoters(nowMs);
+        }
+    }
+
+    /** Puts the latest voter set of the log in force (and, as leader, starts or stops replicating to members). */
+    private void applyVoters(final long nowMs) {
+        final List<Integer> next = configs.isEmpty() ? initialVoters : configs.lastEntry().getValue();
+        if (next.equals(voters)) {
+            return;
+        }
+        LOG.info("[{}] voters now {} (were {}) term={} leader={} node={}", group, next, voters, term, leaderId, selfId);
+        voters = next;
+        if (role == RaftRole.LEADER) {
+            followers.keySet().removeIf(id -> !voters.contains(id));
+            for (final int v : voters) {
+                if (v != selfId && !followers.containsKey(v)) {
+                    followers.put(v, new FollowerProgress(v, log.endOffset(), nowMs));
+                }
+            }
+        } else if (!voters.contains(selfId) && role != RaftRole.FOLLOWER) {
+            becomeFollower(term, NO_NODE, nowMs);
+        }
+        listener.onVotersChanged(voters);
     }
 
     // ================================================================================================ queries
@@ -551,7 +667,7 @@ public final class RaftMember {
                                 group, batch.baseOffset(), commitIndex, term, leaderId);
                         return -1;
                     }
-                    truncate(batch.baseOffset());
+                    truncate(batch.baseOffset(), nowMs);
                 }
                 appendFrom = position;
             }
@@ -563,17 +679,33 @@ public final class RaftMember {
             final int start = buffer.position();
             buffer.position(start + appendFrom);
             buffer.limit(start + position);
-            log.appendReplicated(MemoryRecords.readableRecords(buffer.slice()), nowMs);
+            final MemoryRecords appended = MemoryRecords.readableRecords(buffer.slice());
+            log.appendReplicated(appended, nowMs);
+            boolean votersChanged = false;
+            for (final MutableRecordBatch batch : appended.batches()) {
+                final List<Integer> declared = ControlBatches.votersIn(batch);
+                if (declared != null) {
+                    configs.put(batch.baseOffset(), declared);
+                    votersChanged = true;
+                }
+            }
+            if (votersChanged) {
+                applyVoters(nowMs);
+            }
             listener.onAppended(log.endOffset());
         }
         return expected;
     }
 
-    private void truncate(final long offset) {
+    private void truncate(final long offset, final long nowMs) {
         final long before = log.endOffset();
         log.truncateTo(offset);
         logGeneration++;
         durableEnd = Math.min(durableEnd, log.endOffset());
+        if (!configs.tailMap(log.endOffset(), true).isEmpty()) {
+            configs.tailMap(log.endOffset(), true).clear();
+            applyVoters(nowMs);   // a voter change that was not committed is undone with its batch
+        }
         LOG.info("[{}] truncated log from {} to offset {} term={} leader={} commitIndex={}", group, before,
                 log.endOffset(), term, leaderId, commitIndex);
         listener.onTruncated(log.endOffset());
@@ -598,10 +730,16 @@ public final class RaftMember {
         if (transferTarget != NO_NODE && nowMs >= transferDeadlineMs) {
             LOG.info("[{}] leadership transfer to {} timed out term={} leader={}", group, transferTarget, term, selfId);
             transferTarget = NO_NODE;
+            if (timeoutNowSent) {
+                // A delayed TimeoutNow may still start an election that ignores our lease: stop leading rather
+                // than serve reads on a lease that no longer holds.
+                becomeFollower(term, NO_NODE, nowMs);
+                return;
+            }
         }
         if (nowMs >= checkQuorumAtMs) {
             if (!heardFromQuorum(nowMs)) {
-                LOG.warn("[{}] check-quorum failed: no majority heard within {} ms; stepping down term={} leader={}",
+                LOG.info("[{}] check-quorum failed: no majority heard within {} ms; stepping down term={} leader={}",
                         group, config.electionTimeoutMinMs(), term, selfId);
                 becomeFollower(term, NO_NODE, nowMs);
                 return;
@@ -613,7 +751,7 @@ public final class RaftMember {
             for (final FollowerProgress p : followers.values()) {
                 final FollowerProgress.Inflight oldest = p.inflight.peek();
                 if (oldest != null && nowMs - oldest.sentMs() >= config.retransmitTimeoutMs()) {
-                    p.restartFrom(p.matchEnd);   // presumed lost: resend from what we know it holds
+                    p.restartFrom(p.matchEnd, nowMs);   // presumed lost: resend from what we know it holds
                 }
                 sendHeartbeat(p, nowMs);
                 sendAppends(p, nowMs);
@@ -657,7 +795,9 @@ public final class RaftMember {
             }
             p.nextOffset = Math.max(p.nextOffset, p.matchEnd);
             maybeAdvanceCommit();
-        } else if (m.solicited()) {
+        } else if (m.solicited() && m.leaderTimeMs() >= p.restartedAtMs) {
+            // (A rejection of a request sent before the last restart is stale: acting on it, and on its duplicates,
+            // would multiply probes.)
             long next = m.hintOffset();
             if (m.hintTerm() >= 0) {
                 final EpochHistory.EpochEndOffset ours = log.endOffsetFor(m.hintTerm());
@@ -665,7 +805,7 @@ public final class RaftMember {
                     next = ours.endOffset();   // both hold that term's batches up to where ours end
                 }
             }
-            p.restartFrom(Math.max(log.startOffset(), Math.min(next, log.endOffset())));
+            p.restartFrom(Math.max(log.startOffset(), Math.min(next, log.endOffset())), nowMs);
         }
         if (role != RaftRole.LEADER) {
             return;
