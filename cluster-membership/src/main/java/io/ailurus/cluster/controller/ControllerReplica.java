@@ -263,7 +263,7 @@ public final class ControllerReplica extends AbstractBehavior<ControllerReplica.
         if (member.isLeader()) {
             final MemoryRecords records = MemoryRecords.withRecords(Compression.NONE,
                     new SimpleRecord(System.currentTimeMillis(), null, codec.encode(command)));
-            final ProposeResult result = member.propose(records, System.currentTimeMillis());
+            final ProposeResult result = member.propose(records, now());
             if (result instanceof ProposeResult.Accepted accepted) {
                 waiters.put(accepted.lastOffset(), reply);
                 return;

@@ -148,7 +148,8 @@ public final class SegmentRaftLog implements RaftLog {
             checkpoint.write(epochs.entries());
         }
         try {
-            final LogAppendInfo info = log.append(records, term, nowMs);
+            // The segment log wants wall-clock time (LogAppendTime, segment.ms); nowMs is the member's monotonic clock.
+            final LogAppendInfo info = log.append(records, term, System.currentTimeMillis());
             return info.lastOffset();
         } catch (RuntimeException e) {
             forgetEpochsFrom(end);
@@ -172,7 +173,7 @@ public final class SegmentRaftLog implements RaftLog {
             checkpoint.write(epochs.entries());
         }
         try {
-            log.appendReplicated(records, nowMs);
+            log.appendReplicated(records, System.currentTimeMillis());
         } catch (RuntimeException e) {
             forgetEpochsFrom(end);
             throw e;

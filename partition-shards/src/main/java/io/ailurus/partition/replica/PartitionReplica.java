@@ -339,7 +339,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         final long nowMs = System.currentTimeMillis();
         final ProposeResult proposed;
         try {
-            proposed = member.propose(records, nowMs);
+            proposed = member.propose(records, now());   // the member's clock is monotonic; nowMs is wall time
         } catch (KafkaStorageException e) {
             append.reply().complete(AppendResult.failed(Errors.KAFKA_STORAGE_ERROR, e.getMessage(), log.logStartOffset()));
             return this;
