@@ -111,7 +111,12 @@ public final class Nemesis implements Runnable {
                 final BrokerNode node = cluster.node(t);
                 node.kill();
                 final PowerLoss.Outcome o = PowerLoss.cut(node.spec().dataDir());
-                cuts.add("n" + t + ": " + o.bytesDropped() + " unsynced bytes dropped from " + o.files() + " file(s)");
+                if (o.journaled() == 0) {
+                    // Without the broker's journal every segment would be cut to nothing: a meaningless fault.
+                    problems.add("node " + t + " has no durability journal: was it started without the hook?");
+                }
+                cuts.add("n" + t + ": " + o.bytesDropped() + " unsynced bytes dropped from " + o.files() + " of "
+                        + o.journaled() + " journaled segment file(s)");
             }
             return String.join("; ", cuts);
         } else if (fault instanceof Fault.Partition part) {

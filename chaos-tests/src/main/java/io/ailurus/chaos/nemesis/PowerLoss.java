@@ -21,8 +21,8 @@ public final class PowerLoss {
 
     public static final String JOURNAL = "durability.journal";
 
-    /** What a cut removed. */
-    public record Outcome(int files, long bytesDropped) {
+    /** What a cut removed; {@code journaled} = segment files the journal knows (0 means the hook was off). */
+    public record Outcome(int journaled, int files, long bytesDropped) {
     }
 
     private PowerLoss() {
@@ -57,6 +57,6 @@ public final class PowerLoss {
                 dropped += size - keep;
             }
         }
-        return new Outcome(files, dropped);
+        return new Outcome(durable.size(), files, dropped);
     }
 }

@@ -50,6 +50,7 @@ public record Workload(String bootstrap, String topic, int partitions, int repli
         final long deadline = System.nanoTime() + limit.toNanos();
         RuntimeException last = null;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000",
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000"))) {
             while (System.nanoTime() < deadline) {
                 try {
@@ -73,6 +74,7 @@ public record Workload(String bootstrap, String topic, int partitions, int repli
     /** The node leading partition 0, or -1 when it cannot be told quickly. */
     public int leaderOfPartitionZero() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000",
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000"))) {
             final TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(3, TimeUnit.SECONDS).get(topic);
             return Optional.ofNullable(d.partitions().get(0).leader()).map(n -> n.id()).orElse(-1);
