@@ -19,7 +19,7 @@ public record ChaosProfile(String name, int nodes, Duration warmup, Duration fau
 
     /** The per-PR run: ≈ 3 minutes on a 2-core box, every available fault kind at least once. */
     public static ChaosProfile ci() {
-        return new ChaosProfile("ci", 1, Duration.ofSeconds(8), Duration.ofSeconds(110), Duration.ofSeconds(5),
+        return new ChaosProfile("ci", 1, Duration.ofSeconds(8), Duration.ofSeconds(75), Duration.ofSeconds(5),
                 Duration.ofSeconds(8), Duration.ofSeconds(4), Duration.ofSeconds(7), Duration.ofSeconds(8),
                 Duration.ofSeconds(60), 3, 2, 1, 1, 40, true, "auto");
     }

@@ -120,7 +120,8 @@ public final class ChaosRun {
             final Thread nemesisThread = new Thread(nemesis, "chaos-nemesis");
             nemesisThread.start();
             final long phaseEndMs = warmupMs + profile.faultPhase().toMillis();
-            nemesisThread.join(phaseEndMs + TimeUnit.MINUTES.toMillis(5));
+            // Heals (restarts) stretch the schedule; past this bound the rest of it is dropped.
+            nemesisThread.join(phaseEndMs + TimeUnit.SECONDS.toMillis(90));
             nemesis.stop();
             nemesisThread.join(TimeUnit.MINUTES.toMillis(3));
             nemesis.healAll();

@@ -56,12 +56,37 @@ public final class BrokerNode {
             if (!p.isAlive()) {
                 throw new IllegalStateException("node " + spec.id() + " exited with " + p.exitValue() + ", see " + spec.logFile());
             }
-            if (reachable(200)) {
+            if (serving(1000)) {
                 return;
             }
             Thread.sleep(100);
         }
         throw new IllegalStateException("node " + spec.id() + " did not open " + spec.bootstrap() + " within " + timeout);
+    }
+
+    /**
+     * True when the node answers an ApiVersions request. An open port is not enough: the broker binds its listener
+     * early in startup but reads requests only once every partition is open, which takes seconds after a crash.
+     */
+    public boolean serving(final int timeoutMs) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(spec.host(), spec.kafkaPort()), timeoutMs);
+            s.setSoTimeout(timeoutMs);
+            final byte[] clientId = "chaos-probe".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            final java.io.DataOutputStream out = new java.io.DataOutputStream(s.getOutputStream());
+            out.writeInt(2 + 2 + 4 + 2 + clientId.length);
+            out.writeShort(18);   // ApiVersions
+            out.writeShort(0);    // v0: request header v1, empty body
+            out.writeInt(1);      // correlation id
+            out.writeShort(clientId.length);
+            out.write(clientId);
+            out.flush();
+            final java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+            final int size = in.readInt();
+            return size >= 4 && in.readInt() == 1;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     public boolean reachable(final int timeoutMs) {

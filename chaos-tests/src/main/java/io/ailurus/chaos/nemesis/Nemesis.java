@@ -40,9 +40,15 @@ public final class Nemesis implements Runnable {
     @Override
     public void run() {
         final long base = nowNs.getAsLong();
+        long plannedEndMs = 0;
+        long healedNs = base;
         try {
             for (final Schedule.Step step : schedule.steps()) {
-                if (!sleepUntil(base + TimeUnit.MILLISECONDS.toNanos(step.atMs()))) {
+                // Keep the planned calm after a heal even when the heal (a restart) took long: faults that follow
+                // each other without a healthy gap would only measure restarts.
+                final long gapNs = TimeUnit.MILLISECONDS.toNanos(Math.max(0, step.atMs() - plannedEndMs));
+                plannedEndMs = step.atMs() + step.durationMs();
+                if (!sleepUntil(Math.max(base + TimeUnit.MILLISECONDS.toNanos(step.atMs()), healedNs + gapNs))) {
                     return;
                 }
                 final Fault fault = resolve(step.fault());
@@ -59,7 +65,8 @@ public final class Nemesis implements Runnable {
                 } catch (Exception e) {
                     problems.add("healing " + fault.describe() + ": " + e);
                 }
-                windows.add(new FaultWindow(fault, start, nowNs.getAsLong(), note));
+                healedNs = nowNs.getAsLong();
+                windows.add(new FaultWindow(fault, start, healedNs, note));
             }
         } finally {
             healAll();
