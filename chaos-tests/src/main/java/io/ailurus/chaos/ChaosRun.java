@@ -75,6 +75,12 @@ public final class ChaosRun {
                 kinds.add(Fault.Kind.RING);
             }
         }
+        // chaos.faults: "none", or a comma list of kinds (kill_one,pause_one,...) to narrow the run down.
+        final String only = System.getProperty("chaos.faults", "").strip().toUpperCase(java.util.Locale.ROOT);
+        if (!only.isEmpty()) {
+            final List<String> wanted = List.of(only.split("\\s*,\\s*"));
+            kinds.removeIf(k -> !wanted.contains(k.name()));
+        }
         return kinds;
     }
 
@@ -122,6 +128,11 @@ public final class ChaosRun {
             final long phaseEndMs = warmupMs + profile.faultPhase().toMillis();
             // Heals (restarts) stretch the schedule; past this bound the rest of it is dropped.
             nemesisThread.join(phaseEndMs + TimeUnit.SECONDS.toMillis(90));
+            // The fault phase lasts as planned even when the schedule ended early (or was empty).
+            final long leftMs = phaseEndMs - TimeUnit.NANOSECONDS.toMillis(history.nowNs() - workloadStartNs);
+            if (leftMs > 0) {
+                Thread.sleep(leftMs);
+            }
             nemesis.stop();
             nemesisThread.join(TimeUnit.MINUTES.toMillis(3));
             nemesis.healAll();
