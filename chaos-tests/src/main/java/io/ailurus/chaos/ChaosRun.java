@@ -150,7 +150,8 @@ public final class ChaosRun {
             final BrokerEvidence evidence = BrokerEvidence.ofLogs(nodeLogs(cluster), cluster.unexpectedExits());
             final Verdict verdict = new Checker().check(h, evidence, profile.idempotent());
             final RunSummary summary = new RunSummary(profile.name(), seed, profile.nodes(), networkMode, h, windows,
-                    nemesis.problems(), finalRead, verdict, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+                    nemesis.problems(), finalRead, verdict, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
+                    gcSummary(cluster));
             ResultsWriter.write(summary, runDir.resolve("results.txt"));
             Plots.throughput(h, windows, runDir.resolve("throughput.png"));
             Plots.latency(h, windows, runDir.resolve("latency.png"));
@@ -170,6 +171,30 @@ public final class ChaosRun {
                     ? Files.readAllLines(spec.logFile(), StandardCharsets.ISO_8859_1) : List.of());
         }
         return logs;
+    }
+
+    /** Full GCs per node from the GC logs: a broker that thrashes its heap shows up here before anywhere else. */
+    private static List<String> gcSummary(final ClusterUnderTest cluster) throws IOException {
+        final List<String> out = new ArrayList<>();
+        for (final var node : cluster.nodes()) {
+            final Path dir = node.spec().logFile().getParent();
+            final String prefix = node.spec().logFile().getFileName() + ".gc-";
+            int full = 0;
+            double fullMs = 0;
+            try (Stream<Path> files = Files.list(dir)) {
+                for (final Path gc : files.filter(f -> f.getFileName().toString().startsWith(prefix)).toList()) {
+                    for (final String line : Files.readAllLines(gc, StandardCharsets.ISO_8859_1)) {
+                        if (line.contains("Pause Full") && line.endsWith("ms")) {
+                            full++;
+                            fullMs += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1, line.length() - 2));
+                        }
+                    }
+                }
+            }
+            out.add(String.format("node %d: %d full GCs, %.1f s in full-GC pauses (logs %s*)", node.id(), full,
+                    fullMs / 1000, prefix));
+        }
+        return out;
     }
 
     /** Deletes the nodes' data directories (kept when the run failed, for a post-mortem). */

@@ -53,9 +53,16 @@ public final class ResultsWriter {
         final long outside = s.history().pairs().stream().filter(p -> !inFault(s, p.completion().timeNs())).count();
         final long infoOutside = s.history().pairs().stream()
                 .filter(p -> p.type() == OpType.INFO && !inFault(s, p.completion().timeNs())).count();
-        b.append(String.format("liveness (informational): info ops outside fault windows %d of %d (%.1f %%)%n%n",
+        b.append(String.format("liveness (informational): info ops outside fault windows %d of %d (%.1f %%)%n",
                 infoOutside, outside, outside == 0 ? 0.0 : 100.0 * infoOutside / outside));
+        final long slow = s.history().pairs(io.ailurus.chaos.history.Fn.SEND).stream()
+                .filter(p -> p.completion().timeNs() - p.invoke().timeNs() > 1_000_000_000L)
+                .filter(p -> !inFault(s, p.invoke().timeNs())).count();
+        b.append("liveness (informational): sends slower than 1 s invoked outside fault windows: ").append(slow)
+                .append('\n');
 
+        s.brokerHealth().forEach(h -> b.append("broker health (informational): ").append(h).append('\n'));
+        b.append('\n');
         b.append("anomalies (RELIABILITY.md §5.2)\n");
         for (final CheckResult r : s.verdict().results()) {
             b.append(String.format("  %-4s %-42s %-11s %d%s%n", r.code(), r.name(), r.status(), r.anomalies().size(),

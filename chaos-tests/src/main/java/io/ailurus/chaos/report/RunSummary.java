@@ -9,5 +9,5 @@ import java.util.List;
 /** Everything the report shows about one run. */
 public record RunSummary(String profile, long seed, int nodes, String networkMode, History history,
         List<FaultWindow> windows, List<String> nemesisProblems, FinalReader.Outcome finalRead, Verdict verdict,
-        long durationMs) {
+        long durationMs, List<String> brokerHealth) {
 }
