@@ -144,7 +144,16 @@ final class Segment {
     }
 
     void flush() throws IOException {
-        records.channel().force(false);
+        force(false);
+    }
+
+    /** fsync; with the test-only {@link DurabilityJournal} on, also records how many bytes that fsync covered. */
+    private void force(final boolean metaData) throws IOException {
+        final long durable = records.sizeInBytes();   // read before: later appends may miss this fsync
+        records.channel().force(metaData);
+        if (DurabilityJournal.enabled()) {
+            DurabilityJournal.forced(records.file().toPath(), durable);
+        }
     }
 
     /** Writes both indexes to disk; after a crash a sealed segment is trusted without a scan. */
@@ -164,7 +173,7 @@ final class Segment {
         }
         final int position = first.position();
         records.truncateTo(position);
-        records.channel().force(false);
+        force(false);
         offsetIndex.truncateTo(offsetIndex.floorByValue(position - 1) + 1);
         timeIndex.truncateTo(timeIndex.floorByValue((int) (first.baseOffset() - baseOffset) - 1) + 1);
         rescanAfterTruncation();
@@ -273,7 +282,7 @@ final class Segment {
             problem = "incomplete batch";
         }
         records.truncateTo(valid);
-        records.channel().force(true);
+        force(true);
         firstAppendMs = firstBatchTimestamp();
         return problem + " at position " + valid + ", " + (size - valid) + " bytes cut";
     }

@@ -1,0 +1,61 @@
+package io.ailurus.chaos.cluster;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one place that turns a {@link NodeSpec} into a broker command line ({@code java ... Ailurus start ...}).
+ * The brokers run from the harness's own classpath (the {@code broker} module is a dependency of chaos-tests), each in
+ * its own JVM so that SIGKILL and SIGSTOP hit a real process.
+ */
+public final class NodeLauncher {
+
+    private final String java;
+    private final String classpath;
+    private final String maxHeap;
+
+    public NodeLauncher(final String classpath, final String maxHeap) {
+        this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        this.classpath = classpath;
+        this.maxHeap = maxHeap;
+    }
+
+    public static NodeLauncher fromThisJvm() {
+        return new NodeLauncher(System.getProperty("java.class.path"), "384m");
+    }
+
+    public List<String> command(final NodeSpec node, final List<NodeSpec> cluster) {
+        final List<String> cmd = new ArrayList<>(node.commandPrefix());
+        cmd.addAll(List.of(java,
+                "-Xmx" + maxHeap, "-XX:+UseSerialGC", "-XX:ActiveProcessorCount=1",
+                // One GC log per incarnation (%p = pid) beside the node log: stalls in the history are GC or not.
+                "-Xlog:gc:file=" + node.logFile() + ".gc-%p:uptime,time",
+                // Aeron/Agrona reach into JDK internals (DESIGN.md §8).
+                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+                "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
+                // Remoting must advertise an address the other namespaces can reach, not 127.0.0.1.
+                "-Dpekko.remote.artery.canonical.hostname=" + node.host(),
+                "-Dailurus.log.durability-journal=" + node.durabilityJournal(),
+                "-cp", classpath,
+                "io.ailurus.broker.Ailurus", "start",
+                "--node-id", Integer.toString(node.id()),
+                "--data-dir", node.dataDir().toString(),
+                "--host", node.host(),
+                "--port", Integer.toString(node.kafkaPort()),
+                "--cluster-port", Integer.toString(node.clusterPort())));
+        cmd.addAll(clusterFlags(node, cluster));
+        return cmd;
+    }
+
+    /**
+     * The flags that make the nodes one cluster. The single-node broker has none yet; once replication lands, add here
+     * (and nowhere else) what `ailurus start` then needs, e.g. {@code --seeds host:clusterPort,...} built from
+     * {@code cluster}, {@code --admin-port}, {@code --aeron-port} (extend {@link NodeSpec} with those ports and
+     * {@link ClusterUnderTest#create} with their allocation).
+     */
+    List<String> clusterFlags(final NodeSpec node, final List<NodeSpec> cluster) {
+        return List.of();
+    }
+}

@@ -1,0 +1,102 @@
+package io.ailurus.chaos.report;
+
+import io.ailurus.chaos.checker.Anomaly;
+import io.ailurus.chaos.checker.CheckResult;
+import io.ailurus.chaos.history.Fn;
+import io.ailurus.chaos.history.History;
+import io.ailurus.chaos.history.OpType;
+import io.ailurus.chaos.nemesis.FaultWindow;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** {@code results.txt}: what ran, what was injected, what the checker found; the last line is the verdict. */
+public final class ResultsWriter {
+
+    private static final int MAX_LISTED = 20;
+
+    private ResultsWriter() {
+    }
+
+    public static String render(final RunSummary s) {
+        final StringBuilder b = new StringBuilder();
+        b.append("ailurus chaos run\n");
+        b.append("profile: ").append(s.profile()).append("   seed: ").append(s.seed())
+                .append("   nodes: ").append(s.nodes()).append("   duration: ").append(s.durationMs() / 1000).append(" s\n");
+        b.append("network: ").append(s.networkMode()).append('\n');
+        b.append("replay:  mvn -B -pl chaos-tests -am verify ... -Dchaos.seed=").append(s.seed())
+                .append(" (see chaos-tests/README.md)\n\n");
+
+        b.append("operations (completions)\n");
+        final Map<Fn, Map<OpType, Integer>> counts = new TreeMap<>();
+        for (final History.Pair p : s.history().pairs()) {
+            counts.computeIfAbsent(p.invoke().f(), k -> new EnumMap<>(OpType.class)).merge(p.type(), 1, Integer::sum);
+        }
+        counts.forEach((f, c) -> b.append(String.format("  %-13s ok %7d   fail %6d   info %6d%n", f.name().toLowerCase(),
+                c.getOrDefault(OpType.OK, 0), c.getOrDefault(OpType.FAIL, 0), c.getOrDefault(OpType.INFO, 0))));
+        b.append('\n');
+
+        b.append("faults injected: ").append(s.windows().size()).append('\n');
+        for (final FaultWindow w : s.windows()) {
+            b.append(String.format("  %7.1f s – %7.1f s  %-4s %s%s%n", w.startNs() / 1e9, w.endNs() / 1e9,
+                    w.fault().kind().row, w.fault().describe(), w.note().isEmpty() ? "" : "  (" + w.note() + ")"));
+        }
+        s.nemesisProblems().forEach(p -> b.append("  nemesis problem: ").append(p).append('\n'));
+        b.append('\n');
+
+        b.append("final read: ").append(s.finalRead().complete() ? "complete" : "INCOMPLETE")
+                .append(" in ").append(s.finalRead().tookMs()).append(" ms; end offsets ")
+                .append(new TreeMap<>(s.finalRead().endOffsets())).append('\n');
+        final long outside = s.history().pairs().stream().filter(p -> !inFault(s, p.completion().timeNs())).count();
+        final long infoOutside = s.history().pairs().stream()
+                .filter(p -> p.type() == OpType.INFO && !inFault(s, p.completion().timeNs())).count();
+        b.append(String.format("liveness (informational): info ops outside fault windows %d of %d (%.1f %%)%n",
+                infoOutside, outside, outside == 0 ? 0.0 : 100.0 * infoOutside / outside));
+        final long slow = s.history().pairs(io.ailurus.chaos.history.Fn.SEND).stream()
+                .filter(p -> p.completion().timeNs() - p.invoke().timeNs() > 1_000_000_000L)
+                .filter(p -> !inFault(s, p.invoke().timeNs())).count();
+        b.append("liveness (informational): sends slower than 1 s invoked outside fault windows: ").append(slow)
+                .append('\n');
+
+        s.brokerHealth().forEach(h -> b.append("broker health (informational): ").append(h).append('\n'));
+        b.append('\n');
+        b.append("anomalies (RELIABILITY.md §5.2)\n");
+        for (final CheckResult r : s.verdict().results()) {
+            b.append(String.format("  %-4s %-42s %-11s %d%s%n", r.code(), r.name(), r.status(), r.anomalies().size(),
+                    r.note().isEmpty() ? "" : "  (" + r.note() + ")"));
+            r.anomalies().stream().limit(MAX_LISTED).forEach(a -> b.append("         ").append(line(a)).append('\n'));
+            if (r.anomalies().size() > MAX_LISTED) {
+                b.append("         … ").append(r.anomalies().size() - MAX_LISTED).append(" more\n");
+            }
+        }
+        b.append('\n');
+        if (!s.finalRead().complete()) {
+            b.append("note: the final read did not reach every partition's end; unseen writes may be late, not lost\n");
+        }
+        b.append(verdictLine(s)).append('\n');
+        return b.toString();
+    }
+
+    public static String verdictLine(final RunSummary s) {
+        return s.verdict().valid()
+                ? "VERDICT: VALID (no safety anomaly)"
+                : "VERDICT: INVALID (" + s.verdict().failures().stream()
+                        .map(r -> r.code() + " " + r.name() + " ×" + r.anomalies().size())
+                        .reduce((a, c) -> a + ", " + c).orElse("") + ")";
+    }
+
+    private static String line(final Anomaly a) {
+        return a.description() + (a.opIds().isEmpty() ? "" : "  ops " + a.opIds());
+    }
+
+    private static boolean inFault(final RunSummary s, final long ns) {
+        return s.windows().stream().anyMatch(w -> ns >= w.startNs() && ns <= w.endNs() + 5_000_000_000L);
+    }
+
+    public static void write(final RunSummary s, final Path file) throws IOException {
+        Files.writeString(file, render(s));
+    }
+}
