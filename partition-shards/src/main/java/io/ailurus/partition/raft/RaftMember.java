@@ -352,7 +352,8 @@ public final class RaftMember {
      * (ListOffsets, OffsetForLeaderEpoch, metadata).
      */
     public boolean isLeaderWithQuorum(final long nowMs) {
-        if (role != RaftRole.LEADER || transferTarget != NO_NODE || timeoutNowSent || commitIndex <= termStartOffset) {
+        if (role != RaftRole.LEADER || transferTarget != NO_NODE || timeoutNowSent
+                || (commitIndex <= termStartOffset && !alone())) {
             return false;
         }
         final long[] times = new long[voters.size()];
@@ -547,6 +548,18 @@ public final class RaftMember {
         // The no-op of this term: committing it commits every earlier entry (Raft §5.4.2), and only then may
         // the commit index move or reads be served.
         termStartOffset = end;
+        if (alone()) {
+            // A lone voter's durable log is the committed log (no other member can hold a different one), so it
+            // needs no marker of its term, which would give each restart of a single-replica partition an offset gap.
+            LOG.info("[{}] elected leader term={} leader={} logEnd={} commitIndex={}", group, term, selfId, end, commitIndex);
+            notifyRoleIfChanged();
+            final long before = commitIndex;
+            advanceCommit(durableEnd);
+            if (commitIndex == before) {
+                listener.onCommit(commitIndex, term, true);   // serving starts now even with nothing to commit
+            }
+            return;
+        }
         log.appendAsLeader(ControlBatches.leaderChange(selfId, voters, nowMs), term, nowMs);
         LOG.info("[{}] elected leader term={} leader={} logEnd={} commitIndex={}", group, term, selfId, end, commitIndex);
         notifyRoleIfChanged();
@@ -860,7 +873,7 @@ public final class RaftMember {
         }
         Arrays.sort(ends);
         final long candidate = ends[ends.length - quorum()];
-        if (candidate > commitIndex && log.termAt(candidate - 1) == term) {
+        if (candidate > commitIndex && (log.termAt(candidate - 1) == term || alone())) {
             advanceCommit(candidate);
         }
     }
@@ -875,6 +888,11 @@ public final class RaftMember {
     }
 
     // ================================================================================================ helpers
+
+    /** The only voter is this member: it commits what it has made durable, and needs no term marker. */
+    private boolean alone() {
+        return voters.size() == 1 && voters.get(0) == selfId;
+    }
 
     private int quorum() {
         return voters.size() / 2 + 1;
