@@ -819,6 +819,12 @@ public final class RaftMember {
     /** Sends as many AppendEntries with batches as the window allows (one while probing). */
     private void sendAppends(final FollowerProgress p, final long nowMs) {
         final int window = p.probing ? 1 : config.maxInflightAppends();
+        if (p.nextOffset < log.startOffset()) {
+            // Retention deleted what this follower needs; catching it up would take a snapshot (not supported).
+            LOG.warn("[{}] follower {} needs offset {} below the log start {}; cannot replicate to it term={} leader={}",
+                    group, p.nodeId, p.nextOffset, log.startOffset(), term, selfId);
+            return;
+        }
         while (p.inflight.size() < window && p.nextOffset < log.endOffset()) {
             final RaftLog.Slice slice = log.read(p.nextOffset, config.maxAppendBytes());
             if (slice.isEmpty()) {
