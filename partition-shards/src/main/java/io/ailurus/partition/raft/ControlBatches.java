@@ -21,9 +21,10 @@ final class ControlBatches {
 
     /**
      * The no-op a new leader appends in its term (Raft §5.4.2): a LEADER_CHANGE control record, as KRaft writes.
-     * Its offset and epoch are stamped by the append.
+     * Its offset and epoch are stamped by the append. No timestamp: the member's clock is monotonic, not wall time,
+     * and consumers skip control batches anyway.
      */
-    static MemoryRecords leaderChange(final int leaderId, final Collection<Integer> voters, final long nowMs) {
+    static MemoryRecords leaderChange(final int leaderId, final Collection<Integer> voters) {
         final List<LeaderChangeMessage.Voter> list = new ArrayList<>();
         for (final int v : voters) {
             list.add(new LeaderChangeMessage.Voter().setVoterId(v));
@@ -33,17 +34,17 @@ final class ControlBatches {
                 .setLeaderId(leaderId)
                 .setVoters(list)
                 .setGrantingVoters(List.of());
-        return MemoryRecords.withLeaderChangeMessage(0L, nowMs, 0, ByteBuffer.allocate(256 + 8 * list.size()), message);
+        return MemoryRecords.withLeaderChangeMessage(0L, RecordBatch.NO_TIMESTAMP, 0, ByteBuffer.allocate(256 + 8 * list.size()), message);
     }
 
     /** The voter set as a KRAFT_VOTERS control batch (only the ids are used); offsets and epoch are stamped by the append. */
-    static MemoryRecords voters(final Collection<Integer> voters, final long nowMs) {
+    static MemoryRecords voters(final Collection<Integer> voters) {
         final List<VotersRecord.Voter> list = new ArrayList<>();
         for (final int v : new TreeSet<>(voters)) {
             list.add(new VotersRecord.Voter().setVoterId(v));
         }
         final VotersRecord record = new VotersRecord().setVersion(ControlRecordUtils.KRAFT_VOTERS_CURRENT_VERSION).setVoters(list);
-        return MemoryRecords.withVotersRecord(0L, nowMs, 0, ByteBuffer.allocate(256 + 64 * list.size()), record);
+        return MemoryRecords.withVotersRecord(0L, RecordBatch.NO_TIMESTAMP, 0, ByteBuffer.allocate(256 + 64 * list.size()), record);
     }
 
     /** The voter set a batch declares, or null when it is not a KRAFT_VOTERS control batch. */

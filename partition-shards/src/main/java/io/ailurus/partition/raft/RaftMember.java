@@ -285,7 +285,7 @@ public final class RaftMember {
 
     private ProposeResult appendVoterSet(final List<Integer> next, final long nowMs) {
         final long base = log.endOffset();
-        final long last = log.appendAsLeader(ControlBatches.voters(next, nowMs), term, nowMs);
+        final long last = log.appendAsLeader(ControlBatches.voters(next), term, nowMs);
         configs.put(base, List.copyOf(new TreeSet<>(next)));
         applyVoters(nowMs);
         listener.onAppended(log.endOffset());
@@ -547,7 +547,7 @@ public final class RaftMember {
         // The no-op of this term: committing it commits every earlier entry (Raft §5.4.2), and only then may
         // the commit index move or reads be served.
         termStartOffset = end;
-        log.appendAsLeader(ControlBatches.leaderChange(selfId, voters, nowMs), term, nowMs);
+        log.appendAsLeader(ControlBatches.leaderChange(selfId, voters), term, nowMs);
         LOG.info("[{}] elected leader term={} leader={} logEnd={} commitIndex={}", group, term, selfId, end, commitIndex);
         notifyRoleIfChanged();
         listener.onAppended(log.endOffset());
