@@ -95,6 +95,8 @@ public final class RaftMember {
 
     // leader
     private final Map<Integer, FollowerProgress> followers = new TreeMap<>();
+    /** Non-voting members this leader replicates to (catching up before {@link #addVoter}); not kept across terms. */
+    private final Set<Integer> learners = new TreeSet<>();
     private long termStartOffset;
     private long nextHeartbeatMs;
     private long checkQuorumAtMs;
@@ -270,6 +272,27 @@ public final class RaftMember {
         return appendVoterSet(next, nowMs);
     }
 
+    /**
+     * Starts replicating to {@code nodeId} without giving it a vote, so that it can catch up before
+     * {@link #addVoter}; follow its progress with {@link #matchEndOf}. Leader only, for the current term only.
+     */
+    public boolean addLearner(final int nodeId, final long nowMs) {
+        if (role != RaftRole.LEADER || nodeId == selfId || voters.contains(nodeId) || !learners.add(nodeId)) {
+            return false;
+        }
+        final FollowerProgress p = new FollowerProgress(nodeId, log.endOffset(), nowMs);
+        followers.put(nodeId, p);
+        LOG.info("[{}] replicating to learner {} term={} leader={}", group, nodeId, term, selfId);
+        sendAppends(p, nowMs);
+        return true;
+    }
+
+    /** As leader: the end of the prefix {@code nodeId} is known to share with this log, or -1 if it is not replicated to. */
+    public long matchEndOf(final int nodeId) {
+        final FollowerProgress p = role == RaftRole.LEADER ? followers.get(nodeId) : null;
+        return p == null ? -1 : p.matchEnd;
+    }
+
     private ProposeResult checkMembershipChange(final long nowMs) {
         if (role != RaftRole.LEADER || transferTarget != NO_NODE) {
             return new ProposeResult.NotLeader(role == RaftRole.LEADER ? NO_NODE : leaderId, term);
@@ -330,7 +353,8 @@ public final class RaftMember {
         LOG.info("[{}] voters now {} (were {}) term={} leader={} node={}", group, next, voters, term, leaderId, selfId);
         voters = next;
         if (role == RaftRole.LEADER) {
-            followers.keySet().removeIf(id -> !voters.contains(id));
+            learners.removeAll(voters);
+            followers.keySet().removeIf(id -> !voters.contains(id) && !learners.contains(id));
             for (final int v : voters) {
                 if (v != selfId && !followers.containsKey(v)) {
                     followers.put(v, new FollowerProgress(v, log.endOffset(), nowMs));
@@ -566,6 +590,7 @@ public final class RaftMember {
         if (role == RaftRole.LEADER) {
             LOG.info("[{}] stepped down term={} leader={} newLeader={}", group, term, selfId, leader);
             followers.clear();
+            learners.clear();
             transferTarget = NO_NODE;
         }
         if (leader != leaderId) {
@@ -823,6 +848,14 @@ public final class RaftMember {
             // Retention deleted what this follower needs; catching it up would take a snapshot (not supported).
             LOG.warn("[{}] follower {} needs offset {} below the log start {}; cannot replicate to it term={} leader={}",
                     group, p.nodeId, p.nextOffset, log.startOffset(), term, selfId);
+            return;
+        }
+        if (p.probing && p.inflight.isEmpty() && p.nextOffset >= log.endOffset() && p.matchEnd < p.nextOffset) {
+            // Nothing to send yet but the match point is unknown (a new learner or voter): probe it with an empty
+            // request, whose rejection tells where the member's log ends.
+            final long prev = p.nextOffset;
+            send(p.nodeId, new AppendEntries(term, prev, log.termAt(prev - 1), commitIndex, nowMs, MemoryRecords.EMPTY));
+            p.inflight.add(new FollowerProgress.Inflight(prev, nowMs));
             return;
         }
         while (p.inflight.size() < window && p.nextOffset < log.endOffset()) {

@@ -73,4 +73,33 @@ class RaftMembershipTest {
         c.node(3).crashAndRestart();
         assertEquals(List.of(1, 3), c.node(3).member.voters());
     }
+
+    @Test
+    void aLearnerCatchesUpWithoutAVoteAndThenJoins() {
+        final TestCluster c = new TestCluster(4);   // node 4 starts outside the voter set
+        c.voters.remove(Integer.valueOf(4));
+        for (final int id : List.of(1, 2, 3, 4)) {
+            c.node(id).start();
+        }
+        c.voters.add(4);
+        c.elect(1);
+        for (int i = 0; i < 5; i++) {
+            c.node(1).propose("before-" + i);
+        }
+        c.settle();
+        assertEquals(-1, c.node(1).member.matchEndOf(4));
+        assertTrue(c.node(1).member.addLearner(4, c.now));
+        c.settle();
+        assertEquals(c.node(1).log.endOffset(), c.node(1).member.matchEndOf(4), "the learner caught up");
+        assertEquals(List.of(1, 2, 3), c.node(1).member.voters());
+        c.isolated.add(4);
+        c.node(1).propose("a learner does not count");
+        c.settle();
+        assertEquals(c.node(1).log.endOffset(), c.node(1).member.commitIndex());
+        c.isolated.clear();
+        assertInstanceOf(ProposeResult.Accepted.class, c.node(1).member.addVoter(4, c.now));
+        c.settle();
+        assertEquals(List.of(1, 2, 3, 4), c.node(4).member.voters());
+        assertEquals(c.node(1).log.endOffset(), c.node(4).log.endOffset());
+    }
 }
