@@ -21,9 +21,10 @@ final class ControlBatches {
 
     /**
      * The no-op a new leader appends in its term (Raft §5.4.2): a LEADER_CHANGE control record, as KRaft writes.
-     * Its offset and epoch are stamped by the append.
+     * Its offset and epoch are stamped by the append. No timestamp: the member's clock is monotonic, not wall time,
+     * and consumers skip control batches anyway.
      */
-    static MemoryRecords leaderChange(final int leaderId, final Collection<Integer> voters, final long nowMs) {
+    static MemoryRecords leaderChange(final int leaderId, final Collection<Integer> voters) {
         final List<LeaderChangeMessage.Voter> list = new ArrayList<>();
         for (final int v : voters) {
             list.add(new LeaderChangeMessage.Voter().setVoterId(v));
@@ -33,12 +34,11 @@ final class ControlBatches {
                 .setLeaderId(leaderId)
                 .setVoters(list)
                 .setGrantingVoters(List.of());
-        // Record timestamps are wall-clock time (retention reads them); nowMs is the member's monotonic clock.
         return MemoryRecords.withLeaderChangeMessage(0L, System.currentTimeMillis(), 0, ByteBuffer.allocate(256 + 8 * list.size()), message);
     }
 
     /** The voter set as a KRAFT_VOTERS control batch (only the ids are used); offsets and epoch are stamped by the append. */
-    static MemoryRecords voters(final Collection<Integer> voters, final long nowMs) {
+    static MemoryRecords voters(final Collection<Integer> voters) {
         final List<VotersRecord.Voter> list = new ArrayList<>();
         for (final int v : new TreeSet<>(voters)) {
             list.add(new VotersRecord.Voter().setVoterId(v));

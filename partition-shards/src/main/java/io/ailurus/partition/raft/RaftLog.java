@@ -43,7 +43,8 @@ public interface RaftLog {
 
     /**
      * Appends as leader: assigns offsets from the log end, stamps {@code term} in place (the buffer is modified).
-     * Returns the last offset assigned.
+     * Returns the last offset assigned. {@code nowMs} is the member's monotonic clock; a log that needs wall-clock
+     * time (LogAppendTime, segment.ms) reads its own clock.
      */
     long appendAsLeader(MemoryRecords records, int term, long nowMs);
 

@@ -95,6 +95,8 @@ public final class RaftMember {
 
     // leader
     private final Map<Integer, FollowerProgress> followers = new TreeMap<>();
+    /** Non-voting members this leader replicates to (catching up before {@link #addVoter}); not kept across terms. */
+    private final Set<Integer> learners = new TreeSet<>();
     private long termStartOffset;
     private long nextHeartbeatMs;
     private long checkQuorumAtMs;
@@ -270,6 +272,27 @@ public final class RaftMember {
         return appendVoterSet(next, nowMs);
     }
 
+    /**
+     * Starts replicating to {@code nodeId} without giving it a vote, so that it can catch up before
+     * {@link #addVoter}; follow its progress with {@link #matchEndOf}. Leader only, for the current term only.
+     */
+    public boolean addLearner(final int nodeId, final long nowMs) {
+        if (role != RaftRole.LEADER || nodeId == selfId || voters.contains(nodeId) || !learners.add(nodeId)) {
+            return false;
+        }
+        final FollowerProgress p = new FollowerProgress(nodeId, log.endOffset(), nowMs);
+        followers.put(nodeId, p);
+        LOG.info("[{}] replicating to learner {} term={} leader={}", group, nodeId, term, selfId);
+        sendAppends(p, nowMs);
+        return true;
+    }
+
+    /** As leader: the end of the prefix {@code nodeId} is known to share with this log, or -1 if it is not replicated to. */
+    public long matchEndOf(final int nodeId) {
+        final FollowerProgress p = role == RaftRole.LEADER ? followers.get(nodeId) : null;
+        return p == null ? -1 : p.matchEnd;
+    }
+
     private ProposeResult checkMembershipChange(final long nowMs) {
         if (role != RaftRole.LEADER || transferTarget != NO_NODE) {
             return new ProposeResult.NotLeader(role == RaftRole.LEADER ? NO_NODE : leaderId, term);
@@ -285,7 +308,7 @@ public final class RaftMember {
 
     private ProposeResult appendVoterSet(final List<Integer> next, final long nowMs) {
         final long base = log.endOffset();
-        final long last = log.appendAsLeader(ControlBatches.voters(next, nowMs), term, nowMs);
+        final long last = log.appendAsLeader(ControlBatches.voters(next), term, nowMs);
         configs.put(base, List.copyOf(new TreeSet<>(next)));
         applyVoters(nowMs);
         listener.onAppended(log.endOffset());
@@ -330,7 +353,8 @@ public final class RaftMember {
         LOG.info("[{}] voters now {} (were {}) term={} leader={} node={}", group, next, voters, term, leaderId, selfId);
         voters = next;
         if (role == RaftRole.LEADER) {
-            followers.keySet().removeIf(id -> !voters.contains(id));
+            learners.removeAll(voters);
+            followers.keySet().removeIf(id -> !voters.contains(id) && !learners.contains(id));
             for (final int v : voters) {
                 if (v != selfId && !followers.containsKey(v)) {
                     followers.put(v, new FollowerProgress(v, log.endOffset(), nowMs));
@@ -560,7 +584,7 @@ public final class RaftMember {
             }
             return;
         }
-        log.appendAsLeader(ControlBatches.leaderChange(selfId, voters, nowMs), term, nowMs);
+        log.appendAsLeader(ControlBatches.leaderChange(selfId, voters), term, nowMs);
         LOG.info("[{}] elected leader term={} leader={} logEnd={} commitIndex={}", group, term, selfId, end, commitIndex);
         notifyRoleIfChanged();
         listener.onAppended(log.endOffset());
@@ -579,6 +603,7 @@ public final class RaftMember {
         if (role == RaftRole.LEADER) {
             LOG.info("[{}] stepped down term={} leader={} newLeader={}", group, term, selfId, leader);
             followers.clear();
+            learners.clear();
             transferTarget = NO_NODE;
         }
         if (leader != leaderId) {
@@ -832,6 +857,20 @@ public final class RaftMember {
     /** Sends as many AppendEntries with batches as the window allows (one while probing). */
     private void sendAppends(final FollowerProgress p, final long nowMs) {
         final int window = p.probing ? 1 : config.maxInflightAppends();
+        if (p.nextOffset < log.startOffset()) {
+            // Retention deleted what this follower needs; catching it up would take a snapshot (not supported).
+            LOG.warn("[{}] follower {} needs offset {} below the log start {}; cannot replicate to it term={} leader={}",
+                    group, p.nodeId, p.nextOffset, log.startOffset(), term, selfId);
+            return;
+        }
+        if (p.probing && p.inflight.isEmpty() && p.nextOffset >= log.endOffset() && p.matchEnd < p.nextOffset) {
+            // Nothing to send yet but the match point is unknown (a new learner or voter): probe it with an empty
+            // request, whose rejection tells where the member's log ends.
+            final long prev = p.nextOffset;
+            send(p.nodeId, new AppendEntries(term, prev, log.termAt(prev - 1), commitIndex, nowMs, MemoryRecords.EMPTY));
+            p.inflight.add(new FollowerProgress.Inflight(prev, nowMs));
+            return;
+        }
         while (p.inflight.size() < window && p.nextOffset < log.endOffset()) {
             final RaftLog.Slice slice = log.read(p.nextOffset, config.maxAppendBytes());
             if (slice.isEmpty()) {

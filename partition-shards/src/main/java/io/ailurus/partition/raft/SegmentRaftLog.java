@@ -4,6 +4,7 @@ import io.ailurus.partition.log.LogAppendInfo;
 import io.ailurus.partition.log.LogSlice;
 import io.ailurus.partition.log.SegmentLog;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MutableRecordBatch;
 import org.apache.kafka.common.record.RecordBatch;
@@ -30,15 +31,26 @@ public final class SegmentRaftLog implements RaftLog {
     private final SegmentLog log;
     private final LeaderEpochCheckpointFile checkpoint;
     private final EpochHistory epochs;
+    private final LongSupplier wallClockMs;
 
-    private SegmentRaftLog(final SegmentLog log, final EpochHistory epochs, final LeaderEpochCheckpointFile checkpoint) {
+    private SegmentRaftLog(final SegmentLog log, final EpochHistory epochs, final LeaderEpochCheckpointFile checkpoint,
+            final LongSupplier wallClockMs) {
         this.log = log;
         this.epochs = epochs;
         this.checkpoint = checkpoint;
+        this.wallClockMs = wallClockMs;
     }
 
-    /** Wraps an opened segment log, loading (or rebuilding) its epoch history. */
+    /** Wraps an opened segment log, loading (or rebuilding) its epoch history; appends are stamped with the system clock. */
     public static SegmentRaftLog open(final SegmentLog log) {
+        return open(log, System::currentTimeMillis);
+    }
+
+    /**
+     * As {@link #open(SegmentLog)}, with the wall clock used for LogAppendTime and segment rolling. The member's
+     * {@code nowMs} is a monotonic clock for its timers and leases, not a timestamp, so the log keeps its own.
+     */
+    public static SegmentRaftLog open(final SegmentLog log, final LongSupplier wallClockMs) {
         final LeaderEpochCheckpointFile file = new LeaderEpochCheckpointFile(log.directory());
         final List<EpochHistory.Entry> stored = file.read();
         EpochHistory epochs = null;
@@ -62,7 +74,7 @@ public final class SegmentRaftLog implements RaftLog {
             file.write(epochs.entries());
             LOG.info("Rebuilt epoch history of {} from the log: {}", log, epochs.entries());
         }
-        return new SegmentRaftLog(log, epochs, file);
+        return new SegmentRaftLog(log, epochs, file, wallClockMs);
     }
 
     /** Every epoch that starts inside the log starts with a batch of that epoch at that offset. */
@@ -148,8 +160,7 @@ public final class SegmentRaftLog implements RaftLog {
             checkpoint.write(epochs.entries());
         }
         try {
-            // The segment log wants wall-clock time (LogAppendTime, segment.ms); nowMs is the member's monotonic clock.
-            final LogAppendInfo info = log.append(records, term, System.currentTimeMillis());
+            final LogAppendInfo info = log.append(records, term, wallClockMs.getAsLong());
             return info.lastOffset();
         } catch (RuntimeException e) {
             forgetEpochsFrom(end);
@@ -173,7 +184,7 @@ public final class SegmentRaftLog implements RaftLog {
             checkpoint.write(epochs.entries());
         }
         try {
-            log.appendReplicated(records, System.currentTimeMillis());
+            log.appendReplicated(records, wallClockMs.getAsLong());
         } catch (RuntimeException e) {
             forgetEpochsFrom(end);
             throw e;

@@ -238,12 +238,16 @@ class RaftMemberTest {
                 }, new Random(1), 0);
         member.tick(2 * ELECTION_MS);
         assertTrue(member.isLeader());
+        assertEquals(0, log.endOffset(), "a lone voter writes no term marker: its offsets stay dense across restarts");
+        assertEquals(List.of(0L), commits, "it serves at once (an empty commit report)");
         final ProposeResult r = member.propose(MemoryRecords.withRecords(Compression.NONE,
                 new SimpleRecord(1L, null, "v".getBytes(StandardCharsets.UTF_8))), 2 * ELECTION_MS);
         assertInstanceOf(ProposeResult.Accepted.class, r);
-        assertTrue(commits.isEmpty(), "nothing commits before it is durable");
+        assertEquals(0, ((ProposeResult.Accepted) r).baseOffset());
+        assertEquals(List.of(0L), commits, "nothing commits before it is durable");
         member.onDurable(member.logGeneration(), log.endOffset());
-        assertEquals(List.of(log.endOffset()), commits);
+        assertEquals(List.of(0L, log.endOffset()), commits);
+        assertTrue(member.isLeaderWithQuorum(2 * ELECTION_MS));
     }
 
     private static RecordBatch lastBatch(final InMemoryRaftLog log) {

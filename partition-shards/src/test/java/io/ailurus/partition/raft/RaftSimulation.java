@@ -171,6 +171,7 @@ final class RaftSimulation {
                 node.member.tick(now);
             }
         }
+        checkReadLeases();
         injectFaultsAndLoad();
         if (events % 97 == 0) {
             checkLogMatching();
@@ -416,6 +417,25 @@ final class RaftSimulation {
             }
             if (node.member.commitIndex() > node.log.endOffset()) {
                 throw fail("node " + node.id + " commit index beyond its log end");
+            }
+        }
+    }
+
+    /**
+     * Read lease: while a member says {@link RaftMember#isLeaderWithQuorum} (it would answer reads alone), no member
+     * may lead a later term, or those reads could miss writes the newer leader acknowledged. (The simulated clocks
+     * do not drift.)
+     */
+    private void checkReadLeases() {
+        for (final Node node : nodes.values()) {
+            if (!node.up || !node.member.isLeaderWithQuorum(now)) {
+                continue;
+            }
+            for (final Node other : nodes.values()) {
+                if (other.up && other.member.isLeader() && other.member.term() > node.member.term()) {
+                    throw fail("read lease: node " + node.id + " (term " + node.member.term() + ") claims a quorum while node "
+                            + other.id + " leads term " + other.member.term());
+                }
             }
         }
     }
