@@ -100,6 +100,21 @@ final class Segment {
         return maxTimestamp;
     }
 
+    /**
+     * The time retention judges this segment by: its newest record timestamp, or, when no batch carries one (Raft's
+     * control batches have none), the file's last modification, as Kafka does.
+     */
+    long retentionTimestamp() {
+        if (maxTimestamp >= 0) {
+            return maxTimestamp;
+        }
+        try {
+            return java.nio.file.Files.getLastModifiedTime(dir.resolve(fileName(baseOffset(), LOG_SUFFIX))).toMillis();
+        } catch (java.io.IOException e) {
+            return Long.MAX_VALUE;   // cannot tell: keep it
+        }
+    }
+
     /** When the first batch went in (wall clock), for {@code segment.ms}; -1 when empty. */
     long firstAppendMs() {
         return firstAppendMs;

@@ -475,7 +475,7 @@ public final class SegmentLog implements Closeable {
         try {
             if (c.retentionMs() >= 0) {
                 Segment first;
-                while ((first = deletableHead()) != null && first.maxTimestamp() < nowMs - c.retentionMs()) {
+                while ((first = deletableHead()) != null && first.retentionTimestamp() < nowMs - c.retentionMs()) {
                     deleteHead(first);
                     deleted++;
                 }

@@ -34,7 +34,7 @@ final class ControlBatches {
                 .setLeaderId(leaderId)
                 .setVoters(list)
                 .setGrantingVoters(List.of());
-        return MemoryRecords.withLeaderChangeMessage(0L, System.currentTimeMillis(), 0, ByteBuffer.allocate(256 + 8 * list.size()), message);
+        return MemoryRecords.withLeaderChangeMessage(0L, RecordBatch.NO_TIMESTAMP, 0, ByteBuffer.allocate(256 + 8 * list.size()), message);
     }
 
     /** The voter set as a KRAFT_VOTERS control batch (only the ids are used); offsets and epoch are stamped by the append. */
@@ -44,7 +44,7 @@ final class ControlBatches {
             list.add(new VotersRecord.Voter().setVoterId(v));
         }
         final VotersRecord record = new VotersRecord().setVersion(ControlRecordUtils.KRAFT_VOTERS_CURRENT_VERSION).setVoters(list);
-        return MemoryRecords.withVotersRecord(0L, System.currentTimeMillis(), 0, ByteBuffer.allocate(256 + 64 * list.size()), record);
+        return MemoryRecords.withVotersRecord(0L, RecordBatch.NO_TIMESTAMP, 0, ByteBuffer.allocate(256 + 64 * list.size()), record);
     }
 
     /** The voter set a batch declares, or null when it is not a KRAFT_VOTERS control batch. */
