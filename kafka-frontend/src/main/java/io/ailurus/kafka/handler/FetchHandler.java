@@ -166,17 +166,25 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
     }
 
     /** A fetch waiting for data: woken by any partition's high watermark moving, or answered at its deadline. */
+    /**
+     * A fetch waiting for data (long poll). It holds at most one waiter per partition, armed to fire when that
+     * partition's high watermark passes what the last read saw, so a read that found too little is retried only when
+     * something new arrives: never in a loop, and never piling up waiters in the replicas' queues.
+     */
     private final class Parked {
         private final List<Wanted> wanted;
         private final FetchRequestData data;
         private final CompletableFuture<AbstractResponse> result = new CompletableFuture<>();
         private final AtomicBoolean done = new AtomicBoolean();
-        private final List<CompletableFuture<Void>> waiters = new ArrayList<>();
+        private final CompletableFuture<?>[] waiters;
+        private final long[] seenHighWatermarks;
         private volatile ScheduledFuture<?> timer;
 
         Parked(final List<Wanted> wanted, final FetchRequestData data) {
             this.wanted = wanted;
             this.data = data;
+            this.waiters = new CompletableFuture<?>[wanted.size()];
+            this.seenHighWatermarks = new long[wanted.size()];
         }
 
         CompletableFuture<AbstractResponse> start() {
@@ -185,23 +193,31 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
             return result;
         }
 
+        /** Arms a waiter on every partition whose previous one has fired. */
         private synchronized void watch() {
-            if (done.get()) {
-                return;
-            }
-            waiters.clear();
-            for (final Wanted w : wanted) {
-                if (w.replica() != null) {
-                    final CompletableFuture<Void> waiter = w.replica().awaitHighWatermarkAbove(w.partition().fetchOffset());
-                    waiters.add(waiter);
-                    waiter.thenRun(() -> attempt(false));
+            for (int i = 0; i < wanted.size() && !done.get(); i++) {
+                final Wanted w = wanted.get(i);
+                if (w.replica() == null || (waiters[i] != null && !waiters[i].isDone())) {
+                    continue;
                 }
+                final long above = Math.max(w.partition().fetchOffset(), seenHighWatermarks[i]);
+                final CompletableFuture<Void> waiter = w.replica().awaitHighWatermarkAbove(above);
+                waiters[i] = waiter;
+                waiter.thenRun(() -> attempt(false));
             }
         }
 
         private void attempt(final boolean deadline) {
             if (done.get()) {
                 return;
+            }
+            synchronized (this) {
+                for (int i = 0; i < wanted.size(); i++) {
+                    final Wanted w = wanted.get(i);
+                    if (w.replica() != null) {
+                        seenHighWatermarks[i] = Math.max(seenHighWatermarks[i], w.replica().log().highWatermark());
+                    }
+                }
             }
             final FetchResponseData response = read(wanted, data, deadline);
             if (response == null) {
@@ -219,14 +235,12 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         }
 
         private synchronized void forgetWaiters() {
-            for (int i = 0; i < waiters.size(); i++) {
-                waiters.get(i).cancel(false);
-            }
-            for (final Wanted w : wanted) {
-                if (w.replica() != null) {
-                    for (final CompletableFuture<Void> waiter : waiters) {
-                        w.replica().forget(waiter);
-                    }
+            for (int i = 0; i < wanted.size(); i++) {
+                if (waiters[i] != null && !waiters[i].isDone()) {
+                    @SuppressWarnings("unchecked")
+                    final CompletableFuture<Void> waiter = (CompletableFuture<Void>) waiters[i];
+                    wanted.get(i).replica().forget(waiter);
+                    waiter.cancel(false);
                 }
             }
         }

@@ -1,6 +1,8 @@
 package io.ailurus.partition.replica;
 
 import io.ailurus.partition.log.SegmentLog;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.kafka.common.TopicPartition;
@@ -80,9 +82,14 @@ public final class ReplicaHandle {
 
     /** Wakes every waiter; each re-reads what it needs. Called by the replica after the high watermark moved. */
     void wakeWaiters() {
+        // Only those queued now: a woken fetch that re-arms must wait for the next move, not be woken again here.
+        final List<CompletableFuture<Void>> woken = new ArrayList<>();
         CompletableFuture<Void> waiter;
         while ((waiter = waiters.poll()) != null) {
-            waiter.complete(null);
+            woken.add(waiter);
+        }
+        for (final CompletableFuture<Void> w : woken) {
+            w.complete(null);
         }
     }
 
