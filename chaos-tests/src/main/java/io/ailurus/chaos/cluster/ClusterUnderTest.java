@@ -43,10 +43,10 @@ public final class ClusterUnderTest implements AutoCloseable {
                 final Path dataDir = Files.createDirectories(runDir.resolve("node" + i).resolve("data"));
                 final Path log = runDir.resolve("node" + i + ".log");
                 if (net.isPresent()) {
-                    specs.add(new NodeSpec(i, net.get().ip(i), 9092, 25520, dataDir, log, net.get().exec(i),
+                    specs.add(new NodeSpec(i, net.get().ip(i), 9092, 25520, 9644, 26000, dataDir, log, net.get().exec(i),
                             durabilityJournal));
                 } else {
-                    specs.add(new NodeSpec(i, "127.0.0.1", freePort(), freePort(), dataDir, log, List.of(),
+                    specs.add(new NodeSpec(i, "127.0.0.1", freePort(), freePort(), freePort(), freePort(), dataDir, log, List.of(),
                             durabilityJournal));
                 }
             }

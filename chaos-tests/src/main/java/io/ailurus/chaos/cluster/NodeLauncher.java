@@ -38,24 +38,31 @@ public final class NodeLauncher {
                 // Remoting must advertise an address the other namespaces can reach, not 127.0.0.1.
                 "-Dpekko.remote.artery.canonical.hostname=" + node.host(),
                 "-Dailurus.log.durability-journal=" + node.durabilityJournal(),
+                // Peers send replication to this address (the namespace's own one when isolated).
+                "-Dailurus.cluster.aeron.host=" + node.host(),
                 "-cp", classpath,
                 "io.ailurus.broker.Ailurus", "start",
                 "--node-id", Integer.toString(node.id()),
                 "--data-dir", node.dataDir().toString(),
                 "--host", node.host(),
                 "--port", Integer.toString(node.kafkaPort()),
-                "--cluster-port", Integer.toString(node.clusterPort())));
+                "--cluster-port", Integer.toString(node.clusterPort()),
+                "--admin-port", Integer.toString(node.adminPort()),
+                "--aeron-port", Integer.toString(node.aeronPort())));
         cmd.addAll(clusterFlags(node, cluster));
         return cmd;
     }
 
     /**
-     * The flags that make the nodes one cluster. The single-node broker has none yet; once replication lands, add here
-     * (and nowhere else) what `ailurus start` then needs, e.g. {@code --seeds host:clusterPort,...} built from
-     * {@code cluster}, {@code --admin-port}, {@code --aeron-port} (extend {@link NodeSpec} with those ports and
-     * {@link ClusterUnderTest#create} with their allocation).
+     * The flags that make the nodes one cluster: every node lists every node as a seed (in the same order, so a
+     * restarted first seed rejoins the others) and as a controller voter. A single node needs none.
      */
     List<String> clusterFlags(final NodeSpec node, final List<NodeSpec> cluster) {
-        return List.of();
+        if (cluster.size() < 2) {
+            return List.of();
+        }
+        return List.of(
+                "--seeds", String.join(",", cluster.stream().map(NodeSpec::clusterAddress).toList()),
+                "--controller-voters", String.join(",", cluster.stream().map(n -> Integer.toString(n.id())).toList()));
     }
 }

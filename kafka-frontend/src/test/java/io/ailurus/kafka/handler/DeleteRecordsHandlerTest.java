@@ -66,7 +66,7 @@ class DeleteRecordsHandlerTest {
         final AppendResult appended = client.append(replica, batch(1, 2, 3, 4, 5), (short) -1, Duration.ofSeconds(10))
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertEquals(Errors.NONE, appended.error());
-        assertEquals(6, replica.log().highWatermark());   // the leader's term-start marker holds offset 0
+        assertEquals(5, replica.log().highWatermark());
         handler = new DeleteRecordsHandler(new BrokerServices(TopicPartitionsTest.nodeConfig(dataDir), "test-cluster",
                 "broker.example", 19092, topics, replicas, client, null, null,
                 io.ailurus.kafka.ClusterView.singleNode(TopicPartitionsTest.NODE_ID, "broker.example", 19092)));
@@ -92,12 +92,12 @@ class DeleteRecordsHandlerTest {
     void minusOneMeansTheHighWatermark() throws Exception {
         final DeleteRecordsPartitionResult result = deleteOne("t", 0, -1);
         assertEquals(Errors.NONE.code(), result.errorCode());
-        assertEquals(6, result.lowWatermark());
+        assertEquals(5, result.lowWatermark());
     }
 
     @Test
     void beyondTheHighWatermarkIsOutOfRange() throws Exception {
-        final DeleteRecordsPartitionResult result = deleteOne("t", 0, 7);
+        final DeleteRecordsPartitionResult result = deleteOne("t", 0, 6);
         assertEquals(Errors.OFFSET_OUT_OF_RANGE.code(), result.errorCode());
         assertEquals(-1, result.lowWatermark());
         assertEquals(Errors.OFFSET_OUT_OF_RANGE.code(), deleteOne("t", 0, -7).errorCode());
