@@ -94,6 +94,7 @@ public final class Node implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final KafkaListener listener;
     private final RaftNetwork network;
+    private NodeDirectory directory;
     private BrokerServices services;
     private GroupCoordinator groups;
     private boolean closed;
@@ -157,6 +158,7 @@ public final class Node implements AutoCloseable {
                 .withStopMessage(PartitionReplica.Stop.INSTANCE));
 
         final Node node = new Node(config, topics, system, flusher, replicas, timer, listener, network);
+        node.directory = directory;
         final ClusterView clusterView = new NodeClusterView(config.nodeId(), directory, topics, leaders);
         node.services = new BrokerServices(config, clusterId, config.advertisedHost(), advertisedPort, topics, replicas,
                 new PartitionClient(), new ControllerProducerIds(topics, config.nodeId()), timer, clusterView);
@@ -347,6 +349,37 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /**
+     * Before stopping, asks every partition led here to hand leadership to another live replica, so that clients move
+     * within a round trip instead of waiting out an election timeout. Bounded: a stuck transfer only costs time.
+     */
+    private void handOverLeadership(final Duration timeout) {
+        final List<ReplicaHandle> leading = replicas.all().stream().filter(ReplicaHandle::isLeader).toList();
+        int asked = 0;
+        for (final ReplicaHandle replica : leading) {
+            final Optional<Integer> target = topics.replicas(replica.topicPartition()).stream()
+                    .filter(n -> n != config.nodeId() && directory.isAlive(n)).findFirst();
+            if (target.isPresent()) {
+                replica.actor().tell(new PartitionReplica.TransferLeadership(target.get(), new CompletableFuture<>()));
+                asked++;
+            }
+        }
+        if (asked == 0) {
+            return;
+        }
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && leading.stream().anyMatch(ReplicaHandle::isLeader)) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        LOG.info("Handed over leadership of {} of {} partition(s) before stopping",
+                leading.stream().filter(r -> !r.isLeader()).count(), leading.size());
+    }
+
     /** Removes what is left of a deleted topic's directory once its replicas here have stopped. */
     private Void removeDirectoryOf(final TopicMetadata deleted) {
         if (topics.topic(deleted.name()).isPresent()) {
@@ -368,6 +401,7 @@ public final class Node implements AutoCloseable {
             return;
         }
         closed = true;
+        handOverLeadership(Duration.ofSeconds(3));
         listener.close();
         try {
             org.apache.pekko.actor.CoordinatedShutdown.get(system)

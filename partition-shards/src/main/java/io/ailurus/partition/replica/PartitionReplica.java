@@ -165,6 +165,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
     private final CommitWaiters<PendingAck> pendingAcks = new CommitWaiters<>();
     /** Mirrors the member's log generation for the fsync threads, moved only after a truncation completed. */
     private volatile long flushGeneration;
+    private long appendTimeMs = -1;
     private boolean leading;
     private boolean closed;
 
@@ -174,7 +175,9 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         this.tp = tp;
         this.log = log;
         this.env = env;
-        this.raftLog = SegmentRaftLog.open(log);
+        // Appends are stamped with the produce request's wall time when there is one, so that a LogAppendTime topic
+        // answers the producer with exactly the time it stored.
+        this.raftLog = SegmentRaftLog.open(log, () -> appendTimeMs >= 0 ? appendTimeMs : System.currentTimeMillis());
         final ActorRef<Command> self = ctx.getSelf();
         this.dirty = new GroupCommitFlusher.Dirty(log, () -> flushGeneration, new GroupCommitFlusher.Listener() {
             @Override
@@ -339,6 +342,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         final long nowMs = System.currentTimeMillis();
         final ProposeResult proposed;
         try {
+            appendTimeMs = nowMs;
             proposed = member.propose(records, now());   // the member's clock is monotonic; nowMs is wall time
         } catch (KafkaStorageException e) {
             append.reply().complete(AppendResult.failed(Errors.KAFKA_STORAGE_ERROR, e.getMessage(), log.logStartOffset()));
@@ -346,6 +350,8 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         } catch (ApiException e) {
             append.reply().complete(AppendResult.failed(Errors.forException(e), e.getMessage(), log.logStartOffset()));
             return this;
+        } finally {
+            appendTimeMs = -1;
         }
         if (!(proposed instanceof ProposeResult.Accepted accepted)) {
             append.reply().complete(AppendResult.failed(Errors.NOT_LEADER_OR_FOLLOWER,

@@ -1,0 +1,177 @@
+package io.ailurus.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Operating a three-node cluster: losing the controller leader mid-way, and restarting every node under load. */
+@Timeout(400)
+class ClusterOperationsIT {
+
+    @Test
+    void topicsCreatedWhileTheControllerLeaderDiesAllExistWithThreeReplicas() throws Exception {
+        try (TestCluster cluster = TestCluster.of(3, "controller-kill").start();
+             Admin admin = admin(cluster)) {
+            awaitBrokers(admin, 3);
+            final int controller = admin.describeCluster().controller().get(10, TimeUnit.SECONDS).id();
+            for (int i = 0; i < 10; i++) {
+                if (i == 4) {
+                    cluster.node(controller).kill();
+                }
+                createWithRetries(admin, "t" + i);
+            }
+            ClusterMembershipIT.awaitTrue(Duration.ofSeconds(60), () -> {
+                final Map<String, TopicDescription> topics = admin.describeTopics(names()).allTopicNames()
+                        .get(10, TimeUnit.SECONDS);
+                return topics.size() == 10 && topics.values().stream().allMatch(t -> t.partitions().stream()
+                        .allMatch(p -> p.replicas().size() == 3 && p.leader() != null));
+            }, "ten topics with three replicas each and a leader per partition");
+            assertTrue(admin.describeCluster().controller().get(10, TimeUnit.SECONDS).id() != controller,
+                    "a new controller leader");
+        }
+    }
+
+    @Test
+    void aRollingRestartUnderLoadLosesNothing() throws Exception {
+        try (TestCluster cluster = TestCluster.of(3, "rolling-restart").start();
+             Admin admin = admin(cluster)) {
+            awaitBrokers(admin, 3);
+            createWithRetries(admin, "rolling");
+            final Map<String, RecordMetadata> acked = new ConcurrentHashMap<>();
+            final AtomicBoolean stop = new AtomicBoolean();
+            final Thread load = new Thread(() -> produceUntil(cluster, stop, acked), "load");
+            load.start();
+            try {
+                for (final BrokerProcess node : cluster.nodes()) {
+                    Thread.sleep(2000);
+                    assertEquals(143, node.terminate(), "node " + node.nodeId() + " stops cleanly on SIGTERM");
+                    node.start();
+                    ClusterMembershipIT.awaitTrue(Duration.ofSeconds(90),
+                            () -> AdminHttp.get(node.adminUrl() + "/ready").status() == 200,
+                            "node " + node.nodeId() + " ready again");
+                }
+                Thread.sleep(2000);
+            } finally {
+                stop.set(true);
+                load.join(120_000);
+            }
+            assertTrue(acked.size() > 100, "load kept being acknowledged: " + acked.size());
+            assertReadBackOnce(cluster, "rolling", acked);
+        }
+    }
+
+    private static List<String> names() {
+        final List<String> names = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            names.add("t" + i);
+        }
+        return names;
+    }
+
+    private static Admin admin(final TestCluster cluster) {
+        return Admin.create(Map.of("bootstrap.servers", cluster.bootstrap(), "request.timeout.ms", 10000,
+                "default.api.timeout.ms", 30000, "metadata.max.age.ms", 2000));
+    }
+
+    private static void awaitBrokers(final Admin admin, final int count) throws Exception {
+        ClusterMembershipIT.awaitTrue(Duration.ofSeconds(90), () -> admin.describeCluster().nodes()
+                .get(10, TimeUnit.SECONDS).size() == count, count + " brokers in Metadata");
+    }
+
+    /** Creates a three-replica topic, retrying through controller elections; an earlier attempt may have won. */
+    private static void createWithRetries(final Admin admin, final String name) throws Exception {
+        ClusterMembershipIT.awaitTrue(Duration.ofSeconds(90), () -> {
+            try {
+                admin.createTopics(List.of(new NewTopic(name, 3, (short) 3))).all().get(30, TimeUnit.SECONDS);
+                return true;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof TopicExistsException) {
+                    return true;
+                }
+                throw e;
+            }
+        }, "topic " + name + " created");
+    }
+
+    private static void produceUntil(final TestCluster cluster, final AtomicBoolean stop,
+            final Map<String, RecordMetadata> acked) {
+        final Properties p = new Properties();
+        p.put("bootstrap.servers", cluster.bootstrap());
+        p.put("acks", "all");
+        p.put("enable.idempotence", "true");
+        p.put("request.timeout.ms", "5000");
+        p.put("delivery.timeout.ms", "120000");
+        p.put("metadata.max.age.ms", "2000");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            int i = 0;
+            while (!stop.get()) {
+                final String value = "v-" + i++;
+                producer.send(new ProducerRecord<>("rolling", i % 3, null, value), (metadata, failure) -> {
+                    if (failure == null) {
+                        acked.put(value, metadata);
+                    }
+                });
+                Thread.sleep(10);
+            }
+            producer.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void assertReadBackOnce(final TestCluster cluster, final String topic,
+            final Map<String, RecordMetadata> acked) {
+        final Properties p = new Properties();
+        p.put("bootstrap.servers", cluster.bootstrap());
+        p.put("enable.auto.commit", "false");
+        p.put("metadata.max.age.ms", "2000");
+        final Map<String, List<ConsumerRecord<String, String>>> seen = new HashMap<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            final List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1),
+                    new TopicPartition(topic, 2));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            final Set<String> missing = new HashSet<>(acked.keySet());
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (!missing.isEmpty() && System.nanoTime() < deadline) {
+                for (final ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    seen.computeIfAbsent(r.value(), v -> new ArrayList<>()).add(r);
+                    missing.remove(r.value());
+                }
+            }
+            assertTrue(missing.isEmpty(), missing.size() + " acknowledged records lost, e.g. "
+                    + missing.stream().limit(5).toList());
+        }
+        for (final Map.Entry<String, RecordMetadata> e : acked.entrySet()) {
+            final List<ConsumerRecord<String, String>> copies = seen.get(e.getKey());
+            assertEquals(1, copies.size(), "copies of " + e.getKey());
+            assertEquals(e.getValue().offset(), copies.get(0).offset(), "offset of " + e.getKey());
+        }
+    }
+}
