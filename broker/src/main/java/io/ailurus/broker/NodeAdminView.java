@@ -3,6 +3,13 @@ package io.ailurus.broker;
 import io.ailurus.cluster.admin.AdminResult;
 import io.ailurus.cluster.admin.AdminView;
 import io.ailurus.cluster.admin.PartitionStatus;
+import io.ailurus.cluster.admin.ReplicaDump;
+import io.ailurus.partition.log.LogSlice;
+import io.ailurus.partition.log.SegmentLog;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.apache.kafka.common.record.Record;
+import org.apache.kafka.common.record.RecordBatch;
 import io.ailurus.cluster.controller.ControllerCommand;
 import io.ailurus.cluster.controller.ReplicatedTopicStore;
 import io.ailurus.cluster.controller.TopicAssignment;
@@ -64,6 +71,38 @@ final class NodeAdminView implements AdminView {
         }
         final long highWatermark = local == null ? -1 : local.log().highWatermark();
         return new PartitionStatus(tp.topic(), p, leader, leadership.term(), highWatermark, states);
+    }
+
+    /** At most this many records per dump: it is a diagnostic, not a consumer. */
+    private static final int MAX_DUMP_RECORDS = 200_000;
+
+    @Override
+    public Optional<ReplicaDump> dump(final String topic, final int partition) {
+        final ReplicaHandle replica = replicas.get(new TopicPartition(topic, partition));
+        if (replica == null) {
+            return Optional.empty();
+        }
+        final SegmentLog log = replica.log();
+        final long end = log.logEndOffset();
+        final List<ReplicaDump.Entry> records = new ArrayList<>();
+        long offset = log.logStartOffset();
+        while (offset < end && records.size() < MAX_DUMP_RECORDS) {
+            final LogSlice slice = log.read(offset, 1 << 20, end);
+            if (slice.isEmpty()) {
+                break;
+            }
+            for (final RecordBatch batch : slice.records().batches()) {
+                if (!batch.isControlBatch()) {
+                    for (final Record record : batch) {
+                        records.add(new ReplicaDump.Entry(record.offset(), batch.partitionLeaderEpoch(),
+                                record.hasValue() ? StandardCharsets.UTF_8.decode(record.value()).toString() : null));
+                    }
+                }
+                offset = batch.nextOffset();
+            }
+        }
+        return Optional.of(new ReplicaDump(topic, partition, nodeId, log.logStartOffset(), log.highWatermark(), end,
+                records));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.ailurus.chaos;
 
 import io.ailurus.chaos.checker.BrokerEvidence;
+import io.ailurus.chaos.cluster.BrokerEvidenceCollector;
 import io.ailurus.chaos.checker.Checker;
 import io.ailurus.chaos.checker.Verdict;
 import io.ailurus.chaos.cluster.ClusterUnderTest;
@@ -147,7 +148,10 @@ public final class ChaosRun {
             // Windows were timed from the workload's start; the history from the run's.
             final var windows = nemesis.windows().stream().map(w -> new io.ailurus.chaos.nemesis.FaultWindow(w.fault(),
                     w.startNs() + workloadStartNs, w.endNs() + workloadStartNs, w.note())).toList();
-            final BrokerEvidence evidence = BrokerEvidence.ofLogs(nodeLogs(cluster), cluster.unexpectedExits());
+            final List<String> evidenceProblems = new ArrayList<>();
+            final BrokerEvidence evidence = BrokerEvidenceCollector.collect(cluster, TOPIC, profile.partitions(),
+                    nodeLogs(cluster), evidenceProblems);
+            evidenceProblems.forEach(ChaosRun::log);
             final Verdict verdict = new Checker().check(h, evidence, profile.idempotent());
             final RunSummary summary = new RunSummary(profile.name(), seed, profile.nodes(), networkMode, h, windows,
                     nemesis.problems(), finalRead, verdict, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),

@@ -12,16 +12,21 @@ import java.util.List;
  * ailurus as the operator runs it: {@code io.ailurus.broker.Ailurus start} from {@code broker/target} (the jar and
  * its {@code lib/}), in its own JVM with the flags Aeron needs on Java 17, a fresh data directory and free ports.
  */
-final class AilurusBroker implements BrokerUnderTest {
+public final class AilurusBroker implements BrokerUnderTest {
 
-    static final String MAIN_CLASS = "io.ailurus.broker.Ailurus";
-    static final String BUILD_HINT = "mvn -B -q -Dstyle.color=never -pl broker -am install -DskipTests";
+    public static final String MAIN_CLASS = "io.ailurus.broker.Ailurus";
+    public static final String BUILD_HINT = "mvn -B -q -Dstyle.color=never -pl broker -am install -DskipTests";
 
     /** As in the ./ailurus launcher: Aeron (Agrona) reaches into JDK internals (shared/DESIGN.md §8). */
     private static final List<String> REQUIRED_FLAGS = List.of(
             "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
             "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
             "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED");
+
+    /** The JVM flags every ailurus JVM needs (Aeron on Java 17). */
+    public static List<String> requiredJvmFlags() {
+        return REQUIRED_FLAGS;
+    }
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_GRACE = Duration.ofSeconds(60);
@@ -37,7 +42,7 @@ final class AilurusBroker implements BrokerUnderTest {
     }
 
     /** Fails early, with the build command, if the broker has not been built. */
-    static String classpath(final Path home) {
+    public static String classpath(final Path home) {
         final Path jar = home.resolve("broker/target/broker-0.1.0-SNAPSHOT.jar");
         final Path lib = home.resolve("broker/target/lib");
         if (!Files.isRegularFile(jar) || !Files.isDirectory(lib)) {

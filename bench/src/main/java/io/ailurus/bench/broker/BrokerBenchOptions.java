@@ -36,7 +36,7 @@ import java.util.Map;
  * @param consumerProps          extra consumer properties, for both brokers
  * @param syncBetweenPhases      run sync(1) before each measured phase, so writeback of the previous one is done
  */
-record BrokerBenchOptions(boolean quick, long produceBytes, double produceSeconds, long latencyBytesPerSecond,
+public record BrokerBenchOptions(boolean quick, long produceBytes, double produceSeconds, long latencyBytesPerSecond,
         double latencySeconds, double latencyWarmupSeconds, double warmupSeconds, int recordBytes, List<String> acks,
         List<Integer> partitions, List<BrokerKind> brokers, Path baseDir, Path ailurusHome, String kafkaVersion,
         Path kafkaLib, String mvn, String brokerHeap, boolean jfr, List<String> ailurusJvmOpts,
@@ -70,7 +70,7 @@ record BrokerBenchOptions(boolean quick, long produceBytes, double produceSecond
               --no-sync                  do not run sync(1) before each measured phase
             """;
 
-    static BrokerBenchOptions parse(final String[] args) {
+    public static BrokerBenchOptions parse(final String[] args) {
         boolean quick = false;
         Long produceBytes = null;
         Double produceSeconds = null;
@@ -199,7 +199,7 @@ record BrokerBenchOptions(boolean quick, long produceBytes, double produceSecond
     }
 
     /** bench/target: the parent of bench/target/classes or of the bench jar, whatever the working directory. */
-    private static Path benchTarget() {
+    static Path benchTarget() {
         try {
             return Path.of(BrokerBenchOptions.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                     .getParent();

@@ -3,7 +3,7 @@ package io.ailurus.bench.broker;
 import java.util.Locale;
 
 /** The two brokers the benchmark compares. */
-enum BrokerKind {
+public enum BrokerKind {
     AILURUS("ailurus"),
     KAFKA("kafka");
 
@@ -13,11 +13,11 @@ enum BrokerKind {
         this.label = label;
     }
 
-    String label() {
+    public String label() {
         return label;
     }
 
-    static BrokerKind parse(final String text) {
+    public static BrokerKind parse(final String text) {
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "ailurus" -> AILURUS;
             case "kafka" -> KAFKA;

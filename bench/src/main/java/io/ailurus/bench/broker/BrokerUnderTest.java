@@ -3,7 +3,7 @@ package io.ailurus.bench.broker;
 import java.nio.file.Path;
 
 /** A running broker in its own JVM, started with a fresh data directory. {@link #close} stops it (bounded). */
-interface BrokerUnderTest extends AutoCloseable {
+public interface BrokerUnderTest extends AutoCloseable {
 
     BrokerKind kind();
 

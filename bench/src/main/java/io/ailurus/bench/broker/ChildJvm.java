@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * A Java process started by the benchmark, with its stdout and stderr appended to a log file. Registered with
  * {@link ExitCleanup} while it runs, so it never outlives the benchmark. Every wait is bounded.
  */
-final class ChildJvm {
+public final class ChildJvm {
 
     private final String name;
     private final Process process;
@@ -26,12 +26,12 @@ final class ChildJvm {
     }
 
     /** The {@code java} of the JVM that runs the benchmark. */
-    static String javaExecutable() {
+    public static String javaExecutable() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /** Starts {@code java <jvmArgs> -cp <classpath> <mainClass> <args>} in {@code workDir}. */
-    static ChildJvm start(final String name, final List<String> jvmArgs, final String classpath,
+    public static ChildJvm start(final String name, final List<String> jvmArgs, final String classpath,
             final String mainClass, final List<String> args, final Path workDir, final Path logFile)
             throws IOException {
         final List<String> command = new ArrayList<>();
@@ -50,27 +50,27 @@ final class ChildJvm {
         return new ChildJvm(name, process, logFile);
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    Path logFile() {
+    public Path logFile() {
         return logFile;
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** Fails if the process has exited. */
-    void checkAlive() {
+    public void checkAlive() {
         if (!process.isAlive()) {
             throw new IllegalStateException(name + " exited with code " + process.exitValue() + ", see " + logFile);
         }
     }
 
     /** Waits until {@code port} on 127.0.0.1 accepts connections, failing if the process exits or time runs out. */
-    void awaitPort(final int port, final Duration timeout) throws InterruptedException {
+    public void awaitPort(final int port, final Duration timeout) throws InterruptedException {
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             checkAlive();
@@ -86,7 +86,7 @@ final class ChildJvm {
     }
 
     /** Waits for the process to exit by itself (a one-shot tool); returns its exit code, or kills it on timeout. */
-    int awaitExit(final Duration timeout) throws InterruptedException {
+    public int awaitExit(final Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             kill();
             throw new IllegalStateException(name + " did not finish within " + timeout.toSeconds() + " s, see "
@@ -100,7 +100,7 @@ final class ChildJvm {
      * SIGTERM (the broker's clean shutdown), then SIGKILL if it has not exited within {@code grace}. If interrupted,
      * kills the process at once and keeps the interrupt; a process still alive then stays with {@link ExitCleanup}.
      */
-    void stop(final Duration grace) {
+    public void stop(final Duration grace) {
         try {
             if (process.isAlive()) {
                 process.destroy();
@@ -118,7 +118,8 @@ final class ChildJvm {
         }
     }
 
-    private void kill() throws InterruptedException {
+    /** SIGKILL (kill -9), then a bounded wait for the process to be gone. */
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }

@@ -9,13 +9,29 @@ import java.util.function.Function;
  * The side-by-side table: for every case, each figure on ailurus and on Kafka and the ratio ailurus / Kafka, with
  * the goal where there is one. Printed as aligned text, and as Markdown for RESULTS.md.
  */
-final class ComparisonTable {
+public final class ComparisonTable {
 
     private static final String[] HEADER = {"case", "figure", "ailurus", "Kafka", "ailurus/Kafka", "target"};
 
     private final List<String[]> rows = new ArrayList<>();
 
     private ComparisonTable() {
+    }
+
+    /** An empty table, for other benchmarks' rows ({@link #addRow}). */
+    public static ComparisonTable empty() {
+        return new ComparisonTable();
+    }
+
+    /**
+     * A row of two figures, NaN where missing, with their ratio ailurus / Kafka and the goal: {@code verdict} as
+     * {@link Target#verdict} gives it, or any text for a goal that is not a ratio.
+     */
+    public ComparisonTable addRow(final String caseLabel, final String figure, final double ailurus,
+            final double kafka, final String format, final String verdict) {
+        rows.add(new String[] {caseLabel, figure, cell(ailurus, format), cell(kafka, format),
+                cell(ailurus / kafka, "%.2f"), verdict});
+        return this;
     }
 
     static ComparisonTable of(final List<BenchCase> cases, final BrokerResults ailurus, final BrokerResults kafka,
@@ -77,7 +93,7 @@ final class ComparisonTable {
         return Double.isNaN(v) || Double.isInfinite(v) ? "-" : String.format(format, v);
     }
 
-    void printText(final PrintStream out) {
+    public void printText(final PrintStream out) {
         final int[] width = new int[HEADER.length];
         for (int i = 0; i < HEADER.length; i++) {
             width[i] = HEADER[i].length();
@@ -101,7 +117,7 @@ final class ComparisonTable {
         }
     }
 
-    String markdown() {
+    public String markdown() {
         final StringBuilder md = new StringBuilder();
         md.append("| ").append(String.join(" | ", HEADER)).append(" |\n");
         md.append("|---|---|---:|---:|---:|---|\n");

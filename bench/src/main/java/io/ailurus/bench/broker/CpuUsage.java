@@ -4,7 +4,7 @@ package io.ailurus.bench.broker;
  * CPU time spent by the broker process and by the benchmark's own JVM (producer or consumer) over a phase. Either
  * is -1 when it could not be read. With two cores, both compete for the same CPUs.
  */
-record CpuUsage(long brokerNanos, long benchNanos) {
+public record CpuUsage(long brokerNanos, long benchNanos) {
 
     static CpuUsage now(final long brokerPid) {
         return new CpuUsage(ProcessCpu.nanos(brokerPid), ProcessCpu.self());

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * and deletes the directories that are still registered. Every wait is bounded. A SIGKILL of the benchmark cannot be
  * handled: then `pgrep -f io.ailurus.broker.Ailurus` / `pgrep -f kafka.Kafka` find the orphans.
  */
-final class ExitCleanup {
+public final class ExitCleanup {
 
     private static final long TERM_WAIT_SECONDS = 15;
 
@@ -26,21 +26,21 @@ final class ExitCleanup {
     private ExitCleanup() {
     }
 
-    static synchronized void register(final Process process) {
+    public static synchronized void register(final Process process) {
         hook();
         PROCESSES.add(process);
     }
 
-    static synchronized void unregister(final Process process) {
+    public static synchronized void unregister(final Process process) {
         PROCESSES.remove(process);
     }
 
-    static synchronized void register(final Path dir) {
+    public static synchronized void register(final Path dir) {
         hook();
         DIRS.add(dir);
     }
 
-    static synchronized void unregister(final Path dir) {
+    public static synchronized void unregister(final Path dir) {
         DIRS.remove(dir);
     }
 

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Kafka 4.x logs through slf4j 1.7 to log4j2 but its pom carries no binding: the generated pom adds
  * log4j-slf4j-impl at the log4j version Kafka depends on, so the broker's log ends up in its log file.
  */
-final class KafkaDistribution {
+public final class KafkaDistribution {
 
     /** log4j's version in kafka_2.13 4.1.x; the slf4j binding must match log4j-core. */
     private static final String LOG4J_VERSION = "2.24.3";
@@ -30,7 +30,7 @@ final class KafkaDistribution {
     }
 
     /** The classpath ({@code lib/*}) of Kafka {@code version}, resolving it first if needed. */
-    static String classpath(final BrokerBenchOptions options) throws IOException, InterruptedException {
+    public static String classpath(final BrokerBenchOptions options) throws IOException, InterruptedException {
         final Path lib = options.kafkaLib() != null ? options.kafkaLib() : resolve(options);
         if (!Files.isDirectory(lib)) {
             throw new IllegalStateException("no Kafka jars at " + lib);

@@ -15,14 +15,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * HdrHistogram once the warm-up is over. If the broker cannot keep up, {@code send()} blocks and the achieved rate
  * drops below the asked one, which the result reports.
  */
-final class LatencyProducer {
+public final class LatencyProducer {
 
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private LatencyProducer() {
     }
 
-    static LatencyResult run(final BrokerUnderTest broker, final BrokerBenchOptions options, final String acks,
+    public static LatencyResult run(final BrokerUnderTest broker, final BrokerBenchOptions options, final String acks,
             final String topic) {
         final byte[] value = Payload.random(options.recordBytes());
         final double intervalNanos = 1e9 * value.length / options.latencyBytesPerSecond();

@@ -6,19 +6,19 @@ import org.HdrHistogram.Histogram;
  * The fixed-rate phase: a histogram (microseconds) of send() to callback for every record sent after the warm-up,
  * the rate asked for and the rate achieved over the measured window, errors, and CPU over the measured window.
  */
-record LatencyResult(Histogram micros, long targetBytesPerSecond, long records, long bytes, long nanos, long errors,
+public record LatencyResult(Histogram micros, long targetBytesPerSecond, long records, long bytes, long nanos, long errors,
         CpuUsage cpu) {
 
-    double percentileMillis(final double percentile) {
+    public double percentileMillis(final double percentile) {
         return micros.getTotalCount() == 0 ? Double.NaN : micros.getValueAtPercentile(percentile) / 1000.0;
     }
 
-    double achievedMibPerSecond() {
+    public double achievedMibPerSecond() {
         return Sizes.mibPerSecond(bytes, nanos);
     }
 
     /** The sender kept within 5% of the asked rate; otherwise the latencies are those of an overloaded broker. */
-    boolean keptRate() {
+    public boolean keptRate() {
         return achievedMibPerSecond() >= 0.95 * Sizes.mib(targetBytesPerSecond);
     }
 

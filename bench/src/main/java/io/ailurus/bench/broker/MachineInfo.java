@@ -7,18 +7,18 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** What the run was measured on: CPU model and count, memory, kernel, JVM, load. */
-final class MachineInfo {
+public final class MachineInfo {
 
     private MachineInfo() {
     }
 
-    static String describe() {
+    public static String describe() {
         return String.format("%d cpus (%s), %s memory, %s %s, Java %s (%s)", Runtime.getRuntime().availableProcessors(),
                 cpuModel(), memTotal(), System.getProperty("os.name"), System.getProperty("os.version"),
                 System.getProperty("java.version"), System.getProperty("java.vm.name"));
     }
 
-    static double loadAverage() {
+    public static double loadAverage() {
         return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 

@@ -4,9 +4,9 @@ package io.ailurus.bench.broker;
  * The throughput phase: records and bytes (record values) acknowledged, wall time from the first send until
  * {@code flush()} returned (every record acknowledged), send errors, and CPU over the phase.
  */
-record ProduceResult(long records, long bytes, long nanos, long errors, String firstError, CpuUsage cpu) {
+public record ProduceResult(long records, long bytes, long nanos, long errors, String firstError, CpuUsage cpu) {
 
-    double mibPerSecond() {
+    public double mibPerSecond() {
         return Sizes.mibPerSecond(bytes, nanos);
     }
 

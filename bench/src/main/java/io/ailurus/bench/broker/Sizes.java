@@ -3,17 +3,17 @@ package io.ailurus.bench.broker;
 import java.util.Locale;
 
 /** Byte counts on the command line and in the output: binary units throughout (1 MiB = 2^20 bytes), as Kafka's tools. */
-final class Sizes {
+public final class Sizes {
 
-    static final long KIB = 1L << 10;
-    static final long MIB = 1L << 20;
-    static final long GIB = 1L << 30;
+    public static final long KIB = 1L << 10;
+    public static final long MIB = 1L << 20;
+    public static final long GIB = 1L << 30;
 
     private Sizes() {
     }
 
     /** "3g", "200m", "16k" or plain bytes. */
-    static long parse(final String text) {
+    public static long parse(final String text) {
         final String s = text.trim().toLowerCase(Locale.ROOT);
         if (s.isEmpty()) {
             throw new IllegalArgumentException("empty size");
@@ -28,12 +28,12 @@ final class Sizes {
         return Long.parseLong(scale == 1 ? s : s.substring(0, s.length() - 1)) * scale;
     }
 
-    static double mib(final long bytes) {
+    public static double mib(final long bytes) {
         return bytes / (double) MIB;
     }
 
     /** MiB per second. */
-    static double mibPerSecond(final long bytes, final long nanos) {
+    public static double mibPerSecond(final long bytes, final long nanos) {
         return nanos <= 0 ? 0 : mib(bytes) / (nanos / 1e9);
     }
 }

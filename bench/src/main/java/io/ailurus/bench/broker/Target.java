@@ -4,7 +4,7 @@ package io.ailurus.bench.broker;
  * The goal for one row of the comparison, as a bound on the ratio ailurus / Kafka: at least 1 where more is better
  * (throughput), at most 1 where less is better (latency), or none (for information).
  */
-enum Target {
+public enum Target {
     NONE(""),
     AT_LEAST_ONE(">= 1.00"),
     AT_MOST_ONE("<= 1.00");
@@ -16,7 +16,7 @@ enum Target {
     }
 
     /** "" when there is no goal or no ratio, else the bound and "ok" or "MISS". */
-    String verdict(final double ratio) {
+    public String verdict(final double ratio) {
         if (this == NONE || Double.isNaN(ratio) || Double.isInfinite(ratio)) {
             return text;
         }

@@ -12,14 +12,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * buffer is full) until the byte budget or the time budget is spent, then waits for every acknowledgement. Like
  * Kafka's ProducerPerformance with an unlimited rate.
  */
-final class ThroughputProducer {
+public final class ThroughputProducer {
 
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private ThroughputProducer() {
     }
 
-    static ProduceResult run(final BrokerUnderTest broker, final BrokerBenchOptions options, final String acks,
+    public static ProduceResult run(final BrokerUnderTest broker, final BrokerBenchOptions options, final String acks,
             final String topic, final long maxBytes, final double maxSeconds) {
         final byte[] value = Payload.random(options.recordBytes());
         final long maxRecords = Math.max(1, maxBytes / value.length);

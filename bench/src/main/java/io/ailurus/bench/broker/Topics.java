@@ -19,7 +19,7 @@ import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Creates a case's topic (replication factor 1) and waits, bounded, until every partition takes writes.
+ * Creates a case's topic (replication factor 1, or the one given) and waits, bounded, until every partition takes writes.
  *
  * <p>Metadata showing a leader is not enough: Kafka publishes the new partitions' leader before its replica manager
  * has become leader, and a produce in that window gets NOT_LEADER_OR_FOLLOWER. An idempotent producer whose first
@@ -28,7 +28,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * broker's speed. So one empty record goes to every partition, non-idempotent and retried, before any measured
  * phase; those few empty records are all the topic holds besides the workload's.
  */
-final class Topics {
+public final class Topics {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
@@ -37,7 +37,13 @@ final class Topics {
 
     static void create(final Admin admin, final String bootstrap, final String topic, final int partitions)
             throws InterruptedException, ExecutionException, TimeoutException {
-        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all()
+        create(admin, bootstrap, topic, partitions, (short) 1);
+    }
+
+    /** As {@link #create(Admin, String, String, int)}, with {@code replicationFactor} replicas per partition. */
+    public static void create(final Admin admin, final String bootstrap, final String topic, final int partitions,
+            final short replicationFactor) throws InterruptedException, ExecutionException, TimeoutException {
+        admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor))).all()
                 .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         awaitLeaders(admin, topic, partitions);
         awaitWritable(bootstrap, topic, partitions);

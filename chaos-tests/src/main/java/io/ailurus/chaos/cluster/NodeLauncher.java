@@ -40,6 +40,8 @@ public final class NodeLauncher {
                 "-Dailurus.log.durability-journal=" + node.durabilityJournal(),
                 // Peers send replication to this address (the namespace's own one when isolated).
                 "-Dailurus.cluster.aeron.host=" + node.host(),
+                // The harness reads replica dumps from the admin API, from outside the node's namespace.
+                "-Dailurus.cluster.admin.host=" + node.host(),
                 "-cp", classpath,
                 "io.ailurus.broker.Ailurus", "start",
                 "--node-id", Integer.toString(node.id()),

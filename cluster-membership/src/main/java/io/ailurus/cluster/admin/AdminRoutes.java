@@ -24,6 +24,7 @@ import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
 /**
  * The ailurus admin routes served by Pekko Management next to its cluster and health routes (README "Admin API"):
  * {@code GET /v1/brokers}, {@code GET /v1/cluster/health}, {@code GET /v1/partitions/{topic}/{partition}},
+ * {@code GET /v1/partitions/{topic}/{partition}/records} (this node's replica, for checking replicas agree),
  * {@code POST /v1/brokers/{id}/decommission}. All answers are JSON.
  */
 public final class AdminRoutes implements ManagementRouteProvider {
@@ -56,6 +57,12 @@ public final class AdminRoutes implements ManagementRouteProvider {
                                 result -> json(result.status(), Map.of("message", result.message()))))),
                 path(PathMatchers.segment("cluster").slash("health"), () -> get(() -> json(200,
                         ClusterHealth.of(state.directory().nodes().values(), state.view().partitions())))),
+                path(PathMatchers.segment("partitions").slash(PathMatchers.segment()).slash(PathMatchers.integerSegment())
+                                .slash("records"),
+                        (topic, partition) -> get(() -> state.view().dump(topic, partition)
+                                .map(d -> json(200, d))
+                                .orElseGet(() -> json(404, Map.of("message",
+                                        "no replica of " + topic + "/" + partition + " runs on this node"))))),
                 path(PathMatchers.segment("partitions").slash(PathMatchers.segment()).slash(PathMatchers.integerSegment()),
                         (topic, partition) -> get(() -> state.view().partition(topic, partition)
                                 .map(p -> json(200, p))

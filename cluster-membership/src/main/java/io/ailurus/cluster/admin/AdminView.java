@@ -14,6 +14,11 @@ public interface AdminView {
         return partitions().stream().filter(p -> p.topic().equals(topic) && p.partition() == partition).findFirst();
     }
 
+    /** This node's replica of the partition, record by record (empty when no replica of it runs here). */
+    default Optional<ReplicaDump> dump(final String topic, final int partition) {
+        return Optional.empty();
+    }
+
     /** True once this node serves every partition it hosts (the readiness check). */
     boolean ready();
 
