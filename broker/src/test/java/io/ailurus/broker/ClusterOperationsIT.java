@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,14 +15,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -82,7 +75,7 @@ class ClusterOperationsIT {
                 load.join(120_000);
             }
             assertTrue(acked.size() > 100, "load kept being acknowledged: " + acked.size());
-            assertReadBackOnce(cluster, "rolling", acked);
+            ReadBack.everyAcknowledgedRecordOnce(cluster.bootstrap(), "rolling", 3, acked);
         }
     }
 
@@ -142,36 +135,6 @@ class ClusterOperationsIT {
             producer.flush();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void assertReadBackOnce(final TestCluster cluster, final String topic,
-            final Map<String, RecordMetadata> acked) {
-        final Properties p = new Properties();
-        p.put("bootstrap.servers", cluster.bootstrap());
-        p.put("enable.auto.commit", "false");
-        p.put("metadata.max.age.ms", "2000");
-        final Map<String, List<ConsumerRecord<String, String>>> seen = new HashMap<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-            final List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1),
-                    new TopicPartition(topic, 2));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            final Set<String> missing = new HashSet<>(acked.keySet());
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (!missing.isEmpty() && System.nanoTime() < deadline) {
-                for (final ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    seen.computeIfAbsent(r.value(), v -> new ArrayList<>()).add(r);
-                    missing.remove(r.value());
-                }
-            }
-            assertTrue(missing.isEmpty(), missing.size() + " acknowledged records lost, e.g. "
-                    + missing.stream().limit(5).toList());
-        }
-        for (final Map.Entry<String, RecordMetadata> e : acked.entrySet()) {
-            final List<ConsumerRecord<String, String>> copies = seen.get(e.getKey());
-            assertEquals(1, copies.size(), "copies of " + e.getKey());
-            assertEquals(e.getValue().offset(), copies.get(0).offset(), "offset of " + e.getKey());
         }
     }
 }

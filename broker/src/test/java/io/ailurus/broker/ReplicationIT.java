@@ -1,29 +1,22 @@
 package io.ailurus.broker;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,7 +55,7 @@ class ReplicationIT {
                 ClusterMembershipIT.awaitTrue(Duration.ofSeconds(60), () -> caughtUp(cluster, restarted),
                         "restarted node " + victim + " catches up on every partition");
             }
-            assertEveryAcknowledgedRecordReadBackOnce(cluster, acked);
+            ReadBack.everyAcknowledgedRecordOnce(cluster.bootstrap(), TOPIC, PARTITIONS, acked);
         }
     }
 
@@ -85,7 +78,7 @@ class ReplicationIT {
                 // The old leader wakes up believing it leads; it must step down rather than take writes.
                 produce(producer, "c", 200, acked);
             }
-            assertEveryAcknowledgedRecordReadBackOnce(cluster, acked);
+            ReadBack.everyAcknowledgedRecordOnce(cluster.bootstrap(), TOPIC, PARTITIONS, acked);
         }
     }
 
@@ -176,39 +169,5 @@ class ReplicationIT {
             }
         }
         return true;
-    }
-
-    private static void assertEveryAcknowledgedRecordReadBackOnce(final TestCluster cluster,
-            final Map<String, RecordMetadata> acked) throws Exception {
-        final Properties p = new Properties();
-        p.put("bootstrap.servers", cluster.bootstrap());
-        p.put("enable.auto.commit", "false");
-        p.put("request.timeout.ms", "10000");
-        p.put("metadata.max.age.ms", "2000");
-        final Map<String, List<ConsumerRecord<String, String>>> seen = new HashMap<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-            final List<TopicPartition> partitions = new ArrayList<>();
-            for (int i = 0; i < PARTITIONS; i++) {
-                partitions.add(new TopicPartition(TOPIC, i));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            final Set<String> missing = new HashSet<>(acked.keySet());
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (!missing.isEmpty() && System.nanoTime() < deadline) {
-                for (final ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    seen.computeIfAbsent(r.value(), v -> new ArrayList<>()).add(r);
-                    missing.remove(r.value());
-                }
-            }
-            assertTrue(missing.isEmpty(), missing.size() + " acknowledged records never read back, e.g. "
-                    + missing.stream().limit(5).toList());
-        }
-        for (final Map.Entry<String, RecordMetadata> e : acked.entrySet()) {
-            final List<ConsumerRecord<String, String>> copies = seen.get(e.getKey());
-            assertEquals(1, copies.size(), "copies of " + e.getKey());
-            assertEquals(e.getValue().partition(), copies.get(0).partition(), "partition of " + e.getKey());
-            assertEquals(e.getValue().offset(), copies.get(0).offset(), "offset of " + e.getKey());
-        }
     }
 }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Three ailurus nodes as an operator runs them: {@code io.ailurus.broker.Ailurus start --node-id N ... --seeds
@@ -48,9 +49,9 @@ final class AilurusCluster extends BenchCluster {
         for (int id = 1; id <= NODES; id++) {
             clusterPorts[id] = FreePorts.next();
         }
-        final String seeds = java.util.stream.IntStream.rangeClosed(1, NODES)
+        final String seeds = IntStream.rangeClosed(1, NODES)
                 .mapToObj(id -> "127.0.0.1:" + clusterPorts[id]).collect(Collectors.joining(","));
-        final String voters = java.util.stream.IntStream.rangeClosed(1, NODES)
+        final String voters = IntStream.rangeClosed(1, NODES)
                 .mapToObj(Integer::toString).collect(Collectors.joining(","));
         final List<ClusterNode> nodes = new ArrayList<>();
         final Map<Integer, Integer> adminPorts = new LinkedHashMap<>();

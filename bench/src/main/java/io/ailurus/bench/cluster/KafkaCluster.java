@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -36,17 +37,24 @@ final class KafkaCluster extends BenchCluster {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration POLL = Duration.ofMillis(100);
 
-    private final Admin admin;
     private final List<String> topics = new ArrayList<>();
+    private Admin admin;
 
     private KafkaCluster(final List<ClusterNode> nodes, final Path dataDir) {
         super(BrokerKind.KAFKA, nodes, dataDir);
-        this.admin = Admin.create(Map.of(
+    }
+
+    /** Created once the nodes listen, so that it does not log connection failures while they start. */
+    private synchronized Admin admin() {
+        if (admin == null) {
+            admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis(),
                 AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 50,
                 AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200));
+        }
+        return admin;
     }
 
     static KafkaCluster start(final ClusterBenchOptions options, final Path runDir, final Path dataDir,
@@ -58,7 +66,7 @@ final class KafkaCluster extends BenchCluster {
             ports[id] = FreePorts.next();
             controllerPorts[id] = FreePorts.next();
         }
-        final String voters = java.util.stream.IntStream.rangeClosed(1, NODES)
+        final String voters = IntStream.rangeClosed(1, NODES)
                 .mapToObj(id -> id + "@127.0.0.1:" + controllerPorts[id]).collect(Collectors.joining(","));
         final String clusterId = Uuid.randomUuid().toString();
         final List<ClusterNode> nodes = new ArrayList<>();
@@ -107,7 +115,7 @@ final class KafkaCluster extends BenchCluster {
     @Override
     int leaderOf(final String topic, final int partition) throws InterruptedException {
         try {
-            final TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames()
+            final TopicDescription d = admin().describeTopics(List.of(topic)).allTopicNames()
                     .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
             final Node leader = d.partitions().get(partition).leader();
             return leader == null || leader.isEmpty() ? -1 : leader.id();
@@ -137,13 +145,13 @@ final class KafkaCluster extends BenchCluster {
     }
 
     private boolean healthy() throws InterruptedException, ExecutionException, TimeoutException {
-        if (admin.describeCluster().nodes().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size() != NODES) {
+        if (admin().describeCluster().nodes().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size() != NODES) {
             return false;
         }
         if (topics.isEmpty()) {
             return true;
         }
-        for (final TopicDescription d : admin.describeTopics(topics).allTopicNames()
+        for (final TopicDescription d : admin().describeTopics(topics).allTopicNames()
                 .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).values()) {
             for (final TopicPartitionInfo p : d.partitions()) {
                 if (p.leader() == null || p.leader().isEmpty() || p.isr().size() != NODES) {
@@ -162,7 +170,11 @@ final class KafkaCluster extends BenchCluster {
 
     @Override
     public void close() {
-        admin.close(CALL_TIMEOUT);
+        synchronized (this) {
+            if (admin != null) {
+                admin.close(CALL_TIMEOUT);
+            }
+        }
         super.close();
     }
 }

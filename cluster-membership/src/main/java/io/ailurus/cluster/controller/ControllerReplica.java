@@ -132,17 +132,8 @@ public final class ControllerReplica extends AbstractBehavior<ControllerReplica.
         this.state = loadSnapshot(dir);
         this.raftLog = SegmentRaftLog.open(log);
         final ActorRef<Command> self = ctx.getSelf();
-        this.dirty = new GroupCommitFlusher.Dirty(log, () -> flushGeneration, new GroupCommitFlusher.Listener() {
-            @Override
-            public void flushed(final long durableOffset, final long generation) {
-                self.tell(new Flushed(durableOffset, generation));
-            }
-
-            @Override
-            public void flushFailed(final RuntimeException failure) {
-                self.tell(new FlushFailed(failure));
-            }
-        });
+        this.dirty = new GroupCommitFlusher.Dirty(log, () -> flushGeneration,
+                GroupCommitFlusher.Listener.tellingActor(self, Flushed::new, FlushFailed::new));
         final long now = now();
         this.member = new RaftMember("controller", settings.nodeId(), settings.voters(), settings.raftConfig(), raftLog,
                 new FileRaftStateStore(dir), (to, message) -> {

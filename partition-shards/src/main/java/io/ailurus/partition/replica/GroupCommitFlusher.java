@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,28 @@ public final class GroupCommitFlusher implements AutoCloseable {
         void flushed(long durableOffset, long generation);
 
         void flushFailed(RuntimeException failure);
+
+        /** A listener that hands each report to {@code owner} as a message (the usual owner of a log is an actor). */
+        static <T> Listener tellingActor(final ActorRef<T> owner, final FlushedMessage<T> flushed,
+                final Function<RuntimeException, T> failed) {
+            return new Listener() {
+                @Override
+                public void flushed(final long durableOffset, final long generation) {
+                    owner.tell(flushed.of(durableOffset, generation));
+                }
+
+                @Override
+                public void flushFailed(final RuntimeException failure) {
+                    owner.tell(failed.apply(failure));
+                }
+            };
+        }
+    }
+
+    /** Builds the message that reports a flush. */
+    @FunctionalInterface
+    public interface FlushedMessage<T> {
+        T of(long durableOffset, long generation);
     }
 
     /** One partition's registration; {@link #markDirty} is cheap and allocation-free, so call it after every append. */

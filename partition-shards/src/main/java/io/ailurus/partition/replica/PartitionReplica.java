@@ -179,17 +179,8 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         // answers the producer with exactly the time it stored.
         this.raftLog = SegmentRaftLog.open(log, () -> appendTimeMs >= 0 ? appendTimeMs : System.currentTimeMillis());
         final ActorRef<Command> self = ctx.getSelf();
-        this.dirty = new GroupCommitFlusher.Dirty(log, () -> flushGeneration, new GroupCommitFlusher.Listener() {
-            @Override
-            public void flushed(final long durableOffset, final long generation) {
-                self.tell(new Flushed(durableOffset, generation));
-            }
-
-            @Override
-            public void flushFailed(final RuntimeException failure) {
-                self.tell(new FlushFailed(failure));
-            }
-        });
+        this.dirty = new GroupCommitFlusher.Dirty(log, () -> flushGeneration,
+                GroupCommitFlusher.Listener.tellingActor(self, Flushed::new, FlushFailed::new));
         this.handle = new ReplicaHandle(tp, log, self);
         final long groupId = handle.groupId();
         final List<Integer> voters = env.replicaSet().apply(tp);
