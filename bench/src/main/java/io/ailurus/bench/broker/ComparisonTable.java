@@ -29,8 +29,15 @@ public final class ComparisonTable {
      */
     public ComparisonTable addRow(final String caseLabel, final String figure, final double ailurus,
             final double kafka, final String format, final String verdict) {
-        rows.add(new String[] {caseLabel, figure, cell(ailurus, format), cell(kafka, format),
-                cell(ailurus / kafka, "%.2f"), verdict});
+        return addRow(caseLabel, figure, ailurus, "", kafka, "", format, verdict);
+    }
+
+    /** As {@link #addRow(String, String, double, double, String, String)}, with a caveat after either figure. */
+    public ComparisonTable addRow(final String caseLabel, final String figure, final double ailurus,
+            final String ailurusMark, final double kafka, final String kafkaMark, final String format,
+            final String verdict) {
+        rows.add(new String[] {caseLabel, figure, cell(ailurus, format) + ailurusMark,
+                cell(kafka, format) + kafkaMark, cell(ailurus / kafka, "%.2f"), verdict});
         return this;
     }
 

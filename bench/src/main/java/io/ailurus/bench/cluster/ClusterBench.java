@@ -107,7 +107,22 @@ public final class ClusterBench {
             final String format, final Target target) {
         final double a = value(ailurus, f);
         final double k = value(kafka, f);
-        table.addRow(label, figure, a, k, format, target.verdict(a / k));
+        table.addRow(label, figure, a, mark(ailurus, figure), k, mark(kafka, figure), format, target.verdict(a / k));
+    }
+
+    /**
+     * The caveats of BrokerBench's table: latency measured while the sender could not keep the asked rate, and a
+     * phase in which records failed (their count is in the phase's line above the table).
+     */
+    private static String mark(final ClusterResult r, final String figure) {
+        if (r == null) {
+            return "";
+        }
+        if (figure.contains("@")) {
+            return r.latency() == null ? "" : (r.latency().keptRate() ? "" : " (behind)")
+                    + (r.latency().errors() > 0 ? " (errors)" : "");
+        }
+        return r.produce() != null && r.produce().errors() > 0 ? " (errors)" : "";
     }
 
     private static double value(final ClusterResult r, final Function<ClusterResult, Double> f) {

@@ -35,8 +35,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The topic table of a single node, kept in {@code <data-dir>/<topic>/topic.properties} beside the topic's partition
- * directories. Each file is replaced atomically (temp file, fsync, rename, directory fsync); deleting a topic removes
+ * A topic table without a controller, kept in {@code <data-dir>/<topic>/topic.properties} beside the topic's partition
+ * directories. Nodes use the controller's {@code ReplicatedTopicStore}; this one serves tests of the request handlers
+ * (and held the topic table of nodes before the controller existed). Each file is replaced atomically (temp file, fsync, rename, directory fsync); deleting a topic removes
  * its file first, which is the commit point, so partition directories without a topic file are leftovers of an
  * interrupted delete and are removed at startup.
  *

@@ -13,8 +13,8 @@ import org.apache.kafka.common.Uuid;
  * {@code ApiException}s (TopicExistsException, InvalidTopicException, InvalidConfigurationException,
  * UnknownTopicOrPartitionException, InvalidPartitionsException, InvalidReplicationFactorException).
  *
- * <p>A single node keeps it in files ({@link LocalTopicStore}); the replicated controller replaces that later behind
- * this same interface.
+ * <p>Nodes keep it in the controller (Raft group 0, {@code ReplicatedTopicStore}); {@link LocalTopicStore} keeps it in
+ * files for tests.
  */
 public interface TopicStore {
 
