@@ -54,6 +54,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReplicationTransport implements AutoCloseable {
 
+    /** How long this process may stall without its own Aeron client and driver giving each other up. */
+    static final long PAUSE_TOLERANCE_NS = TimeUnit.MINUTES.toNanos(10);
+
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationTransport.class);
 
     /** Stream id of replication traffic; one subscription per node receives from all peers on it. */
@@ -90,6 +93,7 @@ public final class ReplicationTransport implements AutoCloseable {
             startedDriver = MediaDriver.launchEmbedded(driverContext(config, driverThread, receiverThread, senderThread));
             startedAeron = Aeron.connect(new Aeron.Context()
                 .aeronDirectoryName(startedDriver.aeronDirectoryName())
+                .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(PAUSE_TOLERANCE_NS))
                 .errorHandler(failure -> LOG.warn("Aeron client error on node {}", config.nodeId(), failure))
                 .availableImageHandler(this::onImageAvailable)
                 .unavailableImageHandler(this::onImageUnavailable));
@@ -146,6 +150,12 @@ public final class ReplicationTransport implements AutoCloseable {
             .warnIfDirectoryExists(false)
             // Term files are only touched where written: an idle link costs address space, not memory or disk.
             .termBufferSparseFile(true)
+            // Driver and client live in one process, so a stalled process (SIGSTOP, a long GC, an overloaded box)
+            // stalls both: with Aeron's 10 s defaults the client declared itself dead after such a pause and the
+            // node never replicated again (found by the chaos soak). Dead peers are still noticed by image liveness.
+            .clientLivenessTimeoutNs(PAUSE_TOLERANCE_NS)
+            .publicationUnblockTimeoutNs(PAUSE_TOLERANCE_NS + TimeUnit.SECONDS.toNanos(15))
+            .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(PAUSE_TOLERANCE_NS))
             .publicationTermBufferLength(config.termLength())
             .mtuLength(config.mtu());
         LOG.info("Starting embedded Aeron media driver (shared thread) in {}", dir);

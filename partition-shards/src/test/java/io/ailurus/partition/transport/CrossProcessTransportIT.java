@@ -71,6 +71,52 @@ class CrossProcessTransportIT {
         }
     }
 
+    /**
+     * Regression test for the chaos soak's finding: a process stalled longer than Aeron's default 10 s liveness
+     * timeouts (SIGSTOP, a long GC) used to wake with its Aeron client declared dead, and never replicated again.
+     */
+    @Test
+    void aNodePausedForFifteenSecondsStillEchoesAfterwards() throws Exception {
+        final ReceivedFrames echoed = new ReceivedFrames();
+        try (TestTransports transports = new TestTransports(dir)) {
+            final ReplicationTransport a = transports.start(1, (from, group, buffer, offset, length) ->
+                    echoed.onFrame(1, group, buffer, offset, length));
+            final Process child = launchEchoNode(a.port());
+            final List<String> output = new CopyOnWriteArrayList<>();
+            try {
+                final int port = readOutput(child, output).get(60, TimeUnit.SECONDS);
+                a.connect(2, "127.0.0.1", port);
+                TestTransports.awaitLink(a, 2);
+                TestTransports.sendRetrying(a, 2, 7, TestFrames.body(1, 7, 0, 64));
+                echoed.awaitCount(1, Duration.ofSeconds(30));
+
+                signal(child, "STOP");
+                Thread.sleep(15_000);
+                signal(child, "CONT");
+
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                int sent = 1;
+                while (echoed.frames().size() < 2 && System.nanoTime() < deadline) {
+                    TestTransports.sendRetrying(a, 2, 7, TestFrames.body(1, 7, sent++, 64));
+                    Thread.sleep(200);
+                }
+                assertTrue(echoed.frames().size() >= 2, "the paused node answers again; its output: " + output);
+                assertTrue(output.stream().noneMatch(l -> l.contains("ServiceTimeoutException") || l.contains("DriverTimeout")),
+                        "no Aeron liveness failure in the paused node: " + output);
+            } finally {
+                signal(child, "CONT");
+                child.getOutputStream().close();
+                if (!child.waitFor(20, TimeUnit.SECONDS)) {
+                    child.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private static void signal(final Process process, final String signal) throws Exception {
+        new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor(10, TimeUnit.SECONDS);
+    }
+
     private Process launchEchoNode(final int peerPort) throws Exception {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
