@@ -180,6 +180,7 @@ public final class Node implements AutoCloseable {
                 directory, node::allPartitionsRunning));
         new NodeRegistration(config.nodeId(), clusterConfig, topics, directory, timer,
                 node.groups.settings().offsetsTopicPartitions()).start();
+        timer.scheduleWithFixedDelay(node::startMissingReplicas, 2, 2, TimeUnit.SECONDS);
 
         final RequestDispatcher[] dispatcher = new RequestDispatcher[1];
         final List<ApiHandler<?>> handlers = Handlers.all(node.services, node.groups,
@@ -304,6 +305,26 @@ public final class Node implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * Re-sends Start to every replica placed here that is not running. A Start can be lost when this node restarts
+     * while the shard coordinator still routes its shard to the previous incarnation; nothing else would resend it.
+     */
+    private void startMissingReplicas() {
+        try {
+            for (final TopicMetadata topic : topics.topics()) {
+                for (int p = 0; p < topic.partitions(); p++) {
+                    final TopicPartition tp = new TopicPartition(topic.name(), p);
+                    if (replicas.get(tp) == null && topics.replicas(tp).contains(config.nodeId())) {
+                        sharding.entityRefFor(PartitionReplica.TYPE_KEY, PartitionReplica.entityId(tp, config.nodeId()))
+                                .tell(PartitionReplica.Start.INSTANCE);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Checking for replicas to start failed: {}", e.toString());
+        }
     }
 
     /** Starts this node's replicas of {@code topic} (Start is idempotent: a running replica ignores it). */
