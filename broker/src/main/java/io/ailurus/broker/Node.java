@@ -149,8 +149,8 @@ public final class Node implements AutoCloseable {
                 () -> aliveIds(directory), timer, CONTROLLER_TIMEOUT);
         final RaftConfig raftConfig = RaftConfig.defaults();
         final ReplicaEnvironment env = new ReplicaEnvironment(config.nodeId(), config.dataDir(), flusher, replicas,
-                logConfigLookup(topics), tp -> replicaSet(topics, tp, config.nodeId()), config.retentionCheckInterval(),
-                raftConfig, network, leaders::publish);
+                logConfigLookup(topics), topics::replicas, config.retentionCheckInterval(),
+                raftConfig, network, leaders);
         ReplicaShards.pinToSelf(system, config.nodeId(), cluster.selfMember().address());
         ClusterSharding.get(system).init(ReplicaShards.entity(system,
                         ctx -> PartitionReplica.create(ctx.getEntityId(), env))
@@ -167,7 +167,7 @@ public final class Node implements AutoCloseable {
         topics.addListener(node.new PartitionLifecycle());
         controller.set(system.systemActorOf(ControllerReplica.create(new ControllerReplica.Settings(config.nodeId(),
                         clusterConfig.votersOr(config.nodeId()), config.dataDir(), raftConfig, network, flusher,
-                        topics, leaders::publish)),
+                        topics, leaders, () -> aliveIds(directory))),
                 "controller", DispatcherSelector.fromConfig(PartitionReplica.DISPATCHER)));
 
         final int adminPort = startAdmin(system, clusterConfig);
@@ -181,6 +181,9 @@ public final class Node implements AutoCloseable {
         new NodeRegistration(config.nodeId(), clusterConfig, topics, directory, timer,
                 node.groups.settings().offsetsTopicPartitions()).start();
         timer.scheduleWithFixedDelay(node::startMissingReplicas, 2, 2, TimeUnit.SECONDS);
+        final ReplicaMoves moves = new ReplicaMoves(config.nodeId(), topics, leaders, replicas,
+                () -> aliveIds(directory), system.scheduler());
+        timer.scheduleWithFixedDelay(moves::run, 1, 1, TimeUnit.SECONDS);
 
         final RequestDispatcher[] dispatcher = new RequestDispatcher[1];
         final List<ApiHandler<?>> handlers = Handlers.all(node.services, node.groups,
@@ -222,12 +225,6 @@ public final class Node implements AutoCloseable {
 
     private static Set<Integer> aliveIds(final NodeDirectory directory) {
         return directory.aliveNodes().stream().map(NodeInfo::nodeId).collect(Collectors.toSet());
-    }
-
-    /** A partition's Raft voters: its placement, or this node alone when the placement is not known (yet). */
-    private static List<Integer> replicaSet(final ReplicatedTopicStore topics, final TopicPartition tp, final int self) {
-        final List<Integer> placed = topics.replicas(tp);
-        return placed.isEmpty() ? List.of(self) : placed;
     }
 
     /** Pekko Management listens where {@code ailurus.cluster.admin} says (one place for every node endpoint). */

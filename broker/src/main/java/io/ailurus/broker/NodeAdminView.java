@@ -70,7 +70,9 @@ final class NodeAdminView implements AdminView {
             states.add(new PartitionStatus.ReplicaStatus(node, nodes.isAlive(node), end));
         }
         final long highWatermark = local == null ? -1 : local.log().highWatermark();
-        return new PartitionStatus(tp.topic(), p, leader, leadership.term(), highWatermark, states);
+        final String moving = topic.move(p).map(m -> m.from() + "->" + m.to()).orElse(null);
+        return new PartitionStatus(tp.topic(), p, leader, leadership.term(), highWatermark, states,
+                leadership.voters(), moving);
     }
 
     /** At most this many records per dump: it is a diagnostic, not a consumer. */
@@ -117,7 +119,7 @@ final class NodeAdminView implements AdminView {
         }
         return topics.controller().apply(new ControllerCommand.DecommissionBroker(node)).handle((ok, failure) ->
                 failure != null ? AdminResult.rejected(503, "the controller did not accept it: " + failure.getMessage())
-                        : AdminResult.accepted("broker " + node + " is decommissioned: no new replicas will be placed "
-                                + "on it; moving its existing replicas is not implemented yet"));
+                        : AdminResult.accepted("broker " + node + " is decommissioned: its replicas are moving to "
+                                + "other brokers, a few at a time (follow GET /v1/partitions)"));
     }
 }

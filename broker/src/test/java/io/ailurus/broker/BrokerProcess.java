@@ -20,6 +20,7 @@ final class BrokerProcess implements AutoCloseable {
     private final int aeronPort;
     private int nodeId = 1;
     private List<String> seeds = List.of();
+    private int controllerVoters;
     private final List<String> jvmOptions = new ArrayList<>();
     private Process process;
 
@@ -36,6 +37,12 @@ final class BrokerProcess implements AutoCloseable {
     BrokerProcess clusterMember(final int id, final List<String> seedAddresses) {
         this.nodeId = id;
         this.seeds = List.copyOf(seedAddresses);
+        return this;
+    }
+
+    /** Nodes 1..{@code count} are the controller's voters (default: every seed). */
+    BrokerProcess controllerVoters(final int count) {
+        this.controllerVoters = count;
         return this;
     }
 
@@ -93,7 +100,8 @@ final class BrokerProcess implements AutoCloseable {
             command.add("--seeds");
             command.add(String.join(",", seeds));
             command.add("--controller-voters");
-            command.add(String.join(",", java.util.stream.IntStream.rangeClosed(1, seeds.size())
+            command.add(String.join(",", java.util.stream.IntStream.rangeClosed(1,
+                            controllerVoters > 0 ? controllerVoters : seeds.size())
                     .mapToObj(Integer::toString).toList()));
         }
         process = new ProcessBuilder(command)

@@ -58,7 +58,7 @@ class ClusterOperationsIT {
             createWithRetries(admin, "rolling");
             final Map<String, RecordMetadata> acked = new ConcurrentHashMap<>();
             final AtomicBoolean stop = new AtomicBoolean();
-            final Thread load = new Thread(() -> produceUntil(cluster, stop, acked), "load");
+            final Thread load = new Thread(() -> produceUntil(cluster, "rolling", 3, stop, acked), "load");
             load.start();
             try {
                 for (final BrokerProcess node : cluster.nodes()) {
@@ -87,12 +87,12 @@ class ClusterOperationsIT {
         return names;
     }
 
-    private static Admin admin(final TestCluster cluster) {
+    static Admin admin(final TestCluster cluster) {
         return Admin.create(Map.of("bootstrap.servers", cluster.bootstrap(), "request.timeout.ms", 10000,
                 "default.api.timeout.ms", 30000, "metadata.max.age.ms", 2000));
     }
 
-    private static void awaitBrokers(final Admin admin, final int count) throws Exception {
+    static void awaitBrokers(final Admin admin, final int count) throws Exception {
         ClusterMembershipIT.awaitTrue(Duration.ofSeconds(90), () -> admin.describeCluster().nodes()
                 .get(10, TimeUnit.SECONDS).size() == count, count + " brokers in Metadata");
     }
@@ -112,8 +112,9 @@ class ClusterOperationsIT {
         }, "topic " + name + " created");
     }
 
-    private static void produceUntil(final TestCluster cluster, final AtomicBoolean stop,
-            final Map<String, RecordMetadata> acked) {
+    /** Sends unique values round-robin over {@code partitions} with acks=all until {@code stop}; records the acked. */
+    static void produceUntil(final TestCluster cluster, final String topic, final int partitions,
+            final AtomicBoolean stop, final Map<String, RecordMetadata> acked) {
         final Properties p = new Properties();
         p.put("bootstrap.servers", cluster.bootstrap());
         p.put("acks", "all");
@@ -125,7 +126,7 @@ class ClusterOperationsIT {
             int i = 0;
             while (!stop.get()) {
                 final String value = "v-" + i++;
-                producer.send(new ProducerRecord<>("rolling", i % 3, null, value), (metadata, failure) -> {
+                producer.send(new ProducerRecord<>(topic, i % partitions, null, value), (metadata, failure) -> {
                     if (failure == null) {
                         acked.put(value, metadata);
                     }

@@ -43,9 +43,26 @@ final class TestCluster implements AutoCloseable {
     }
 
     TestCluster start() throws IOException, InterruptedException {
-        for (final BrokerProcess node : nodes) {
+        return start(nodes.size());
+    }
+
+    /** Starts nodes 1..{@code count} only; the others can be started later (a node joining). */
+    TestCluster start(final int count) throws IOException, InterruptedException {
+        for (final BrokerProcess node : nodes.subList(0, count)) {
             node.start();
         }
+        return this;
+    }
+
+    /** Nodes 1..{@code count} are the controller's voters; the others follow its log. */
+    TestCluster controllerVoters(final int count) {
+        nodes.forEach(n -> n.controllerVoters(count));
+        return this;
+    }
+
+    /** A JVM option for every node. */
+    TestCluster jvmOption(final String option) {
+        nodes.forEach(n -> n.jvmOption(option));
         return this;
     }
 

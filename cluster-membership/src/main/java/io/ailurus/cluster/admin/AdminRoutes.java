@@ -23,7 +23,8 @@ import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
 
 /**
  * The ailurus admin routes served by Pekko Management next to its cluster and health routes (README "Admin API"):
- * {@code GET /v1/brokers}, {@code GET /v1/cluster/health}, {@code GET /v1/partitions/{topic}/{partition}},
+ * {@code GET /v1/brokers}, {@code GET /v1/cluster/health}, {@code GET /v1/partitions},
+ * {@code GET /v1/partitions/{topic}/{partition}},
  * {@code GET /v1/partitions/{topic}/{partition}/records} (this node's replica, for checking replicas agree),
  * {@code POST /v1/brokers/{id}/decommission}. All answers are JSON.
  */
@@ -55,6 +56,7 @@ public final class AdminRoutes implements ManagementRouteProvider {
                 path(PathMatchers.segment("brokers").slash(PathMatchers.integerSegment()).slash("decommission"),
                         id -> post(() -> onSuccess(state.view().decommission(id),
                                 result -> json(result.status(), Map.of("message", result.message()))))),
+                path("partitions", () -> get(() -> json(200, state.view().partitions()))),
                 path(PathMatchers.segment("cluster").slash("health"), () -> get(() -> json(200,
                         ClusterHealth.of(state.directory().nodes().values(), state.view().partitions())))),
                 path(PathMatchers.segment("partitions").slash(PathMatchers.segment()).slash(PathMatchers.integerSegment())

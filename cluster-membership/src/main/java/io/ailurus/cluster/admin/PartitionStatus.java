@@ -5,11 +5,14 @@ import java.util.List;
 /**
  * One partition as the admin API shows it.
  *
- * @param leader the leader's node id, or -1 when the partition has no leader
- * @param term   the leader's Raft term (the Kafka leader epoch)
+ * @param leader   the leader's node id, or -1 when the partition has no leader
+ * @param term     the leader's Raft term (the Kafka leader epoch)
+ * @param replicas the replicas the controller placed (while a replica moves: both the leaving and the joining one)
+ * @param voters   the Raft voters the leader last reported committed (empty until it has)
+ * @param moving   while a replica moves: "from->to" (node ids), else null
  */
 public record PartitionStatus(String topic, int partition, int leader, int term, long highWatermark,
-        List<ReplicaStatus> replicas) {
+        List<ReplicaStatus> replicas, List<Integer> voters, String moving) {
 
     /** One replica; {@code logEndOffset} is -1 when the replica's node cannot tell right now. */
     public record ReplicaStatus(int nodeId, boolean alive, long logEndOffset) {

@@ -32,8 +32,15 @@ public sealed interface ControllerCommand extends KryoMessage {
     record AllocateProducerIds(int nodeId, int blockSize) implements ControllerCommand {
     }
 
-    /** The new replica set of one partition (one replica added or removed at a time). */
-    record SetReplicas(String topic, int partition, List<Integer> replicas) implements ControllerCommand {
+    /**
+     * Starts moving a partition's replica from node {@code from} to node {@code to}: {@code to} joins the replicas
+     * (the partition's leader adds it as a learner, then as a voter); {@code from} stays until {@link CompleteMove}.
+     */
+    record MoveReplica(String topic, int partition, int from, int to) implements ControllerCommand {
+    }
+
+    /** Ends a move whose new replica is a voter: the leaving node's place in the replica list goes to the new one. */
+    record CompleteMove(String topic, int partition) implements ControllerCommand {
     }
 
     record DecommissionBroker(int nodeId) implements ControllerCommand {

@@ -29,8 +29,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
@@ -92,10 +94,14 @@ public final class ControllerReplica extends AbstractBehavior<ControllerReplica.
     }
 
     /** What a node gives its controller member. */
+    /** {@code members}: the nodes alive in the cluster; those that are not voters follow the log as learners. */
     public record Settings(int nodeId, List<Integer> voters, Path dataDir, RaftConfig raftConfig, RaftNetwork network,
             GroupCommitFlusher flusher, Consumer<ControllerImage> publish,
-            ReplicaEnvironment.LeadershipListener leadership) {
+            ReplicaEnvironment.LeadershipListener leadership, Supplier<Set<Integer>> members) {
     }
+
+    /** Ticks between two checks, on the leader, for cluster members that should follow the log as learners. */
+    private static final int TICKS_PER_LEARNER_CHECK = 20;
 
     /** The controller group's leadership is published under this pseudo partition in the leadership table. */
     public static final TopicPartition LEADERSHIP_KEY = new TopicPartition(LOG_NAME, 0);
@@ -114,6 +120,7 @@ public final class ControllerReplica extends AbstractBehavior<ControllerReplica.
     private final Map<Integer, ActorRef<Command>> peers = new HashMap<>();
     private ControllerState state;
     private long appliedSinceSnapshot;
+    private int ticksToLearnerCheck;
     private volatile long flushGeneration;
     private boolean closed;
 
@@ -223,6 +230,10 @@ public final class ControllerReplica extends AbstractBehavior<ControllerReplica.
                 .onMessageEquals(Tick.INSTANCE, () -> {
                     if (!closed) {
                         member.tick(now());
+                        if (--ticksToLearnerCheck <= 0) {
+                            ticksToLearnerCheck = TICKS_PER_LEARNER_CHECK;
+                            replicateToNonVoters();
+                        }
                     }
                     return this;
                 })
@@ -248,6 +259,21 @@ public final class ControllerReplica extends AbstractBehavior<ControllerReplica.
                     return this;
                 })
                 .build();
+    }
+
+    /**
+     * Nodes that are not controller voters still need the metadata: the leader replicates the log to every live one
+     * as a learner (learners are per term, so a new leader adds them again).
+     */
+    private void replicateToNonVoters() {
+        if (!member.isLeader()) {
+            return;
+        }
+        for (final int node : settings.members().get()) {
+            if (!member.voters().contains(node) && !member.isLearner(node)) {
+                member.addLearner(node, now());
+            }
+        }
     }
 
     private void propose(final ControllerCommand command, final Consumer<ControllerResult> reply) {

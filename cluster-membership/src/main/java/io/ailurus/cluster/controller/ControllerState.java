@@ -93,7 +93,8 @@ public final class ControllerState {
             checkPlacement(c.added(), c.added().size(), topic.topic().replicationFactor());
             final List<List<Integer>> replicas = new ArrayList<>(topic.replicas());
             replicas.addAll(c.added());
-            final TopicAssignment grown = new TopicAssignment(topic.topic().withPartitions(total), replicas);
+            final TopicAssignment grown = new TopicAssignment(topic.topic().withPartitions(total), replicas,
+                    topic.moves());
             topics.put(c.name(), grown);
             return grown;
         } else if (command instanceof ControllerCommand.ReplaceConfigs r) {
@@ -102,21 +103,32 @@ public final class ControllerState {
                 throw new PolicyViolationException("Topic '" + r.name() + "' configs changed concurrently; retry");
             }
             final TopicAssignment changed = new TopicAssignment(topic.topic().withConfigs(r.configs()),
-                    topic.replicas());
+                    topic.replicas(), topic.moves());
             topics.put(r.name(), changed);
             return changed;
         } else if (command instanceof ControllerCommand.AllocateProducerIds a) {
             final long first = nextProducerId;
             nextProducerId += a.blockSize();
             return first;
-        } else if (command instanceof ControllerCommand.SetReplicas s) {
-            final TopicAssignment topic = existing(s.topic());
-            if (s.partition() < 0 || s.partition() >= topic.replicas().size()) {
-                throw new UnknownTopicOrPartitionException("Partition " + s.topic() + "-" + s.partition()
-                        + " does not exist.");
+        } else if (command instanceof ControllerCommand.MoveReplica m) {
+            final TopicAssignment topic = existing(m.topic());
+            final List<Integer> nodes = partition(topic, m.partition());
+            if (topic.move(m.partition()).isPresent() || !nodes.contains(m.from()) || nodes.contains(m.to())
+                    || !brokers.containsKey(m.to())) {
+                throw new InvalidReplicationFactorException("cannot move " + m.topic() + "-" + m.partition()
+                        + " from node " + m.from() + " to node " + m.to() + ": its replicas are " + nodes);
             }
-            final TopicAssignment moved = topic.withReplicas(s.partition(), s.replicas());
-            topics.put(s.topic(), moved);
+            final TopicAssignment moving = topic.withMoveStarted(
+                    new TopicAssignment.ReplicaMove(m.partition(), m.from(), m.to()));
+            topics.put(m.topic(), moving);
+            return moving;
+        } else if (command instanceof ControllerCommand.CompleteMove c) {
+            final TopicAssignment topic = existing(c.topic());
+            final TopicAssignment.ReplicaMove move = topic.move(c.partition()).orElseThrow(() ->
+                    new InvalidReplicationFactorException("no replica of " + c.topic() + "-" + c.partition()
+                            + " is moving"));
+            final TopicAssignment moved = topic.withMoveCompleted(move);
+            topics.put(c.topic(), moved);
             return moved;
         } else if (command instanceof ControllerCommand.DecommissionBroker d) {
             final BrokerRegistration old = brokers.get(d.nodeId());
@@ -128,6 +140,14 @@ public final class ControllerState {
             return next;
         }
         throw new IllegalArgumentException("unknown controller command " + command);
+    }
+
+    private static List<Integer> partition(final TopicAssignment topic, final int partition) {
+        if (partition < 0 || partition >= topic.replicas().size()) {
+            throw new UnknownTopicOrPartitionException("Partition " + topic.topic().name() + "-" + partition
+                    + " does not exist.");
+        }
+        return topic.replicas().get(partition);
     }
 
     private TopicAssignment existing(final String name) {

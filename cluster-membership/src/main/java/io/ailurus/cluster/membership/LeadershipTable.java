@@ -1,5 +1,7 @@
 package io.ailurus.cluster.membership;
 
+import io.ailurus.partition.replica.ReplicaEnvironment;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
@@ -16,11 +18,11 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
 
 /**
- * The cluster-wide partition → (leader, term) table that answers Metadata on every node. Replicas publish what they
+ * The cluster-wide partition → (leader, term, voters) table that answers Metadata on every node. Replicas publish what they
  * learn; the table keeps, per partition, the report of the highest term (Distributed Data LWW map whose clock is the
  * term), so a stale report from a deposed leader never overwrites a newer one. Reads are local and lock-free.
  */
-public final class LeadershipTable {
+public final class LeadershipTable implements ReplicaEnvironment.LeadershipListener {
 
     static final Key<LWWMap<String, Leadership>> KEY = LWWMapKey.create("ailurus-leaders");
 
@@ -44,8 +46,19 @@ public final class LeadershipTable {
     }
 
     /** Records a local replica's report here at once and replicates it. */
-    public void publish(final TopicPartition tp, final int leaderId, final int term) {
-        final Leadership report = new Leadership(leaderId, term);
+    @Override
+    public void leaderChanged(final TopicPartition tp, final int leaderId, final int term) {
+        publish(tp, new Leadership(leaderId, term));
+    }
+
+    /** Records a leader's report of its committed voters here at once and replicates it. */
+    @Override
+    public void votersCommitted(final TopicPartition tp, final int leaderId, final int term, final List<Integer> voters,
+            final int version) {
+        publish(tp, new Leadership(leaderId, term, voters, version));
+    }
+
+    private void publish(final TopicPartition tp, final Leadership report) {
         merge(tp, report);
         final ActorRef<Command> target = publisher;
         if (target != null) {

@@ -74,6 +74,33 @@ class ControllerStateTest {
         assertEquals(List.of(1, 2), restored.topic("t").orElseThrow().replicas().get(0));
     }
 
+    @Test
+    void aMoveAddsTheNewReplicaThenPutsItInTheLeavingOnesPlace() {
+        final ControllerState state = new ControllerState();
+        for (int id = 1; id <= 4; id++) {
+            apply(state, new ControllerCommand.RegisterBroker(id, ""));
+        }
+        apply(state, new ControllerCommand.CreateTopic(topic("t", 2, 3), List.of(List.of(1, 2, 3), List.of(2, 3, 1))));
+        assertInstanceOf(ControllerResult.Applied.class, apply(state, new ControllerCommand.MoveReplica("t", 0, 1, 4)));
+        assertEquals(List.of(1, 2, 3, 4), state.topic("t").orElseThrow().replicas().get(0));
+        assertInstanceOf(InvalidReplicationFactorException.class, rejected(apply(state,
+                new ControllerCommand.MoveReplica("t", 0, 2, 4))), "one move per partition at a time");
+        assertInstanceOf(InvalidReplicationFactorException.class, rejected(apply(state,
+                new ControllerCommand.MoveReplica("t", 1, 4, 1))), "from a node that holds no replica");
+        assertInstanceOf(InvalidReplicationFactorException.class, rejected(apply(state,
+                new ControllerCommand.CompleteMove("t", 1))), "nothing moves there");
+
+        final ControllerSnapshot snapshot = (ControllerSnapshot) codec.decode(codec.encode(state.snapshot()));
+        final ControllerState restored = ControllerState.restore(snapshot);
+        assertEquals(state.snapshot(), restored.snapshot(), "a move in flight survives a snapshot");
+
+        apply(restored, new ControllerCommand.CompleteMove("t", 0));
+        final TopicAssignment moved = restored.topic("t").orElseThrow();
+        assertEquals(List.of(4, 2, 3), moved.replicas().get(0), "the new replica takes the preferred leader's place");
+        assertEquals(List.of(), moved.moves());
+        assertEquals(List.of(2, 3, 1), moved.replicas().get(1));
+    }
+
     private static Exception rejected(final ControllerResult result) {
         return ((ControllerResult.Rejected) result).exception();
     }

@@ -434,6 +434,16 @@ public final class RaftMember {
         return voters;
     }
 
+    /** Whether the voter set in force is committed (no membership change is under way). */
+    public boolean votersCommitted() {
+        return configs.isEmpty() || configs.lastKey() < commitIndex;
+    }
+
+    /** Whether {@code nodeId} is being replicated to without a vote. */
+    public boolean isLearner(final int nodeId) {
+        return learners.contains(nodeId);
+    }
+
     public String group() {
         return group;
     }

@@ -63,6 +63,8 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
 
     /** How often Raft's timers are driven (heartbeats, elections). */
     private static final Duration TICK = Duration.ofMillis(50);
+    /** Ticks between two steps of moving the voters towards the controller's placement. */
+    private static final int TICKS_PER_MEMBERSHIP_STEP = 10;
 
     public sealed interface Command permits Append, DeleteRecords, UpdateConfig, Start, Stop, Delete, Flushed,
             FlushFailed, RetentionTick, RaftInbound, Tick, EndOffsetForEpoch, TransferLeadership {
@@ -166,6 +168,12 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
     /** Mirrors the member's log generation for the fsync threads, moved only after a truncation completed. */
     private volatile long flushGeneration;
     private long appendTimeMs = -1;
+    /** The voters last reported to the leadership table in this term, and how many reports were made. */
+    private List<Integer> reportedVoters = List.of();
+    private int votersReports;
+    /** A joining replica becomes a voter once it has reached the commit index seen one membership step earlier. */
+    private long catchUpMark = Long.MAX_VALUE;
+    private int ticksToMembershipStep = TICKS_PER_MEMBERSHIP_STEP;
     private boolean leading;
     private boolean closed;
 
@@ -183,7 +191,8 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
                 GroupCommitFlusher.Listener.tellingActor(self, Flushed::new, FlushFailed::new));
         this.handle = new ReplicaHandle(tp, log, self);
         final long groupId = handle.groupId();
-        final List<Integer> voters = env.replicaSet().apply(tp);
+        final List<Integer> placed = env.replicaSet().apply(tp);
+        final List<Integer> voters = placed.isEmpty() ? List.of(env.nodeId()) : placed;
         final RaftOutbox outbox = env.network() == null
                 ? (to, message) -> { }
                 : (to, message) -> env.network().send(to, groupId, message);
@@ -211,6 +220,8 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
                 ack.reply().complete(AppendResult.failed(Errors.NOT_LEADER_OR_FOLLOWER,
                         "leadership changed before the write committed", log.logStartOffset()));
             }
+            reportedVoters = List.of();
+            catchUpMark = Long.MAX_VALUE;
             if (role != RaftRole.LEADER) {
                 setLeading(false, leaderId, term);
             } else {
@@ -228,6 +239,10 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
             if (asLeader && !leading) {
                 rebuildProducerState();
                 setLeading(true, env.nodeId(), leaderTerm);
+            }
+            if (asLeader && member.votersCommitted() && !member.voters().equals(reportedVoters)) {
+                reportedVoters = member.voters();
+                env.leadership().votersCommitted(tp, env.nodeId(), leaderTerm, reportedVoters, ++votersReports);
             }
             handle.wakeWaiters();
         }
@@ -301,8 +316,56 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
     private Behavior<Command> onTick() {
         if (!closed) {
             member.tick(now());
+            if (--ticksToMembershipStep <= 0) {
+                ticksToMembershipStep = TICKS_PER_MEMBERSHIP_STEP;
+                if (leading) {
+                    stepTowardsPlacement(now());
+                }
+            }
         }
         return this;
+    }
+
+    /**
+     * Moves the Raft voters one server at a time towards the replicas the controller placed (a replica move): a new
+     * replica first catches up as a learner, then becomes a voter; only then is a leaving one removed, so the group
+     * never has fewer than its usual majority. A leader that is leaving hands its leadership on first.
+     */
+    private void stepTowardsPlacement(final long nowMs) {
+        final List<Integer> placed = env.replicaSet().apply(tp);
+        final List<Integer> voters = member.voters();
+        if (placed.isEmpty() || !member.votersCommitted()) {
+            return;
+        }
+        final Optional<Integer> joining = placed.stream().filter(n -> !voters.contains(n)).findFirst();
+        if (joining.isPresent()) {
+            final int node = joining.get();
+            if (!member.isLearner(node)) {
+                if (member.addLearner(node, nowMs)) {
+                    catchUpMark = member.commitIndex();
+                }
+            } else if (member.matchEndOf(node) >= catchUpMark) {
+                final ProposeResult added = member.addVoter(node, nowMs);
+                getContext().getLog().info("Partition {}: adding node {} as a voter ({})", tp, node, added);
+            } else {
+                catchUpMark = member.commitIndex();
+            }
+            return;
+        }
+        final Optional<Integer> leaving = voters.stream().filter(n -> !placed.contains(n)).findFirst();
+        if (leaving.isEmpty()) {
+            return;
+        }
+        final int node = leaving.get();
+        if (node == env.nodeId()) {
+            voters.stream().filter(n -> n != node && placed.contains(n)).max(Comparator.comparingLong(member::matchEndOf))
+                    .filter(successor -> member.transferLeadership(successor, nowMs))
+                    .ifPresent(successor -> getContext().getLog().info(
+                            "Partition {}: leaving this node, handing leadership to node {}", tp, successor));
+        } else {
+            final ProposeResult removed = member.removeVoter(node, nowMs);
+            getContext().getLog().info("Partition {}: removing node {} from the voters ({})", tp, node, removed);
+        }
     }
 
     private Behavior<Command> onAppend(final Append append) {

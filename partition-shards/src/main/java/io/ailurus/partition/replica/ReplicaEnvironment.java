@@ -12,8 +12,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * What a partition replica needs from its node: its node id, where its data lives, the shared fsync thread, the
  * registry it joins, how to learn its topic's settings (empty when the topic does not exist) and its partition's
- * replica set (the Raft voters), the Raft timing, the network to its peers (null on a node without peers), and
- * where to publish leadership.
+ * placed replicas (the initial Raft voters and the target of replica moves; empty if unknown), the Raft timing, the
+ * network to its peers (null on a node without peers), and where to publish leadership.
  */
 public record ReplicaEnvironment(
         int nodeId,
@@ -31,6 +31,13 @@ public record ReplicaEnvironment(
     @FunctionalInterface
     public interface LeadershipListener {
         void leaderChanged(TopicPartition tp, int leaderId, int term);
+
+        /**
+         * A leader's voter set is committed ({@code version} grows with each report of the leader in its term), so
+         * that whoever moves replicas can tell when a membership change is done.
+         */
+        default void votersCommitted(TopicPartition tp, int leaderId, int term, List<Integer> voters, int version) {
+        }
 
         LeadershipListener NONE = (tp, leaderId, term) -> { };
     }
