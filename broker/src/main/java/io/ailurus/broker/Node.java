@@ -262,6 +262,11 @@ public final class Node implements AutoCloseable {
         return name -> topics.topic(name).map(t -> TopicConfigs.toLogConfig(t.configs()));
     }
 
+    /** Completes when the node's actor system has terminated: closed, or downed by the cluster. */
+    public java.util.concurrent.CompletionStage<Done> terminated() {
+        return system.getWhenTerminated();
+    }
+
     public int kafkaPort() {
         return listener.boundPort();
     }

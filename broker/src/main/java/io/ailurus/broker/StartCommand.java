@@ -7,6 +7,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,6 +20,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "start", mixinStandardHelpOptions = true, description = "Start a broker node (no config needed).")
 final class StartCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StartCommand.class);
+    /** Lets the old incarnation's sockets close before the new one binds them. */
+    private static final long RESTART_PAUSE_MS = 1000;
 
     @Option(names = "--config", description = "A HOCON config file (ailurus { ... }, pekko { ... }) over the defaults.")
     Path configFile;
@@ -55,14 +63,39 @@ final class StartCommand implements Callable<Integer> {
             description = "Node ids of the controller's Raft group, the same on every node (default: this node alone).")
     java.util.List<Integer> controllerVoters;
 
+    /**
+     * Runs the node until SIGTERM. A node the cluster has downed (the split-brain resolver's decision on the minority
+     * side of a partition, or after a long stall) cannot rejoin with the same actor system: it is closed and started
+     * again in this process, so it rejoins by itself instead of lingering without a cluster.
+     */
     @Override
     public Integer call() throws Exception {
-        final Node node = Node.start(config());
+        final AtomicBoolean stopping = new AtomicBoolean();
+        final AtomicReference<Node> running = new AtomicReference<>();
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.close();
+            stopping.set(true);
+            final Node node = running.get();
+            if (node != null) {
+                node.close();
+            }
             stopped.countDown();
         }, "ailurus-shutdown"));
+        while (!stopping.get()) {
+            final Node node = Node.start(config());
+            running.set(node);
+            if (stopping.get()) {
+                node.close();   // SIGTERM arrived while starting
+                break;
+            }
+            node.terminated().toCompletableFuture().join();
+            if (stopping.get()) {
+                break;
+            }
+            LOG.warn("This node was removed from the cluster (downed); restarting it to rejoin");
+            node.close();
+            Thread.sleep(RESTART_PAUSE_MS);
+        }
         stopped.await();
         return 0;
     }

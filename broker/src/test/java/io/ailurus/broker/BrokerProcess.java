@@ -65,6 +65,14 @@ final class BrokerProcess implements AutoCloseable {
         return "http://127.0.0.1:" + adminPort;
     }
 
+    long pid() {
+        return process.pid();
+    }
+
+    Path logFile() {
+        return logFile;
+    }
+
     boolean isAlive() {
         return process != null && process.isAlive();
     }

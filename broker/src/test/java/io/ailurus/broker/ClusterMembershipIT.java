@@ -54,6 +54,32 @@ class ClusterMembershipIT {
         }
     }
 
+    /**
+     * A node frozen long enough to be downed by the others (the split-brain resolver's decision) cannot rejoin with its
+     * old actor system: it restarts itself in the same process and rejoins. (Found by the chaos soak: downed nodes
+     * lingered without a cluster until killed, and a cluster whose first seed lingered could not re-form.)
+     */
+    @Test
+    void aNodeDownedWhileFrozenRestartsItselfAndRejoins() throws Exception {
+        try (TestCluster cluster = TestCluster.of(3, "downed-rejoins").start()) {
+            final BrokerProcess frozen = cluster.node(3);
+            awaitTrue(Duration.ofSeconds(60), () -> aliveness(cluster.node(1)).equals(Map.of(1, true, 2, true, 3, true)),
+                    "all three brokers alive");
+            final long pid = frozen.pid();
+            frozen.pause(true);
+            awaitTrue(Duration.ofSeconds(60), () -> AdminHttp.get(cluster.node(1).adminUrl() + "/cluster/members")
+                    .body().get("members").size() == 2, "node 3 downed and removed by nodes 1 and 2");
+            frozen.pause(false);
+            awaitTrue(Duration.ofSeconds(90), () -> AdminHttp.get(cluster.node(1).adminUrl() + "/cluster/members")
+                    .body().get("members").size() == 3
+                    && aliveness(cluster.node(1)).equals(Map.of(1, true, 2, true, 3, true))
+                    && AdminHttp.get(frozen.adminUrl() + "/ready").status() == 200, "node 3 rejoined and is ready");
+            assertEquals(pid, frozen.pid(), "the same process: it restarted itself");
+            assertTrue(java.nio.file.Files.readString(frozen.logFile()).contains("restarting it to rejoin"),
+                    "node 3 logged why it restarted");
+        }
+    }
+
     private static Map<Integer, Boolean> aliveness(final BrokerProcess node) throws Exception {
         final Map<Integer, Boolean> alive = new TreeMap<>();
         final AdminHttp.Reply reply = AdminHttp.get(node.adminUrl() + "/v1/brokers");

@@ -52,7 +52,7 @@ class ReplicaMovesIT {
                 for (final int p : termsBefore.keySet()) {
                     leaders.put(p, leader(adminUrl, p));
                 }
-                assertEquals(200, AdminHttp.post(adminUrl + "/v1/brokers/4/decommission").status());
+                assertEquals(202, AdminHttp.post(adminUrl + "/v1/brokers/4/decommission").status());
                 ClusterMembershipIT.awaitTrue(Duration.ofSeconds(180),
                         () -> replicaCount(adminUrl, 4) == 0 && settled(adminUrl),
                         "every replica moved off node 4");
