@@ -427,7 +427,7 @@ public final class RaftMember {
         return durableEnd;
     }
 
-    /** Changes on every truncation; pass the value read before a flush to {@link #onDurable}. */
+    /** Changes on every truncation and log reset; pass the value read before a flush to {@link #onDurable}. */
     public long logGeneration() {
         return logGeneration;
     }
