@@ -72,6 +72,22 @@ public final class EpochHistory {
         return changed;
     }
 
+    /**
+     * Forgets every entry: the log was emptied and now starts at {@code startOffset}, and the batch before that had
+     * {@code epochBefore}. That epoch is kept as an entry at {@code startOffset - 1}, so that
+     * {@code epochAt(startOffset - 1)} (the term an AppendEntries check or an election compares) still answers it;
+     * the entry's offset is only a bound, the epoch may have started earlier in the deleted prefix.
+     */
+    public void restartAt(final long startOffset, final int epochBefore) {
+        if (epochBefore < 0) {
+            throw new IllegalArgumentException("epoch " + epochBefore + " is negative");
+        }
+        entries.clear();
+        if (epochBefore > 0) {
+            entries.add(new Entry(epochBefore, startOffset - 1));
+        }
+    }
+
     /** The epoch that wrote {@code offset}, or 0 when the offset precedes every epoch (e.g. offset -1). */
     public int epochAt(final long offset) {
         final int i = floorIndex(offset);

@@ -23,6 +23,7 @@ public final class InMemoryRaftLog implements RaftLog {
 
     private final List<StoredBatch> batches = new ArrayList<>();
     private final EpochHistory epochs = new EpochHistory();
+    private long startOffset;
     private long endOffset;
     private long durableEnd;
     private long highWatermark;
@@ -30,7 +31,7 @@ public final class InMemoryRaftLog implements RaftLog {
 
     @Override
     public long startOffset() {
-        return 0;
+        return startOffset;
     }
 
     @Override
@@ -99,7 +100,7 @@ public final class InMemoryRaftLog implements RaftLog {
             keep--;
         }
         batches.subList(keep, batches.size()).clear();
-        endOffset = keep == 0 ? 0 : batches.get(keep - 1).nextOffset();
+        endOffset = keep == 0 ? startOffset : batches.get(keep - 1).nextOffset();
         epochs.truncateFromEnd(endOffset);
         durableEnd = Math.min(durableEnd, endOffset);
         highWatermark = Math.min(highWatermark, endOffset);
@@ -107,9 +108,41 @@ public final class InMemoryRaftLog implements RaftLog {
     }
 
     @Override
+    public void resetTo(final long newStartOffset, final int startTerm) {
+        batches.clear();
+        epochs.restartAt(newStartOffset, startTerm);
+        startOffset = newStartOffset;
+        endOffset = newStartOffset;
+        durableEnd = newStartOffset;
+        highWatermark = newStartOffset;
+        truncations++;
+    }
+
+    /**
+     * DeleteRecords, as {@code SegmentLog.deleteRecordsBefore} does it: the log start moves up to {@code offset} (at
+     * most the high watermark), batches wholly below it go, a batch holding it stays whole, and the epoch history
+     * keeps its entries (so terms below the start can still be answered). Returns the new log start.
+     */
+    public long deleteRecordsBefore(final long offset) {
+        if (offset > highWatermark) {
+            throw new IllegalArgumentException("cannot delete records before " + offset + ": the high watermark is " + highWatermark);
+        }
+        if (offset <= startOffset) {
+            return startOffset;
+        }
+        startOffset = offset;
+        int drop = 0;
+        while (drop < batches.size() && batches.get(drop).nextOffset() <= offset) {
+            drop++;
+        }
+        batches.subList(0, drop).clear();
+        return startOffset;
+    }
+
+    @Override
     public Slice read(final long fromOffset, final int maxBytes) {
-        if (fromOffset < 0 || fromOffset > endOffset) {
-            throw new IllegalArgumentException("offset " + fromOffset + " outside [0, " + endOffset + "]");
+        if (fromOffset < startOffset || fromOffset > endOffset) {
+            throw new IllegalArgumentException("offset " + fromOffset + " outside [" + startOffset + ", " + endOffset + "]");
         }
         int i = indexOf(fromOffset);
         if (i < 0) {
@@ -132,7 +165,7 @@ public final class InMemoryRaftLog implements RaftLog {
 
     @Override
     public void setHighWatermark(final long offset) {
-        highWatermark = Math.max(0, Math.min(offset, endOffset));
+        highWatermark = Math.max(startOffset, Math.min(offset, endOffset));
     }
 
     public long highWatermark() {
@@ -159,7 +192,7 @@ public final class InMemoryRaftLog implements RaftLog {
     public void crash() {
         final long keep = durableEnd;
         truncateTo(keep);
-        highWatermark = 0;
+        highWatermark = startOffset;
     }
 
     /** The stored batches, oldest first (read-only view for checkers). */

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.apache.kafka.common.record.FileRecords;
@@ -13,7 +15,8 @@ import org.apache.kafka.common.record.Records;
 /**
  * Binary layout of {@link RaftMessage}s on Agrona buffers, little-endian, without the group id (the transport
  * prepends it). Every message starts with a 1-byte type and the 4-byte sender node id. AppendEntries ends with the
- * batch bytes copied as they are stored (length-prefixed), never re-encoded.
+ * batch bytes copied as they are stored (length-prefixed), never re-encoded; InstallLogStart ends with its voter
+ * ids (count-prefixed).
  *
  * <pre>
  *   0: type (byte)  1: fromNode (int)  5: body
@@ -31,7 +34,10 @@ public final class RaftCodec {
     private static final byte APPEND_ENTRIES = 5;
     private static final byte APPEND_RESPONSE = 6;
     private static final byte TIMEOUT_NOW = 7;
+    private static final byte INSTALL_LOG_START = 8;
     private static final int APPEND_ENTRIES_FIXED = 4 + 8 + 4 + 8 + 8 + 4;
+    /** term, startOffset, startTerm, leaderCommit, leaderTimeMs, voter count; the voter ids follow. */
+    private static final int INSTALL_LOG_START_FIXED = 4 + 8 + 4 + 8 + 8 + 4;
 
     /** A decoded message and who sent it. */
     public record Envelope(int fromNode, RaftMessage message) {
@@ -56,6 +62,8 @@ public final class RaftCodec {
             return HEADER_LENGTH + 4 + 1 + 8 + 8 + 8 + 4 + 8 + 1;
         } else if (message instanceof RaftMessage.TimeoutNow) {
             return HEADER_LENGTH + 4;
+        } else if (message instanceof RaftMessage.InstallLogStart m) {
+            return HEADER_LENGTH + INSTALL_LOG_START_FIXED + 4 * m.voters().size();
         }
         throw new IllegalArgumentException("unknown message " + message);
     }
@@ -108,6 +116,17 @@ public final class RaftCodec {
         } else if (message instanceof RaftMessage.TimeoutNow m) {
             buf.putByte(offset, TIMEOUT_NOW);
             p = putInt(buf, p, m.term());
+        } else if (message instanceof RaftMessage.InstallLogStart m) {
+            buf.putByte(offset, INSTALL_LOG_START);
+            p = putInt(buf, p, m.term());
+            p = putLong(buf, p, m.startOffset());
+            p = putInt(buf, p, m.startTerm());
+            p = putLong(buf, p, m.leaderCommit());
+            p = putLong(buf, p, m.leaderTimeMs());
+            p = putInt(buf, p, m.voters().size());
+            for (final int voter : m.voters()) {
+                p = putInt(buf, p, voter);
+            }
         } else {
             throw new IllegalArgumentException("unknown message " + message);
         }
@@ -149,12 +168,30 @@ public final class RaftCodec {
                     getLong(buf, p + 5), getLong(buf, p + 13), getLong(buf, p + 21), getInt(buf, p + 29),
                     getLong(buf, p + 33), getBool(buf, p + 41));
             case TIMEOUT_NOW -> message = new RaftMessage.TimeoutNow(getInt(buf, p));
+            case INSTALL_LOG_START -> message = decodeInstallLogStart(buf, p, length);
             default -> throw new IllegalArgumentException("unknown raft message type " + type);
         }
         if (length < encodedLength(message)) {
             throw new IllegalArgumentException("raft message truncated: " + length + " bytes");
         }
         return new Envelope(from, message);
+    }
+
+    private static RaftMessage.InstallLogStart decodeInstallLogStart(final DirectBuffer buf, final int p, final int length) {
+        if (length < HEADER_LENGTH + INSTALL_LOG_START_FIXED) {
+            throw new IllegalArgumentException("raft message truncated: " + length + " bytes");
+        }
+        final int count = getInt(buf, p + INSTALL_LOG_START_FIXED - 4);
+        // Checked before allocating: a corrupt count must not make us build a huge list.
+        if (count < 0 || HEADER_LENGTH + INSTALL_LOG_START_FIXED + 4L * count > length) {
+            throw new IllegalArgumentException("InstallLogStart claims " + count + " voters in a " + length + "-byte message");
+        }
+        final List<Integer> voters = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            voters.add(getInt(buf, p + INSTALL_LOG_START_FIXED + 4 * i));
+        }
+        return new RaftMessage.InstallLogStart(getInt(buf, p), getLong(buf, p + 4), getInt(buf, p + 12),
+                voters, getLong(buf, p + 16), getLong(buf, p + 24));
     }
 
     private static void copyRecords(final Records records, final MutableDirectBuffer buf, final int index, final int size) {

@@ -25,7 +25,10 @@ public interface RaftListener {
     default void onAppended(long logEndOffset) {
     }
 
-    /** The log lost its suffix from {@code newEndOffset} (divergence from a new leader): rebuild derived state. */
+    /**
+     * The log lost its suffix from {@code newEndOffset} (divergence from a new leader), or was emptied and now
+     * starts there (the leader had deleted what this member lacked): rebuild derived state.
+     */
     default void onTruncated(long newEndOffset) {
     }
 

@@ -54,6 +54,14 @@ public interface RaftLog {
     /** Removes every offset ≥ {@code offset}, durably. */
     void truncateTo(long offset);
 
+    /**
+     * Drops the whole log and starts it empty at {@code startOffset}, durably: a member that lacks the prefix a
+     * leader has deleted (see {@link RaftMessage.InstallLogStart}). Afterwards {@code termAt(startOffset - 1)}, and
+     * so {@link #lastTerm} while the log is empty, answer {@code startTerm}, so that the log still states which
+     * term its (deleted) end belongs to for AppendEntries checks and elections.
+     */
+    void resetTo(long startOffset, int startTerm);
+
     /** At most about {@code maxBytes} of whole batches from the one holding {@code fromOffset} up to the log end. */
     Slice read(long fromOffset, int maxBytes);
 

@@ -2,6 +2,7 @@ package io.ailurus.partition.raft;
 
 import io.ailurus.partition.raft.RaftMessage.AppendEntries;
 import io.ailurus.partition.raft.RaftMessage.AppendResponse;
+import io.ailurus.partition.raft.RaftMessage.InstallLogStart;
 import io.ailurus.partition.raft.RaftMessage.PreVoteRequest;
 import io.ailurus.partition.raft.RaftMessage.PreVoteResponse;
 import io.ailurus.partition.raft.RaftMessage.TimeoutNow;
@@ -46,6 +47,9 @@ import org.slf4j.LoggerFactory;
  *       index only over entries of their own term, counting a member only for what it reported durable.</li>
  *   <li>Check-quorum: a leader that has not heard from a majority within an election timeout steps down.</li>
  *   <li>Followers truncate only at the first conflicting batch and never below the commit index.</li>
+ *   <li>A member that needs offsets the leader has deleted (retention, DeleteRecords) gets an InstallLogStart: it
+ *       empties its log and starts it at the leader's first batch, as a Kafka follower does; the deleted prefix is
+ *       committed, and a Kafka log needs no snapshot of it.</li>
  * </ul>
  */
 public final class RaftMember {
@@ -157,6 +161,8 @@ public final class RaftMember {
             onVoteResponse(fromNode, m, nowMs);
         } else if (message instanceof TimeoutNow m) {
             onTimeoutNow(fromNode, m, nowMs);
+        } else if (message instanceof InstallLogStart m) {
+            onInstallLogStart(fromNode, m, nowMs);
         }
     }
 
@@ -421,7 +427,7 @@ public final class RaftMember {
         return durableEnd;
     }
 
-    /** Changes on every truncation; pass the value read before a flush to {@link #onDurable}. */
+    /** Changes on every truncation and log reset; pass the value read before a flush to {@link #onDurable}. */
     public long logGeneration() {
         return logGeneration;
     }
@@ -641,23 +647,36 @@ public final class RaftMember {
     // ================================================================================================ follower side
 
     private void onAppendEntries(final int from, final AppendEntries m, final long nowMs) {
-        if (m.term() < term) {
-            // A deposed leader: tell it the term so it steps down.
-            send(from, new AppendResponse(term, false, 0, 0, log.endOffset(), -1, m.leaderTimeMs(), true));
-            return;
+        if (acceptLeader(from, m.term(), m.leaderTimeMs(), nowMs)) {
+            appendFromLeader(from, m, nowMs);
         }
-        if (m.term() == term && role == RaftRole.LEADER) {
-            LOG.error("[{}] two leaders in term={}: {} and {}; ignoring AppendEntries", group, term, selfId, from);
-            return;
+    }
+
+    /**
+     * Term and leader bookkeeping of a message from a leader (AppendEntries, InstallLogStart). Returns false when
+     * the message must be dropped: its term is stale (answered with ours, so that the deposed leader steps down), or
+     * it claims the term we lead.
+     */
+    private boolean acceptLeader(final int from, final int leaderTerm, final long leaderTimeMs, final long nowMs) {
+        if (leaderTerm < term) {
+            send(from, new AppendResponse(term, false, 0, 0, log.endOffset(), -1, leaderTimeMs, true));
+            return false;
         }
-        if (m.term() > term || role != RaftRole.FOLLOWER || leaderId != from) {
-            becomeFollower(m.term(), from, nowMs);
+        if (leaderTerm == term && role == RaftRole.LEADER) {
+            LOG.error("[{}] two leaders in term={}: {} and {}; ignoring their message", group, term, selfId, from);
+            return false;
+        }
+        if (leaderTerm > term || role != RaftRole.FOLLOWER || leaderId != from) {
+            becomeFollower(leaderTerm, from, nowMs);
             LOG.info("[{}] following term={} leader={} node={}", group, term, from, selfId);
         }
         lastLeaderContactMs = nowMs;
-        lastLeaderTimeMs = Math.max(lastLeaderTimeMs, m.leaderTimeMs());
+        lastLeaderTimeMs = Math.max(lastLeaderTimeMs, leaderTimeMs);
         resetElectionTimer(nowMs);
+        return true;
+    }
 
+    private void appendFromLeader(final int from, final AppendEntries m, final long nowMs) {
         final long prev = m.prevLogEnd();
         if (prev > log.endOffset()) {
             reject(from, m, log.endOffset(), -1);
@@ -703,7 +722,10 @@ public final class RaftMember {
             }
             if (appendFrom < 0) {
                 final long end = log.endOffset();
-                if (batch.lastOffset() < end && log.termAt(batch.lastOffset()) == batch.partitionLeaderEpoch()) {
+                // Below our log start everything is committed, so it matches; after a reset we no longer know its
+                // terms, and must not take it for a conflict.
+                final boolean belowStart = batch.lastOffset() < log.startOffset();
+                if (belowStart || batch.lastOffset() < end && log.termAt(batch.lastOffset()) == batch.partitionLeaderEpoch()) {
                     expected = batch.nextOffset();
                     position += batch.sizeInBytes();
                     continue;
@@ -757,6 +779,54 @@ public final class RaftMember {
         LOG.info("[{}] truncated log from {} to offset {} term={} leader={} commitIndex={}", group, before,
                 log.endOffset(), term, leaderId, commitIndex);
         listener.onTruncated(log.endOffset());
+    }
+
+    /**
+     * The leader no longer holds what we need. If our log ends before its start (we lack its prefix entirely), or
+     * holds an uncommitted batch of another term just before it (the suffix of an old leader), we empty our log and
+     * start it there. If our log reaches the start and matches there, this is an empty AppendEntries at
+     * (startOffset, startTerm). Our committed prefix is never reset while it reaches the start.
+     */
+    private void onInstallLogStart(final int from, final InstallLogStart m, final long nowMs) {
+        if (!acceptLeader(from, m.term(), m.leaderTimeMs(), nowMs)) {
+            return;
+        }
+        final long start = m.startOffset();
+        final boolean lacksPrefix = log.endOffset() < start;
+        final boolean conflicts = !lacksPrefix && start > log.startOffset() && log.termAt(start - 1) != m.startTerm();
+        if (lacksPrefix || (conflicts && commitIndex < start)) {
+            resetLog(m, nowMs);
+            LOG.info("[{}] log reset to start at {} by leader {} term {}", group, start, from, term);
+            leaderMatchedEnd = start;
+            reportedDurable = Math.max(reportedDurable, start);
+            advanceCommit(Math.min(m.leaderCommit(), leaderMatchedEnd));
+            send(from, new AppendResponse(term, true, start, start, -1, -1, m.leaderTimeMs(), true));
+        } else if (conflicts) {
+            // Our committed batch disagrees with the term the leader gives for its start: it may not know that term
+            // (its epoch history was rebuilt from what it still holds). Let it probe from our end instead.
+            LOG.warn("[{}] InstallLogStart at {} says term {} but our committed batch there has term {}; not resetting"
+                    + " term={} leader={} commitIndex={}", group, start, m.startTerm(), log.termAt(start - 1), term, from,
+                    commitIndex);
+            send(from, new AppendResponse(term, false, 0, 0, log.endOffset(), -1, m.leaderTimeMs(), true));
+        } else {
+            appendFromLeader(from, new AppendEntries(m.term(), start, m.startTerm(), m.leaderCommit(), m.leaderTimeMs(),
+                    MemoryRecords.EMPTY), nowMs);
+        }
+    }
+
+    /** Empties the log at the leader's start, and the state derived from it, as a truncation does. */
+    private void resetLog(final InstallLogStart m, final long nowMs) {
+        final long start = m.startOffset();
+        log.resetTo(start, m.startTerm());
+        logGeneration++;
+        durableEnd = start;   // the reset is durable, and the log holds nothing above it
+        // Everything below the start is committed and deleted, the KRAFT_VOTERS batches with it: keep the set the
+        // leader says is in force there, as if declared just before the start.
+        configs.clear();
+        configs.put(start - 1, List.copyOf(new TreeSet<>(m.voters())));
+        applyVoters(nowMs);
+        listener.onTruncated(start);
+        advanceCommit(start);
     }
 
     private void reject(final int to, final AppendEntries m, final long hintOffset, final int hintTerm) {
@@ -853,7 +923,7 @@ public final class RaftMember {
                     next = ours.endOffset();   // both hold that term's batches up to where ours end
                 }
             }
-            p.restartFrom(Math.max(log.startOffset(), Math.min(next, log.endOffset())), nowMs);
+            p.restartFrom(Math.min(next, log.endOffset()), nowMs);   // (below our log start: sendAppends installs it)
         }
         if (role != RaftRole.LEADER) {
             return;
@@ -868,10 +938,14 @@ public final class RaftMember {
     private void sendAppends(final FollowerProgress p, final long nowMs) {
         final int window = p.probing ? 1 : config.maxInflightAppends();
         if (p.nextOffset < log.startOffset()) {
-            // Retention deleted what this follower needs; catching it up would take a snapshot (not supported).
-            LOG.warn("[{}] follower {} needs offset {} below the log start {}; cannot replicate to it term={} leader={}",
-                    group, p.nodeId, p.nextOffset, log.startOffset(), term, selfId);
-            return;
+            if (!p.inflight.isEmpty()) {
+                return;   // an InstallLogStart is in flight: one at a time, resent only after the retransmit timeout
+            }
+            final long firstBatch = firstBatchOffset();
+            if (p.nextOffset < firstBatch) {
+                sendInstallLogStart(p, firstBatch, nowMs);
+                return;
+            }
         }
         if (p.probing && p.inflight.isEmpty() && p.nextOffset >= log.endOffset() && p.matchEnd < p.nextOffset) {
             // Nothing to send yet but the match point is unknown (a new learner or voter): probe it with an empty
@@ -882,7 +956,8 @@ public final class RaftMember {
             return;
         }
         while (p.inflight.size() < window && p.nextOffset < log.endOffset()) {
-            final RaftLog.Slice slice = log.read(p.nextOffset, config.maxAppendBytes());
+            // (From the log start, the read returns the batch holding it whole, from its first offset.)
+            final RaftLog.Slice slice = log.read(Math.max(p.nextOffset, log.startOffset()), config.maxAppendBytes());
             if (slice.isEmpty()) {
                 break;
             }
@@ -891,6 +966,37 @@ public final class RaftMember {
             p.inflight.add(new FollowerProgress.Inflight(slice.endOffset(), nowMs));
             p.nextOffset = slice.endOffset();
         }
+    }
+
+    /**
+     * Retention or DeleteRecords removed what this member needs: tell it where our log starts. Tracked as an
+     * in-flight append ending at {@code firstBatch}, so that it is resent after the retransmit timeout if lost.
+     */
+    private void sendInstallLogStart(final FollowerProgress p, final long firstBatch, final long nowMs) {
+        LOG.info("[{}] member {} needs offset {} below the log start {}; sending InstallLogStart at {} term={} leader={}",
+                group, p.nodeId, p.nextOffset, log.startOffset(), firstBatch, term, selfId);
+        send(p.nodeId, new InstallLogStart(term, firstBatch, log.termAt(firstBatch - 1), votersAt(firstBatch), commitIndex,
+                nowMs));
+        p.inflight.add(new FollowerProgress.Inflight(firstBatch, nowMs));
+    }
+
+    /**
+     * The first offset we can send: that of the batch holding the log start. DeleteRecords may move the start into a
+     * batch, which stays whole, and replicas must keep the same batch boundaries.
+     */
+    private long firstBatchOffset() {
+        final RaftLog.Slice first = log.read(log.startOffset(), 1);
+        return first.isEmpty() ? log.startOffset() : first.firstBatchOffset();
+    }
+
+    /**
+     * The voter set in force at {@code offset}: that of the last KRAFT_VOTERS batch before it. Once those batches
+     * are deleted and the member has restarted, no batch may be known; then the voters given at start are the best
+     * it knows (a set received with an InstallLogStart is lost too: the owner should pass the current voters).
+     */
+    private List<Integer> votersAt(final long offset) {
+        final Map.Entry<Long, List<Integer>> declared = configs.lowerEntry(offset);
+        return declared != null ? declared.getValue() : initialVoters;
     }
 
     /** An empty AppendEntries at the known match point: keeps the lease, carries the commit index, never rejected by a healthy follower. */

@@ -1,5 +1,6 @@
 package io.ailurus.partition.raft;
 
+import java.util.List;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.Records;
 
@@ -61,6 +62,26 @@ public sealed interface RaftMessage {
      */
     record AppendResponse(int term, boolean success, long matchEnd, long durableEnd, long hintOffset, int hintTerm,
                           long leaderTimeMs, boolean solicited) implements RaftMessage {
+    }
+
+    /**
+     * Our InstallSnapshot, for a log whose deleted prefix needs no snapshot: "my log begins at {@code startOffset};
+     * every offset below it is committed and deleted; the batch before it has term {@code startTerm}; the voter set
+     * in force at {@code startOffset} is {@code voters}". Sent instead of AppendEntries to a member that needs
+     * offsets the leader no longer holds (retention or DeleteRecords moved its log start). A member whose log ends
+     * below {@code startOffset} empties its log and starts it there. Answered with an {@link AppendResponse}
+     * (success with matchEnd = durableEnd = startOffset, or a rejection as for AppendEntries).
+     *
+     * <p>{@code startOffset} is a batch boundary: the base offset of the leader's first batch, which may be below its
+     * log start offset when DeleteRecords moved the start into a batch (the member then holds that batch whole, as a
+     * Kafka follower does).
+     */
+    record InstallLogStart(int term, long startOffset, int startTerm, List<Integer> voters, long leaderCommit,
+                           long leaderTimeMs) implements RaftMessage {
+
+        public InstallLogStart {
+            voters = List.copyOf(voters);
+        }
     }
 
     /** Leadership transfer: "start an election now, skipping the pre-vote". */

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * {@code leader-epoch-checkpoint} beside the segments.
  *
  * <p>The history is written before the first batch of a new epoch (so after a crash it may name an epoch whose
- * batch was lost; opening drops entries at or past the log end) and after every truncation (which the segment log
- * makes durable first). On open, a missing or unreadable checkpoint, or one whose entries do not match the batches
+ * batch was lost; opening drops entries at or past the log end), after every truncation (which the segment log
+ * makes durable first) and before a reset (see {@link #resetTo}). On open, a missing or unreadable checkpoint, or one whose entries do not match the batches
  * at their offsets, is rebuilt by scanning the batch headers.
  *
  * <p>Threading: the member's thread only; the owner's group-commit flusher may call {@link SegmentLog#flush} on the
@@ -203,6 +203,19 @@ public final class SegmentRaftLog implements RaftLog {
         if (epochs.truncateFromEnd(newEnd)) {
             checkpoint.write(epochs.entries());
         }
+    }
+
+    /**
+     * The epoch checkpoint is written first. If we crash before the segments are dropped, opening finds its one
+     * entry inconsistent with the old batches (past their end, or naming another term than theirs at
+     * {@code startOffset - 1}: a member resets only then) and rebuilds the history from them; once the segments are
+     * dropped, it is what the empty log needs.
+     */
+    @Override
+    public void resetTo(final long startOffset, final int startTerm) {
+        epochs.restartAt(startOffset, startTerm);
+        checkpoint.write(epochs.entries());
+        log.truncateFullyAndStartAt(startOffset);
     }
 
     @Override

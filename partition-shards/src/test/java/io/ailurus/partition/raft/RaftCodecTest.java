@@ -28,7 +28,9 @@ class RaftCodecTest {
                 new RaftMessage.VoteResponse(8, true),
                 new RaftMessage.AppendResponse(3, true, 100, 90, -1, -1, 5555, true),
                 new RaftMessage.AppendResponse(3, false, 0, 0, 17, 2, Long.MAX_VALUE, false),
-                new RaftMessage.TimeoutNow(12));
+                new RaftMessage.TimeoutNow(12),
+                new RaftMessage.InstallLogStart(9, 4_000_000_000L, 7, List.of(1, 2, 5), 4_000_000_123L, 8888),
+                new RaftMessage.InstallLogStart(1, 0, 0, List.of(), 0, 0));
         for (final RaftMessage m : messages) {
             final int written = RaftCodec.encode(buffer, 16, 3, m);
             assertEquals(RaftCodec.encodedLength(m), written, m.toString());
@@ -66,6 +68,15 @@ class RaftCodecTest {
         assertThrows(IllegalArgumentException.class, () -> RaftCodec.decode(buffer, 0, written - 1));
         buffer.putByte(0, (byte) 99);
         assertThrows(IllegalArgumentException.class, () -> RaftCodec.decode(buffer, 0, written));
+    }
+
+    @Test
+    void installLogStartWithACorruptVoterCountIsRejected() {
+        final RaftMessage m = new RaftMessage.InstallLogStart(2, 100, 1, List.of(1, 2, 3), 100, 5);
+        final int written = RaftCodec.encode(buffer, 0, 1, m);
+        assertThrows(IllegalArgumentException.class, () -> RaftCodec.decode(buffer, 0, written - 4), "a voter id cut off");
+        buffer.putInt(RaftCodec.HEADER_LENGTH + 32, Integer.MAX_VALUE, java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertThrows(IllegalArgumentException.class, () -> RaftCodec.decode(buffer, 0, written), "a count beyond the message");
     }
 
     private static byte[] bytes(final MemoryRecords records) {

@@ -29,22 +29,28 @@ final class RaftSimulation {
     /** Knobs of one run; {@link #random} draws a fault mix from the seed. */
     record Faults(double loss, double duplicate, long minDelayMs, long maxDelayMs, double partitionPerTick,
                   double crashPerTick, double proposePerTick, double transferPerTick, long maxFsyncMs,
-                  double membershipPerTick) {
+                  double membershipPerTick, double logStartMovesPerTick) {
 
         static Faults random(final Random r) {
             final double intensity = r.nextDouble() < 0.3 ? 3 : 1;   // some runs are much rougher
             return new Faults(r.nextDouble() * 0.25, r.nextDouble() * 0.1, 1, 2 + r.nextInt(40),
                     intensity * r.nextDouble() * 0.01, intensity * r.nextDouble() * 0.006, 0.05 + r.nextDouble() * 0.4,
-                    intensity * r.nextDouble() * 0.003, 1 + r.nextInt(20), 0);
+                    intensity * r.nextDouble() * 0.003, 1 + r.nextInt(20), 0, 0);
         }
 
         Faults withMembershipChanges(final double perTick) {
             return new Faults(loss, duplicate, minDelayMs, maxDelayMs, partitionPerTick, crashPerTick, proposePerTick,
-                    transferPerTick, maxFsyncMs, perTick);
+                    transferPerTick, maxFsyncMs, perTick, logStartMovesPerTick);
+        }
+
+        /** Members move their log start up to their commit index (retention, DeleteRecords), as often as this. */
+        Faults withLogStartMoves(final double perTick) {
+            return new Faults(loss, duplicate, minDelayMs, maxDelayMs, partitionPerTick, crashPerTick, proposePerTick,
+                    transferPerTick, maxFsyncMs, membershipPerTick, perTick);
         }
 
         static Faults none() {
-            return new Faults(0, 0, 1, 5, 0, 0, 0, 0, 3, 0);
+            return new Faults(0, 0, 1, 5, 0, 0, 0, 0, 3, 0, 0);
         }
     }
 
@@ -87,6 +93,8 @@ final class RaftSimulation {
     final List<Integer> voters = new ArrayList<>();
     final List<Integer> initialVoters = new ArrayList<>();
     int membershipChanges;
+    int logStartMoves;
+    int logResets;
     final Map<Integer, Node> nodes = new TreeMap<>();
     Faults faults;
     long now;
@@ -220,12 +228,29 @@ final class RaftSimulation {
                 }
             }
         }
+        // (Drawn only when enabled, so that runs without it replay as before.)
+        if (f.logStartMovesPerTick > 0 && random.nextDouble() < f.logStartMovesPerTick) {
+            moveLogStart(nodes.get(voters.get(random.nextInt(voters.size()))));
+        }
         if (random.nextDouble() < f.transferPerTick) {
             for (final Node node : nodes.values()) {
                 if (node.up && node.member.isLeader()) {
                     node.member.transferLeadership(voters.get(random.nextInt(voters.size())), now);
                 }
             }
+        }
+    }
+
+    /** Retention or DeleteRecords on one member: its log start moves up, at most to its commit index, maybe into a batch. */
+    private void moveLogStart(final Node node) {
+        if (!node.up) {
+            return;
+        }
+        final long start = node.log.startOffset();
+        final long committed = node.log.highWatermark();
+        if (committed > start) {
+            node.log.deleteRecordsBefore(start + 1 + random.nextInt((int) Math.min(Integer.MAX_VALUE, committed - start)));
+            logStartMoves++;
         }
     }
 
@@ -394,6 +419,9 @@ final class RaftSimulation {
             @Override
             public void onTruncated(final long newEndOffset) {
                 truncations++;
+                if (node.log.batches().isEmpty() && node.log.startOffset() == newEndOffset && newEndOffset > 0) {
+                    logResets++;   // an InstallLogStart emptied the log
+                }
                 if (node.incarnation == incarnation && newEndOffset < node.checkedUpTo) {
                     throw fail("node " + node.id + " truncated to " + newEndOffset + " below its checked committed prefix "
                             + node.checkedUpTo);
@@ -459,7 +487,7 @@ final class RaftSimulation {
 
     private void checkLeaderCompleteness(final Node leader) {
         final List<InMemoryRaftLog.StoredBatch> batches = leader.log.batches();
-        for (final Map.Entry<Long, Committed> e : committed.entrySet()) {
+        for (final Map.Entry<Long, Committed> e : committed.tailMap(firstHeld(leader.log), true).entrySet()) {
             final InMemoryRaftLog.StoredBatch b = find(batches, e.getKey());
             if (b == null || b.crc() != e.getValue().crc() || b.epoch() != e.getValue().epoch()) {
                 throw fail("leader completeness: new leader " + leader.id + " (term " + leader.member.term()
@@ -468,34 +496,55 @@ final class RaftSimulation {
         }
     }
 
-    /** Log matching: two logs holding a batch with the same offset and term are identical up to it. */
+    /**
+     * Log matching: two logs holding a batch with the same offset and term are identical up to it, over the range
+     * both still hold (a log start may have moved: retention, DeleteRecords, InstallLogStart).
+     */
     void checkLogMatching() {
-        final List<Node> up = new ArrayList<>();
-        for (final Node node : nodes.values()) {
-            up.add(node);
-        }
-        for (int i = 0; i < up.size(); i++) {
-            for (int j = i + 1; j < up.size(); j++) {
-                final List<InMemoryRaftLog.StoredBatch> a = up.get(i).log.batches();
-                final List<InMemoryRaftLog.StoredBatch> b = up.get(j).log.batches();
-                final int n = Math.min(a.size(), b.size());
-                int lastSame = -1;
-                for (int k = 0; k < n; k++) {
-                    if (a.get(k).baseOffset() == b.get(k).baseOffset() && a.get(k).epoch() == b.get(k).epoch()) {
-                        lastSame = k;
+        final List<Node> all = new ArrayList<>(nodes.values());
+        for (int i = 0; i < all.size(); i++) {
+            for (int j = i + 1; j < all.size(); j++) {
+                final List<InMemoryRaftLog.StoredBatch> a = all.get(i).log.batches();
+                final List<InMemoryRaftLog.StoredBatch> b = all.get(j).log.batches();
+                if (a.isEmpty() || b.isEmpty()) {
+                    continue;
+                }
+                long lastSame = -1;
+                for (final InMemoryRaftLog.StoredBatch x : a) {
+                    final InMemoryRaftLog.StoredBatch y = find(b, x.baseOffset());
+                    if (y != null && y.epoch() == x.epoch()) {
+                        lastSame = x.baseOffset();
                     }
                 }
-                for (int k = 0; k <= lastSame; k++) {
-                    final var x = a.get(k);
-                    final var y = b.get(k);
-                    if (x.baseOffset() != y.baseOffset() || x.lastOffset() != y.lastOffset() || x.epoch() != y.epoch()
-                            || x.crc() != y.crc()) {
-                        throw fail("log matching: nodes " + up.get(i).id + " and " + up.get(j).id + " agree at batch "
-                                + lastSame + " but differ at batch " + k + ": " + x + " vs " + y);
-                    }
-                }
+                final long from = Math.max(a.get(0).baseOffset(), b.get(0).baseOffset());
+                checkSameBatches(all.get(i), a, all.get(j), b, from, lastSame);
+                checkSameBatches(all.get(j), b, all.get(i), a, from, lastSame);
             }
         }
+    }
+
+    /** Every batch of {@code a} with a base in [from, lastSame] is in {@code b}, identical. */
+    private void checkSameBatches(final Node nodeA, final List<InMemoryRaftLog.StoredBatch> a, final Node nodeB,
+            final List<InMemoryRaftLog.StoredBatch> b, final long from, final long lastSame) {
+        for (final InMemoryRaftLog.StoredBatch x : a) {
+            if (x.baseOffset() < from) {
+                continue;
+            }
+            if (x.baseOffset() > lastSame) {
+                break;
+            }
+            final InMemoryRaftLog.StoredBatch y = find(b, x.baseOffset());
+            if (y == null || x.lastOffset() != y.lastOffset() || x.epoch() != y.epoch() || x.crc() != y.crc()) {
+                throw fail("log matching: nodes " + nodeA.id + " and " + nodeB.id + " agree at offset " + lastSame
+                        + " but differ at " + x.baseOffset() + ": " + x + " vs " + y);
+            }
+        }
+    }
+
+    /** The base offset of the first batch {@code log} still holds (committed batches below it were deleted there). */
+    private static long firstHeld(final InMemoryRaftLog log) {
+        final List<InMemoryRaftLog.StoredBatch> batches = log.batches();
+        return batches.isEmpty() ? log.startOffset() : batches.get(0).baseOffset();
     }
 
     /** Every committed batch is in every log (call once all members caught up). */
@@ -506,7 +555,7 @@ final class RaftSimulation {
                 continue;   // a removed member stops receiving the log
             }
             final List<InMemoryRaftLog.StoredBatch> batches = node.log.batches();
-            for (final Map.Entry<Long, Committed> e : committed.entrySet()) {
+            for (final Map.Entry<Long, Committed> e : committed.tailMap(firstHeld(node.log), true).entrySet()) {
                 final InMemoryRaftLog.StoredBatch b = find(batches, e.getKey());
                 if (b == null || b.crc() != e.getValue().crc()) {
                     throw fail("committed batch at " + e.getKey() + " missing on node " + node.id);

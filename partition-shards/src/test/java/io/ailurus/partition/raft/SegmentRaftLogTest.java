@@ -122,6 +122,57 @@ class SegmentRaftLogTest {
     }
 
     @Test
+    void resetStartsAnEmptyLogThatRemembersTheTermBeforeItAcrossRestart() throws IOException {
+        SegmentLog segments = SegmentLog.open(dir, SMALL_SEGMENTS);
+        final SegmentRaftLog log = SegmentRaftLog.open(segments);
+        appendN(log, 2, 3);
+        appendN(log, 8, 2);   // a term the leader's log does not have below the new start
+        log.resetTo(40, 5);
+        assertEquals(40, log.startOffset());
+        assertEquals(40, log.endOffset());
+        assertEquals(5, log.termAt(39));
+        assertEquals(5, log.lastTerm());
+        assertTrue(log.read(40, 100).isEmpty());
+        assertTrue(log.epochEntries().stream().allMatch(e -> e.startOffset() < 40), "no entry at or above the start");
+        segments.close();
+
+        segments = SegmentLog.open(dir, SMALL_SEGMENTS);
+        SegmentRaftLog reopened = SegmentRaftLog.open(segments);
+        assertEquals(40, reopened.startOffset());
+        assertEquals(40, reopened.endOffset());
+        assertEquals(5, reopened.termAt(39));
+        assertEquals(5, reopened.lastTerm());
+
+        appendN(reopened, 5, 1);   // the leader's next batch, of the same term as the one before the start
+        appendN(reopened, 6, 1);
+        assertEquals(5, reopened.termAt(40));
+        assertEquals(6, reopened.termAt(41));
+        segments.close();
+        segments = SegmentLog.open(dir, SMALL_SEGMENTS);
+        reopened = SegmentRaftLog.open(segments);
+        assertEquals(List.of(40L, 42L, 5, 5, 6), List.of(reopened.startOffset(), reopened.endOffset(), reopened.termAt(39),
+                reopened.termAt(40), reopened.termAt(41)));
+        segments.close();
+    }
+
+    @Test
+    void aCrashBetweenTheCheckpointAndTheResetKeepsTheOldLogConsistent() throws IOException {
+        SegmentLog segments = SegmentLog.open(dir, SMALL_SEGMENTS);
+        final SegmentRaftLog log = SegmentRaftLog.open(segments);
+        appendN(log, 2, 3);
+        appendN(log, 4, 2);
+        final List<EpochHistory.Entry> expected = log.epochEntries();
+        segments.close();
+        // What resetTo(40, 5) writes before emptying the segments.
+        Files.writeString(dir.resolve(LeaderEpochCheckpointFile.FILE_NAME), "0\n1\n5 39\n");
+        segments = SegmentLog.open(dir, SMALL_SEGMENTS);
+        final SegmentRaftLog reopened = SegmentRaftLog.open(segments);
+        assertEquals(expected, reopened.epochEntries());
+        assertEquals(4, reopened.lastTerm());
+        segments.close();
+    }
+
+    @Test
     void readsWholeBatchesForFollowersAndTheyReplicateUnchanged() throws IOException {
         final SegmentRaftLog leader = SegmentRaftLog.open(SegmentLog.open(dir.resolve("leader"), SMALL_SEGMENTS));
         final SegmentRaftLog follower = SegmentRaftLog.open(SegmentLog.open(dir.resolve("follower"), SMALL_SEGMENTS));

@@ -129,22 +129,32 @@ final class TestCluster {
 
     /** Deliver and flush until nothing moves. */
     void settle() {
+        settle(e -> true);
+    }
+
+    /** As {@link #settle()}, delivering only the messages that pass {@code filter}. */
+    void settle(final Predicate<Envelope> filter) {
         for (int i = 0; i < 20; i++) {
-            deliverAll();
+            deliver(filter);
             flushAll();
         }
-        deliverAll();
+        deliver(filter);
     }
 
     /** Moves the clock forward in steps of 5 ms, ticking every node not isolated, delivering and flushing. */
     void advance(final long ms) {
+        advance(ms, e -> true);
+    }
+
+    /** As {@link #advance(long)}, delivering only the messages that pass {@code filter}. */
+    void advance(final long ms, final Predicate<Envelope> filter) {
         final long until = now + ms;
         while (now < until) {
             now += 5;
             for (final Node n : nodes.values()) {
                 n.member.tick(now);
             }
-            settle();
+            settle(filter);
         }
     }
 
