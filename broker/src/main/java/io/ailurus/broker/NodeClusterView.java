@@ -42,6 +42,11 @@ final class NodeClusterView implements ClusterView {
     }
 
     @Override
+    public java.util.Optional<String> clusterId() {
+        return java.util.Optional.ofNullable(topics.image().clusterId());
+    }
+
+    @Override
     public int controllerId() {
         final int leader = leaders.leader(CONTROLLER).leaderId();
         return leader >= 0 && nodes.isAlive(leader) ? leader : nodeId;

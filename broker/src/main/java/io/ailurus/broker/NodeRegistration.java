@@ -32,12 +32,15 @@ final class NodeRegistration {
     private final NodeDirectory nodes;
     private final ScheduledExecutorService timer;
     private final int offsetsPartitions;
+    private final String clusterId;
     private final AtomicBoolean busy = new AtomicBoolean();
     private volatile boolean registered;
     private volatile ScheduledFuture<?> task;
 
     NodeRegistration(final int nodeId, final ClusterConfig cluster, final ReplicatedTopicStore topics,
-            final NodeDirectory nodes, final ScheduledExecutorService timer, final int offsetsPartitions) {
+            final NodeDirectory nodes, final ScheduledExecutorService timer, final int offsetsPartitions,
+            final String clusterId) {
+        this.clusterId = clusterId;
         this.nodeId = nodeId;
         this.cluster = cluster;
         this.topics = topics;
@@ -55,7 +58,7 @@ final class NodeRegistration {
             return;
         }
         if (!registered) {
-            topics.registerBroker(nodeId, cluster.rack()).whenComplete((ok, failure) -> {
+            topics.registerBroker(nodeId, cluster.rack(), clusterId).whenComplete((ok, failure) -> {
                 if (failure == null) {
                     registered = true;
                     LOG.info("Node {} registered with the controller", nodeId);

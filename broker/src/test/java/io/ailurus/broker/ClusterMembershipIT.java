@@ -31,6 +31,14 @@ class ClusterMembershipIT {
                 awaitTrue(Duration.ofSeconds(30), () -> AdminHttp.get(node.adminUrl() + "/ready").status() == 200,
                         "node " + node.nodeId() + " ready");
             }
+            final java.util.Set<String> clusterIds = new java.util.HashSet<>();
+            for (final BrokerProcess node : cluster.nodes()) {
+                try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                        Map.of("bootstrap.servers", node.bootstrap()))) {
+                    clusterIds.add(admin.describeCluster().clusterId().get(30, java.util.concurrent.TimeUnit.SECONDS));
+                }
+            }
+            assertEquals(1, clusterIds.size(), "every broker reports the same cluster id: " + clusterIds);
             final AdminHttp.Reply members = AdminHttp.get(cluster.node(1).adminUrl() + "/cluster/members");
             assertEquals(200, members.status());
             assertEquals(3, members.body().get("members").size(), members.text());

@@ -11,7 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * What request handlers may use.
  *
  * @param config         the node's settings
- * @param clusterId      the id reported to clients
+ * @param clusterId      this node's own cluster id, reported until the cluster has agreed on one
  * @param advertisedHost where clients are told to connect
  * @param advertisedPort where clients are told to connect (the bound port when configured as 0)
  * @param topics         the topic table
@@ -35,5 +35,11 @@ public record BrokerServices(
 
     public int nodeId() {
         return config.nodeId();
+    }
+
+    /** The id reported to clients: the cluster's, once agreed, so that every broker reports the same. */
+    @Override
+    public String clusterId() {
+        return cluster.clusterId().orElse(clusterId);
     }
 }

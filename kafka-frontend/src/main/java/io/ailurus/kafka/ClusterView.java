@@ -31,6 +31,11 @@ public interface ClusterView {
 
     PartitionState partition(TopicPartition tp);
 
+    /** The cluster id every broker reports, once the cluster has agreed on one (empty: use the node's own). */
+    default Optional<String> clusterId() {
+        return Optional.empty();
+    }
+
     /** One broker leading every partition alone (handler tests, tools). */
     static ClusterView singleNode(final int nodeId, final String host, final int port) {
         final Broker self = new Broker(nodeId, host, port, "");

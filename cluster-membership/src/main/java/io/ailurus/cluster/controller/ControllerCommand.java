@@ -11,7 +11,12 @@ import java.util.Map;
  */
 public sealed interface ControllerCommand extends KryoMessage {
 
-    record RegisterBroker(int nodeId, String rack) implements ControllerCommand {
+    /** {@code clusterId}: the broker's own; the first registration's becomes the cluster's. */
+    record RegisterBroker(int nodeId, String rack, String clusterId) implements ControllerCommand {
+
+        public RegisterBroker(final int nodeId, final String rack) {
+            this(nodeId, rack, "");
+        }
     }
 
     record CreateTopic(TopicMetadata topic, List<List<Integer>> replicas) implements ControllerCommand {

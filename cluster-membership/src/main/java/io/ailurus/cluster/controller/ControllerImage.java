@@ -14,16 +14,17 @@ import org.apache.kafka.common.Uuid;
  * so any thread can read topics, placements and brokers without locks.
  */
 public record ControllerImage(long appliedOffset, Map<String, TopicAssignment> topics, Map<Uuid, TopicAssignment> byId,
-        Map<Integer, BrokerRegistration> brokers) {
+        Map<Integer, BrokerRegistration> brokers, String clusterId) {
 
-    public static final ControllerImage EMPTY = new ControllerImage(0, Map.of(), Map.of(), Map.of());
+    public static final ControllerImage EMPTY = new ControllerImage(0, Map.of(), Map.of(), Map.of(), null);
 
     static ControllerImage of(final ControllerState state) {
         final Map<String, TopicAssignment> topics = new TreeMap<>();
         state.topics().forEach(t -> topics.put(t.topic().name(), t));
         return new ControllerImage(state.appliedOffset(), Map.copyOf(topics),
                 topics.values().stream().collect(Collectors.toUnmodifiableMap(t -> t.topic().id(), Function.identity())),
-                state.brokers().stream().collect(Collectors.toUnmodifiableMap(BrokerRegistration::nodeId, Function.identity())));
+                state.brokers().stream().collect(Collectors.toUnmodifiableMap(BrokerRegistration::nodeId, Function.identity())),
+                state.clusterId());
     }
 
     public Optional<TopicAssignment> topic(final String name) {

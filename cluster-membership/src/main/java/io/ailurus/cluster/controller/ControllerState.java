@@ -25,6 +25,7 @@ public final class ControllerState {
     private final Map<String, TopicAssignment> topics = new TreeMap<>();
     private final Map<Integer, BrokerRegistration> brokers = new TreeMap<>();
     private long nextProducerId = FIRST_PRODUCER_ID;
+    private String clusterId;
     private long appliedOffset;
 
     public static ControllerState restore(final ControllerSnapshot snapshot) {
@@ -33,12 +34,18 @@ public final class ControllerState {
         snapshot.brokers().forEach(b -> state.brokers.put(b.nodeId(), b));
         state.nextProducerId = snapshot.nextProducerId();
         state.appliedOffset = snapshot.appliedOffset();
+        state.clusterId = snapshot.clusterId();
         return state;
     }
 
     public ControllerSnapshot snapshot() {
         return new ControllerSnapshot(appliedOffset, List.copyOf(topics.values()), List.copyOf(brokers.values()),
-                nextProducerId);
+                nextProducerId, clusterId);
+    }
+
+    /** The id every broker reports to clients: the first registered broker's; null before any registered. */
+    public String clusterId() {
+        return clusterId;
     }
 
     /** The exclusive end offset of the controller log applied so far. */
@@ -74,6 +81,9 @@ public final class ControllerState {
             final BrokerRegistration next = new BrokerRegistration(r.nodeId(), r.rack(),
                     old != null && old.decommissioned());
             brokers.put(r.nodeId(), next);
+            if (clusterId == null && !r.clusterId().isEmpty()) {
+                clusterId = r.clusterId();
+            }
             return next;
         } else if (command instanceof ControllerCommand.CreateTopic c) {
             TopicRules.checkNewName(c.topic().name(), topics.keySet());

@@ -227,9 +227,12 @@ public final class ReplicatedTopicStore implements TopicStore, Consumer<Controll
         return controller.apply(new ControllerCommand.AllocateProducerIds(nodeId, blockSize)).thenApply(v -> (Long) v);
     }
 
-    /** Registers (or re-registers) a broker, so that placement may use it. */
-    public CompletableFuture<Object> registerBroker(final int nodeId, final String rack) {
-        return controller.apply(new ControllerCommand.RegisterBroker(nodeId, rack));
+    /**
+     * Registers (or re-registers) a broker, so that placement may use it; the first broker's {@code clusterId}
+     * becomes the cluster's.
+     */
+    public CompletableFuture<Object> registerBroker(final int nodeId, final String rack, final String clusterId) {
+        return controller.apply(new ControllerCommand.RegisterBroker(nodeId, rack, clusterId));
     }
 
     public ControllerClient controller() {

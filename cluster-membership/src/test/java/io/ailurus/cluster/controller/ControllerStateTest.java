@@ -63,8 +63,9 @@ class ControllerStateTest {
     @Test
     void snapshotRestoresTheSameState() {
         final ControllerState state = new ControllerState();
-        apply(state, new ControllerCommand.RegisterBroker(1, "r1"));
-        apply(state, new ControllerCommand.RegisterBroker(2, "r2"));
+        apply(state, new ControllerCommand.RegisterBroker(1, "r1", "cluster-of-node-1"));
+        apply(state, new ControllerCommand.RegisterBroker(2, "r2", "cluster-of-node-2"));
+        assertEquals("cluster-of-node-1", state.clusterId(), "the first registered broker's id is the cluster's");
         apply(state, new ControllerCommand.CreateTopic(topic("t", 1, 2), List.of(List.of(1, 2))));
         apply(state, new ControllerCommand.AllocateProducerIds(1, 10));
         apply(state, new ControllerCommand.DecommissionBroker(2));
@@ -72,6 +73,7 @@ class ControllerStateTest {
         final ControllerState restored = ControllerState.restore(snapshot);
         assertEquals(state.snapshot(), restored.snapshot());
         assertEquals(List.of(1, 2), restored.topic("t").orElseThrow().replicas().get(0));
+        assertEquals("cluster-of-node-1", restored.clusterId());
     }
 
     @Test
