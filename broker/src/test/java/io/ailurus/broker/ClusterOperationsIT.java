@@ -79,6 +79,35 @@ class ClusterOperationsIT {
         }
     }
 
+    /**
+     * The controller log deletes what its snapshots cover; a node that joins afterwards gets the leader's log start
+     * (Raft InstallLogStart), then the leader's state, and knows every topic.
+     */
+    @Test
+    void aNodeJoiningAfterTheControllerLogWasCompactedReceivesTheWholeState() throws Exception {
+        try (TestCluster cluster = TestCluster.of(4, "controller-compaction").controllerVoters(3)
+                .jvmOption("-Dailurus.controller.snapshot-every=5").start(3);
+             Admin admin = admin(cluster)) {
+            awaitBrokers(admin, 3);
+            for (int i = 0; i < 10; i++) {
+                createWithRetries(admin, "t" + i);
+            }
+            final java.nio.file.Path nodeOneLog = cluster.node(1).logFile();
+            ClusterMembershipIT.awaitTrue(Duration.ofSeconds(30), () -> java.nio.file.Files.readString(nodeOneLog)
+                    .contains("Log __cluster_metadata/0 now starts at offset"), "node 1 deleted a controller log prefix");
+
+            cluster.node(4).start();
+            final BrokerProcess joined = cluster.node(4);
+            try (Admin viaNodeFour = Admin.create(Map.of("bootstrap.servers", joined.bootstrap(),
+                    "request.timeout.ms", 10000, "default.api.timeout.ms", 30000))) {
+                ClusterMembershipIT.awaitTrue(Duration.ofSeconds(90), () -> viaNodeFour.listTopics().names()
+                        .get(10, TimeUnit.SECONDS).containsAll(names()), "node 4 knows the ten topics");
+            }
+            assertTrue(java.nio.file.Files.readString(joined.logFile()).contains("installed the leader's state"),
+                    "node 4 continued from the leader's state, not from a log it could not have");
+        }
+    }
+
     private static List<String> names() {
         final List<String> names = new ArrayList<>();
         for (int i = 0; i < 10; i++) {

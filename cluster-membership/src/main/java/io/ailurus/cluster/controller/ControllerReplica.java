@@ -56,14 +56,19 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  * follower are forwarded to the leader's controller actor; with no known leader they are refused with
  * NOT_CONTROLLER, and {@link ControllerClient} retries.
  *
- * <p>The state is snapshotted to {@code controller.snapshot} every {@link #SNAPSHOT_EVERY} applied commands, and a
- * restart starts from the snapshot and replays the rest of the log as it commits.
+ * <p>The state is snapshotted to {@code controller.snapshot} every {@code ailurus.controller.snapshot-every} (system
+ * property, default 1000) applied commands, and a restart starts from the snapshot and replays the rest of the log
+ * as it commits. After a snapshot the log keeps one more snapshot interval and deletes what is older, so it does not
+ * grow forever; a member that needs deleted entries (down for long, or a node that joins later) gets the leader's log
+ * start from Raft ({@code InstallLogStart}) and then fetches the leader's state to continue from.
  */
 public final class ControllerReplica extends AbstractBehavior<ControllerReplica.Command> {
 
     public static final String LOG_NAME = "__cluster_metadata";
     static final String SNAPSHOT_FILE = "controller.snapshot";
-    static final int SNAPSHOT_EVERY = 1000;
+    static final int SNAPSHOT_EVERY = Integer.getInteger("ailurus.controller.snapshot-every", 1000);
+    /** Small segments, so that deleting the log's prefix after a snapshot frees the disk. */
+    private static final int SEGMENT_BYTES = 4 * 1024 * 1024;
     private static final Duration TICK = Duration.ofMillis(50);
     private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(10);
 
@@ -91,6 +96,16 @@ public final class ControllerReplica extends AbstractBehavior<ControllerReplica.
     }
 
     private record PeersChanged(Receptionist.Listing listing) implements Command {
+    }
+
+    /** Asks the leader for its current state (a member whose log now starts after what it has applied). */
+    public record FetchState(ActorRef<ControllerSnapshot> replyTo) implements Command, KryoMessage {
+    }
+
+    private record StateFetched(ControllerSnapshot snapshot) implements Command {
+    }
+
+    private record StateFetchFailed(String reason) implements Command {
     }
 
     /** What a node gives its controller member. */
@@ -121,6 +136,7 @@ public final class ControllerReplica extends AbstractBehavior<ControllerReplica.
     private ControllerState state;
     private long appliedSinceSnapshot;
     private int ticksToLearnerCheck;
+    private boolean fetchingState;
     private volatile long flushGeneration;
     private boolean closed;
 
@@ -135,7 +151,7 @@ public final class ControllerReplica extends AbstractBehavior<ControllerReplica.
         super(ctx);
         this.settings = settings;
         final Path dir = settings.dataDir().resolve(LOG_NAME).resolve("0");
-        this.log = SegmentLog.open(dir, LogConfig.defaults());
+        this.log = SegmentLog.open(dir, LogConfig.defaults().withSegmentBytes(SEGMENT_BYTES));
         this.state = loadSnapshot(dir);
         this.raftLog = SegmentRaftLog.open(log);
         final ActorRef<Command> self = ctx.getSelf();
@@ -247,6 +263,20 @@ public final class ControllerReplica extends AbstractBehavior<ControllerReplica.
                     getContext().getLog().error("Controller log fsync failed: {}", f.failure().toString());
                     return this;
                 })
+                .onMessage(FetchState.class, f -> {
+                    f.replyTo().tell(state.snapshot());
+                    return this;
+                })
+                .onMessage(StateFetched.class, f -> {
+                    installFetchedState(f.snapshot());
+                    return this;
+                })
+                .onMessage(StateFetchFailed.class, f -> {
+                    fetchingState = false;
+                    getContext().getLog().info("Controller member {}: fetching the leader's state failed ({}); "
+                            + "retrying on the next commit", settings.nodeId(), f.reason());
+                    return this;
+                })
                 .onMessage(PeersChanged.class, p -> {
                     final String id = p.listing().getKey().id();
                     final int node = Integer.parseInt(id.substring(id.lastIndexOf('-') + 1));
@@ -301,7 +331,13 @@ public final class ControllerReplica extends AbstractBehavior<ControllerReplica.
 
     /** Applies every committed command not applied yet, in log order, then publishes the new image. */
     private void applyCommitted(final long commitIndex) {
-        long offset = Math.max(state.appliedOffset(), log.logStartOffset());
+        if (state.appliedOffset() < log.logStartOffset()) {
+            // The commands between our state and our log start were deleted (our log was reset to the leader's
+            // start): only the leader's state can bridge the gap.
+            fetchLeaderState();
+            return;
+        }
+        long offset = state.appliedOffset();
         boolean applied = false;
         while (offset < commitIndex) {
             final LogSlice slice = log.read(offset, 1 << 20, commitIndex);
@@ -342,11 +378,49 @@ public final class ControllerReplica extends AbstractBehavior<ControllerReplica.
         appliedSinceSnapshot++;
     }
 
+    private void fetchLeaderState() {
+        final ActorRef<Command> leader = peers.get(member.leaderId());
+        if (fetchingState || leader == null || member.leaderId() == settings.nodeId()) {
+            return;
+        }
+        fetchingState = true;
+        getContext().getLog().info("Controller member {}: log starts at {} after the applied state ({}); fetching "
+                + "the state of leader {}", settings.nodeId(), log.logStartOffset(), state.appliedOffset(), member.leaderId());
+        getContext().ask(ControllerSnapshot.class, leader, FORWARD_TIMEOUT, FetchState::new,
+                (snapshot, failure) -> snapshot != null ? new StateFetched(snapshot)
+                        : new StateFetchFailed(String.valueOf(failure)));
+    }
+
+    /** Continues from the leader's state if it covers the gap up to our log start. */
+    private void installFetchedState(final ControllerSnapshot snapshot) {
+        fetchingState = false;
+        if (snapshot.appliedOffset() < log.logStartOffset() || snapshot.appliedOffset() <= state.appliedOffset()) {
+            getContext().getLog().info("Controller member {}: the leader's state (as of {}) does not cover the log "
+                    + "start {}; retrying", settings.nodeId(), snapshot.appliedOffset(), log.logStartOffset());
+            return;
+        }
+        state = ControllerState.restore(snapshot);
+        writeSnapshot();
+        getContext().getLog().info("Controller member {}: installed the leader's state as of offset {}",
+                settings.nodeId(), state.appliedOffset());
+        settings.publish().accept(ControllerImage.of(state));
+        applyCommitted(member.commitIndex());
+    }
+
     private void maybeSnapshot() {
         if (appliedSinceSnapshot < SNAPSHOT_EVERY) {
             return;
         }
         appliedSinceSnapshot = 0;
+        writeSnapshot();
+        // Keep one more interval of commands so that a briefly lagging member catches up from the log.
+        final long keepFrom = state.appliedOffset() - SNAPSHOT_EVERY;
+        if (keepFrom > log.logStartOffset()) {
+            log.deleteRecordsBefore(keepFrom);
+        }
+    }
+
+    private void writeSnapshot() {
         final Path dir = log.directory();
         try {
             final Path tmp = dir.resolve(SNAPSHOT_FILE + ".tmp");
