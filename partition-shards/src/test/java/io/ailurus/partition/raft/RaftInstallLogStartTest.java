@@ -72,12 +72,7 @@ class RaftInstallLogStartTest {
 
     @Test
     void aLearnerAddedAfterTheDeletionCatchesUpAndBecomesAVoter() {
-        final TestCluster c = new TestCluster(4);   // node 4 starts outside the voter set
-        c.voters.remove(Integer.valueOf(4));
-        for (final int id : List.of(1, 2, 3, 4)) {
-            c.node(id).start();
-        }
-        c.voters.add(4);
+        final TestCluster c = TestCluster.withNonVoter(4);
         c.elect(1);
         proposeAll(c, 1, "before", 5);
         final long lastBatchBase = c.node(1).log.endOffset();

@@ -76,12 +76,7 @@ class RaftMembershipTest {
 
     @Test
     void aLearnerCatchesUpWithoutAVoteAndThenJoins() {
-        final TestCluster c = new TestCluster(4);   // node 4 starts outside the voter set
-        c.voters.remove(Integer.valueOf(4));
-        for (final int id : List.of(1, 2, 3, 4)) {
-            c.node(id).start();
-        }
-        c.voters.add(4);
+        final TestCluster c = TestCluster.withNonVoter(4);
         c.elect(1);
         for (int i = 0; i < 5; i++) {
             c.node(1).propose("before-" + i);

@@ -90,6 +90,18 @@ final class TestCluster {
         nodes.values().forEach(Node::start);
     }
 
+    /**
+     * {@code n} members of which the last started outside the voter set (a learner-to-be: it knows the others as
+     * voters, not itself), and is counted in {@link #voters} afterwards so checks include it.
+     */
+    static TestCluster withNonVoter(final int n) {
+        final TestCluster c = new TestCluster(n);
+        c.voters.remove(Integer.valueOf(n));
+        c.nodes.values().forEach(Node::start);
+        c.voters.add(n);
+        return c;
+    }
+
     Node node(final int id) {
         return nodes.get(id);
     }
