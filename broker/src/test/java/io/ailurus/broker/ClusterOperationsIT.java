@@ -76,6 +76,23 @@ class ClusterOperationsIT {
             }
             assertTrue(acked.size() > 100, "load kept being acknowledged: " + acked.size());
             ReadBack.everyAcknowledgedRecordOnce(cluster.bootstrap(), "rolling", 3, acked);
+
+            // DeleteRecords reaches the followers: after the leader stops, the new one starts where it did.
+            final org.apache.kafka.common.TopicPartition p0 = new org.apache.kafka.common.TopicPartition("rolling", 0);
+            final long lowWatermark = admin.deleteRecords(Map.of(p0,
+                            org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(10)))
+                    .all().thenApply(v -> 10L).get(30, TimeUnit.SECONDS);
+            Thread.sleep(1000);
+            final int leader = admin.describeTopics(List.of("rolling")).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get("rolling").partitions().get(0).leader().id();
+            assertEquals(143, cluster.node(leader).terminate());
+            ClusterMembershipIT.awaitTrue(Duration.ofSeconds(60), () -> {
+                final long earliest = admin.listOffsets(Map.of(p0, org.apache.kafka.clients.admin.OffsetSpec.earliest()))
+                        .partitionResult(p0).get(10, TimeUnit.SECONDS).offset();
+                final int now = admin.describeTopics(List.of("rolling")).allTopicNames().get(10, TimeUnit.SECONDS)
+                        .get("rolling").partitions().get(0).leader().id();
+                return now != leader && earliest == lowWatermark;
+            }, "a new leader of rolling-0 answers the deleted records' low watermark");
         }
     }
 

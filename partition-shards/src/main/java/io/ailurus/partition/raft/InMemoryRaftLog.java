@@ -118,6 +118,11 @@ public final class InMemoryRaftLog implements RaftLog {
         truncations++;
     }
 
+    @Override
+    public void advanceStartTo(final long offset) {
+        deleteRecordsBefore(offset);
+    }
+
     /**
      * DeleteRecords, as {@code SegmentLog.deleteRecordsBefore} does it: the log start moves up to {@code offset} (at
      * most the high watermark), batches wholly below it go, a batch holding it stays whole, and the epoch history

@@ -35,7 +35,8 @@ public final class RaftCodec {
     private static final byte APPEND_RESPONSE = 6;
     private static final byte TIMEOUT_NOW = 7;
     private static final byte INSTALL_LOG_START = 8;
-    private static final int APPEND_ENTRIES_FIXED = 4 + 8 + 4 + 8 + 8 + 4;
+    /** term, prevLogEnd, prevTerm, leaderCommit, leaderTimeMs, leaderLogStart, batch bytes; the batches follow. */
+    private static final int APPEND_ENTRIES_FIXED = 4 + 8 + 4 + 8 + 8 + 8 + 4;
     /** term, startOffset, startTerm, leaderCommit, leaderTimeMs, voter count; the voter ids follow. */
     private static final int INSTALL_LOG_START_FIXED = 4 + 8 + 4 + 8 + 8 + 4;
 
@@ -99,6 +100,7 @@ public final class RaftCodec {
             p = putInt(buf, p, m.prevTerm());
             p = putLong(buf, p, m.leaderCommit());
             p = putLong(buf, p, m.leaderTimeMs());
+            p = putLong(buf, p, m.leaderLogStart());
             final int size = m.batches().sizeInBytes();
             p = putInt(buf, p, size);
             copyRecords(m.batches(), buf, p, size);
@@ -162,7 +164,7 @@ public final class RaftCodec {
                 buf.getBytes(p + APPEND_ENTRIES_FIXED, batches, 0, size);
                 message = new RaftMessage.AppendEntries(getInt(buf, p), getLong(buf, p + 4), getInt(buf, p + 12),
                         getLong(buf, p + 16), getLong(buf, p + 24),
-                        size == 0 ? MemoryRecords.EMPTY : MemoryRecords.readableRecords(batches));
+                        size == 0 ? MemoryRecords.EMPTY : MemoryRecords.readableRecords(batches), getLong(buf, p + 32));
             }
             case APPEND_RESPONSE -> message = new RaftMessage.AppendResponse(getInt(buf, p), getBool(buf, p + 4),
                     getLong(buf, p + 5), getLong(buf, p + 13), getLong(buf, p + 21), getInt(buf, p + 29),

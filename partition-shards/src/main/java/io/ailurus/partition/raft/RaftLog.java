@@ -62,6 +62,9 @@ public interface RaftLog {
      */
     void resetTo(long startOffset, int startTerm);
 
+    /** Deletes the records below {@code offset} (at most the high watermark), as DeleteRecords does; durable. */
+    void advanceStartTo(long offset);
+
     /** At most about {@code maxBytes} of whole batches from the one holding {@code fromOffset} up to the log end. */
     Slice read(long fromOffset, int maxBytes);
 

@@ -694,6 +694,7 @@ public final class RaftMember {
         }
         leaderMatchedEnd = Math.max(leaderMatchedEnd, matched);
         advanceCommit(Math.min(m.leaderCommit(), leaderMatchedEnd));
+        followLogStart(m.leaderLogStart());
         final long durable = Math.min(durableEnd, leaderMatchedEnd);
         reportedDurable = Math.max(reportedDurable, durable);
         send(from, new AppendResponse(term, true, leaderMatchedEnd, durable, -1, -1, m.leaderTimeMs(), true));
@@ -951,7 +952,8 @@ public final class RaftMember {
             // Nothing to send yet but the match point is unknown (a new learner or voter): probe it with an empty
             // request, whose rejection tells where the member's log ends.
             final long prev = p.nextOffset;
-            send(p.nodeId, new AppendEntries(term, prev, log.termAt(prev - 1), commitIndex, nowMs, MemoryRecords.EMPTY));
+            send(p.nodeId, new AppendEntries(term, prev, log.termAt(prev - 1), commitIndex, nowMs, MemoryRecords.EMPTY,
+                log.startOffset()));
             p.inflight.add(new FollowerProgress.Inflight(prev, nowMs));
             return;
         }
@@ -962,7 +964,8 @@ public final class RaftMember {
                 break;
             }
             final long prev = slice.firstBatchOffset();
-            send(p.nodeId, new AppendEntries(term, prev, log.termAt(prev - 1), commitIndex, nowMs, slice.records()));
+            send(p.nodeId, new AppendEntries(term, prev, log.termAt(prev - 1), commitIndex, nowMs, slice.records(),
+                    log.startOffset()));
             p.inflight.add(new FollowerProgress.Inflight(slice.endOffset(), nowMs));
             p.nextOffset = slice.endOffset();
         }
@@ -1002,7 +1005,8 @@ public final class RaftMember {
     /** An empty AppendEntries at the known match point: keeps the lease, carries the commit index, never rejected by a healthy follower. */
     private void sendHeartbeat(final FollowerProgress p, final long nowMs) {
         final long prev = p.matchEnd;
-        send(p.nodeId, new AppendEntries(term, prev, log.termAt(prev - 1), commitIndex, nowMs, MemoryRecords.EMPTY));
+        send(p.nodeId, new AppendEntries(term, prev, log.termAt(prev - 1), commitIndex, nowMs, MemoryRecords.EMPTY,
+                log.startOffset()));
     }
 
     private void sendTimeoutNow(final FollowerProgress p) {
@@ -1030,6 +1034,17 @@ public final class RaftMember {
         final long candidate = ends[ends.length - quorum()];
         if (candidate > commitIndex && (log.termAt(candidate - 1) == term || alone())) {
             advanceCommit(candidate);
+        }
+    }
+
+    /**
+     * Moves this log's start up to the leader's (DeleteRecords on the leader), never past what is committed here, so
+     * that a later leader does not serve records a client deleted.
+     */
+    private void followLogStart(final long leaderLogStart) {
+        final long target = Math.min(leaderLogStart, commitIndex);
+        if (target > log.startOffset()) {
+            log.advanceStartTo(target);
         }
     }
 

@@ -35,15 +35,22 @@ public sealed interface RaftMessage {
     /**
      * Replicate {@code batches} (possibly none: a heartbeat) which follow offset {@code prevLogEnd}; the batch ending
      * at {@code prevLogEnd - 1} has term {@code prevTerm} in the leader's log. {@code leaderTimeMs} is the leader's
-     * clock at sending, echoed in the response to establish the leader's read lease.
+     * clock at sending, echoed in the response to establish the leader's read lease. {@code leaderLogStart} is the
+     * leader's log start offset, which followers follow (DeleteRecords, as a Kafka follower learns it from fetches).
      */
-    record AppendEntries(int term, long prevLogEnd, int prevTerm, long leaderCommit, long leaderTimeMs, Records batches)
-            implements RaftMessage {
+    record AppendEntries(int term, long prevLogEnd, int prevTerm, long leaderCommit, long leaderTimeMs, Records batches,
+            long leaderLogStart) implements RaftMessage {
 
         public AppendEntries {
             if (batches == null) {
                 batches = MemoryRecords.EMPTY;
             }
+        }
+
+        /** Without a log start to follow. */
+        public AppendEntries(final int term, final long prevLogEnd, final int prevTerm, final long leaderCommit,
+                final long leaderTimeMs, final Records batches) {
+            this(term, prevLogEnd, prevTerm, leaderCommit, leaderTimeMs, batches, 0);
         }
     }
 

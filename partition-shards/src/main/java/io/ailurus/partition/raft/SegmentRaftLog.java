@@ -219,6 +219,11 @@ public final class SegmentRaftLog implements RaftLog {
     }
 
     @Override
+    public void advanceStartTo(final long offset) {
+        log.deleteRecordsBefore(offset);
+    }
+
+    @Override
     public Slice read(final long fromOffset, final int maxBytes) {
         final long end = log.logEndOffset();
         final LogSlice slice = log.read(fromOffset, maxBytes, end);

@@ -46,7 +46,7 @@ class RaftCodecTest {
         final MemoryRecords batches = MemoryRecords.withRecords(10L, Compression.NONE, 4,
                 new SimpleRecord(1L, "k".getBytes(StandardCharsets.UTF_8), "v1".getBytes(StandardCharsets.UTF_8)),
                 new SimpleRecord(2L, null, "v2".getBytes(StandardCharsets.UTF_8)));
-        final RaftMessage.AppendEntries m = new RaftMessage.AppendEntries(4, 10, 3, 9, 777, batches);
+        final RaftMessage.AppendEntries m = new RaftMessage.AppendEntries(4, 10, 3, 9, 777, batches, 6);
         final int written = RaftCodec.encode(buffer, 0, 2, m);
         final RaftMessage.AppendEntries back = (RaftMessage.AppendEntries) RaftCodec.decode(buffer, 0, written).message();
         assertEquals(4, back.term());
@@ -54,6 +54,7 @@ class RaftCodecTest {
         assertEquals(3, back.prevTerm());
         assertEquals(9, back.leaderCommit());
         assertEquals(777, back.leaderTimeMs());
+        assertEquals(6, back.leaderLogStart());
         assertArrayEquals(bytes(batches), bytes((MemoryRecords) back.batches()));
         ((MemoryRecords) back.batches()).batches().forEach(b -> b.ensureValid());
 

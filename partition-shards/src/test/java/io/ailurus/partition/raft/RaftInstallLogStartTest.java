@@ -21,6 +21,22 @@ class RaftInstallLogStartTest {
     private static final long RETRANSMIT_MS = RaftSimulation.CONFIG.retransmitTimeoutMs();
 
     @Test
+    void followersFollowTheLeadersLogStartSoADeletionSurvivesALeaderChange() {
+        final TestCluster c = new TestCluster(3);
+        c.elect(1);
+        proposeAll(c, 1, "record", 10);
+        final long start = c.node(1).log.deleteRecordsBefore(c.node(1).member.commitIndex() - 2);
+        assertTrue(start > 0);
+        c.advance(3 * RaftSimulation.CONFIG.heartbeatIntervalMs());
+        assertEquals(start, c.node(2).log.startOffset(), "heartbeats carry the leader's log start");
+        assertEquals(start, c.node(3).log.startOffset());
+
+        c.isolated.add(1);
+        c.elect(2);
+        assertEquals(start, c.node(2).log.startOffset(), "the new leader does not serve the deleted records");
+    }
+
+    @Test
     void aFollowerDownWhileThePrefixWasDeletedCatchesUpAndCanLead() {
         final TestCluster c = new TestCluster(3);
         c.elect(1);
@@ -86,7 +102,9 @@ class RaftInstallLogStartTest {
         c.settle();
         final TestCluster.Node learner = c.node(4);
         assertEquals(c.node(1).log.endOffset(), c.node(1).member.matchEndOf(4), "the learner caught up");
-        assertEquals(lastBatchBase, learner.log.startOffset(), "it starts at the batch holding the leader's start");
+        // Installed at the batch holding the leader's start, then moved up to the start itself by the next
+        // AppendEntries (followers follow the leader's log start); the batch holding it stays whole.
+        assertEquals(start, learner.log.startOffset(), "it starts where the leader's log starts");
         assertEquals(crcs(c.node(1).log, lastBatchBase), crcs(learner.log, lastBatchBase));
         assertEquals(c.node(1).member.commitIndex(), learner.member.commitIndex());
 
@@ -144,7 +162,7 @@ class RaftInstallLogStartTest {
         assertEquals(followerEnd, answer.matchEnd(), "an empty AppendEntries at the start: it matches up to its end");
 
         c.advance(2 * RETRANSMIT_MS);
-        assertEquals(0, follower.log.startOffset());
+        assertEquals(start, follower.log.startOffset(), "then it follows the leader's log start");
         assertEquals(leaderLog.endOffset(), follower.log.endOffset());
         assertEquals(c.node(1).member.commitIndex(), follower.member.commitIndex());
     }
