@@ -57,19 +57,22 @@ public final class OffsetForLeaderEpochHandler implements ApiHandler<OffsetsForL
         final OffsetForLeaderEpochResponseData data = new OffsetForLeaderEpochResponseData();
         final List<CompletableFuture<EpochEndOffset>> answers = new ArrayList<>();
         for (final OffsetForLeaderTopic topic : request.data().topics()) {
-            final OffsetForLeaderTopicResult result = new OffsetForLeaderTopicResult().setTopic(topic.topic());
-            data.topics().add(result);
             for (final OffsetForLeaderPartition partition : topic.partitions()) {
-                answers.add(endOffset(topic.topic(), partition).thenApply(answer -> {
-                    synchronized (result) {
-                        result.partitions().add(answer);
-                    }
-                    return answer;
-                }));
+                answers.add(endOffset(topic.topic(), partition));
             }
         }
-        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
-                .thenApply(done -> new OffsetsForLeaderEpochResponse(data));
+        // Answers complete in any order (some come from partition actors); the response keeps the request's order.
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            int next = 0;
+            for (final OffsetForLeaderTopic topic : request.data().topics()) {
+                final OffsetForLeaderTopicResult result = new OffsetForLeaderTopicResult().setTopic(topic.topic());
+                data.topics().add(result);
+                for (int i = 0; i < topic.partitions().size(); i++) {
+                    result.partitions().add(answers.get(next++).join());
+                }
+            }
+            return new OffsetsForLeaderEpochResponse(data);
+        });
     }
 
     private CompletableFuture<EpochEndOffset> endOffset(final String topic, final OffsetForLeaderPartition partition) {
