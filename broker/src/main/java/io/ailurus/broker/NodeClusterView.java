@@ -32,9 +32,17 @@ final class NodeClusterView implements ClusterView {
         this.leaders = leaders;
     }
 
+    /**
+     * Live brokers the controller knows (as Kafka lists only registered brokers): a node that has joined the cluster
+     * but not yet registered cannot be given replicas, so listing it would let a client count on it too early. This
+     * node is listed while it registers, so that its own clients always have a broker to talk to.
+     */
     @Override
     public List<Broker> brokers() {
-        return nodes.aliveNodes().stream().map(NodeClusterView::broker).toList();
+        final var registered = topics.image().brokers();
+        return nodes.aliveNodes().stream()
+                .filter(n -> registered.containsKey(n.nodeId()) || n.nodeId() == nodeId)
+                .map(NodeClusterView::broker).toList();
     }
 
     private static Broker broker(final NodeInfo info) {
