@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class SegmentLog implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SegmentLog.class);
+    /** {@code -Dailurus.log.preallocate=false} turns the zero-filled runway off (for file systems where it costs more). */
+    private static final boolean RUNWAY_ENABLED = !"false".equals(System.getProperty("ailurus.log.preallocate"));
     static final String CLEAN_SHUTDOWN_FILE = ".clean-shutdown";
     /** How long a deleted segment's channel stays open for readers that still hold a slice of it. */
     private static final long RETIRED_CLOSE_DELAY_NS = TimeUnit.SECONDS.toNanos(30);
@@ -281,6 +283,7 @@ public final class SegmentLog implements Closeable {
      * and sealed (indexes written, recovery point moved) by the next {@link #flush}, off the append path.
      */
     private synchronized void roll() throws IOException {
+        active.trimRunway();   // a metadata change only; the next flush makes it durable with the old segment
         final Segment next = Segment.create(dir, active.nextOffset(), config.indexIntervalBytes());
         directoryDirty.set(true);
         segments.put(next.baseOffset(), next);
@@ -320,6 +323,23 @@ public final class SegmentLog implements Closeable {
             sealFlushedSegments();
         } catch (IOException e) {
             throw fail("flush", e);
+        }
+    }
+
+    /**
+     * Keeps the active segment's zero-filled runway ahead of its data (see {@code Segment}), so that the fsyncs of
+     * group commit skip the file-system journal. Blocking I/O, for a flusher thread, after it reported its flush.
+     * A failure here costs speed, not data: it is logged and the log goes on without a runway.
+     */
+    public void extendRunway() {
+        if (!RUNWAY_ENABLED || closed || failure != null) {
+            return;
+        }
+        final Segment segment = active;
+        try {
+            segment.extendRunway(config.segmentBytes());
+        } catch (IOException e) {
+            LOG.warn("Log {}: could not extend the preallocated runway of {}: {}", name, segment, e.toString());
         }
     }
 
@@ -599,6 +619,15 @@ public final class SegmentLog implements Closeable {
         return new ArrayList<>(segments.keySet());
     }
 
+    /** Bytes of data in the active segment (its runway not counted). For tests. */
+    int activeSegmentBytes() {
+        return active.sizeInBytes();
+    }
+
+    long activeSegmentBaseOffset() {
+        return active.baseOffset();
+    }
+
     public Path directory() {
         return dir;
     }
@@ -609,6 +638,7 @@ public final class SegmentLog implements Closeable {
     @Override
     public synchronized void close() throws IOException {
         if (failure == null) {
+            active.trimRunway();
             flush(Long.MAX_VALUE);
             active.sealIndexes();
             writeCheckpoint(active.baseOffset());

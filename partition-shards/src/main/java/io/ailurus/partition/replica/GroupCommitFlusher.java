@@ -115,6 +115,8 @@ public final class GroupCommitFlusher implements AutoCloseable {
                 continue;
             }
             dirty.listener.flushed(target, generation);
+            // After the report, so that no acknowledgement waits for zeros; another thread takes the next flush.
+            dirty.log.extendRunway();
         }
     }
 
