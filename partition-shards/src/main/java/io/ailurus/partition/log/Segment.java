@@ -190,18 +190,22 @@ final class Segment {
      * {@code segmentBytes}. Blocking I/O: call it from a flusher thread. Concurrent calls do the work once; appends go
      * on meanwhile (each 1 MiB of zeros holds the writer off only while it is copied into the page cache).
      */
-    void extendRunway(final int segmentBytes) throws IOException {
+    /** Whether less than half a runway is left ahead of the data (and the segment is big enough to get one). */
+    synchronized boolean runwayLow(final int segmentBytes) {
         final int size = records.sizeInBytes();
-        if (size < RUNWAY_MIN_SEGMENT_BYTES) {
-            return;
+        if (size < RUNWAY_MIN_SEGMENT_BYTES || runwayClosed) {
+            return false;
         }
         final long runway = Math.min(RUNWAY_MAX_BYTES, size);
-        final long target = Math.min(segmentBytes, size + runway);
-        synchronized (this) {
-            if (runwayClosed || zeroedEnd - size >= runway / 2 || zeroedEnd >= target) {
-                return;
-            }
+        return zeroedEnd - size < runway / 2 && zeroedEnd < Math.min(segmentBytes, size + runway);
+    }
+
+    void extendRunway(final int segmentBytes) throws IOException {
+        if (!runwayLow(segmentBytes)) {
+            return;
         }
+        final int size = records.sizeInBytes();
+        final long target = Math.min(segmentBytes, size + Math.min(RUNWAY_MAX_BYTES, size));
         if (!extending.compareAndSet(false, true)) {
             return;
         }

@@ -343,6 +343,11 @@ public final class SegmentLog implements Closeable {
         }
     }
 
+    /** Whether {@link #extendRunway} has work to do: a cheap check for callers that flush on their own thread. */
+    public boolean runwayLow() {
+        return RUNWAY_ENABLED && !closed && failure == null && active.runwayLow(config.segmentBytes());
+    }
+
     /** Seals every closed segment whose data is on disk and moves the recovery point past them. */
     private synchronized void sealFlushedSegments() throws IOException {
         final Segment current = active;

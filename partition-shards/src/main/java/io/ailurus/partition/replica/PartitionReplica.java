@@ -67,7 +67,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
     private static final int TICKS_PER_MEMBERSHIP_STEP = 10;
 
     public sealed interface Command permits Append, DeleteRecords, UpdateConfig, Start, Stop, Delete, Flushed,
-            FlushFailed, RetentionTick, RaftInbound, Tick, EndOffsetForEpoch, TransferLeadership {
+            FlushFailed, FlushHere, RetentionTick, RaftInbound, Tick, EndOffsetForEpoch, TransferLeadership {
     }
 
     /**
@@ -116,6 +116,12 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
 
     private record FlushFailed(RuntimeException failure) implements Command {
     }
+
+    /**
+     * A lone voter's group commit, done by the replica itself: queued behind the appends already in the mailbox, so
+     * one fsync covers them all, and no thread hand-off stands between the fsync and the acknowledgements.
+     */
+    private enum FlushHere implements Command { INSTANCE }
 
     private enum RetentionTick implements Command { INSTANCE }
 
@@ -167,6 +173,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
     private final CommitWaiters<PendingAck> pendingAcks = new CommitWaiters<>();
     /** Mirrors the member's log generation for the fsync threads, moved only after a truncation completed. */
     private volatile long flushGeneration;
+    private boolean flushHereQueued;
     private long appendTimeMs = -1;
     /** The voters last reported to the leadership table in this term, and how many reports were made. */
     private List<Integer> reportedVoters = List.of();
@@ -249,7 +256,16 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
 
         @Override
         public void onAppended(final long logEndOffset) {
-            env.flusher().markDirty(dirty);
+            if (member.voters().size() == 1 && member.voters().get(0) == env.nodeId()) {
+                // Nobody to replicate to meanwhile: fsync here (this dispatcher is for file I/O), saving the
+                // round trip through a flusher thread that an acks=all producer would wait for.
+                if (!flushHereQueued) {
+                    flushHereQueued = true;
+                    getContext().getSelf().tell(FlushHere.INSTANCE);
+                }
+            } else {
+                env.flusher().markDirty(dirty);
+            }
         }
 
         @Override
@@ -294,6 +310,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
                 .onMessageEquals(Tick.INSTANCE, this::onTick)
                 .onMessage(Flushed.class, this::onFlushed)
                 .onMessage(FlushFailed.class, this::onFlushFailed)
+                .onMessageEquals(FlushHere.INSTANCE, this::onFlushHere)
                 .onMessage(DeleteRecords.class, this::onDeleteRecords)
                 .onMessage(EndOffsetForEpoch.class, this::onEndOffsetForEpoch)
                 .onMessage(TransferLeadership.class, this::onTransferLeadership)
@@ -458,6 +475,25 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
     private Behavior<Command> onFlushed(final Flushed flushed) {
         if (!closed) {
             member.onDurable(flushed.generation(), flushed.durableOffset());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onFlushHere() {
+        flushHereQueued = false;
+        if (closed) {
+            return this;
+        }
+        final long generation = flushGeneration;
+        final long target = log.logEndOffset();
+        try {
+            log.flush(target);
+        } catch (RuntimeException e) {
+            return onFlushFailed(new FlushFailed(e));
+        }
+        member.onDurable(generation, target);
+        if (log.runwayLow()) {
+            env.flusher().markDirty(dirty);   // the flusher thread extends the runway (zeros + fsync), off this actor
         }
         return this;
     }
