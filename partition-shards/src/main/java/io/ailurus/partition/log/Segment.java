@@ -188,7 +188,8 @@ final class Segment {
     /**
      * Zero-fills and fsyncs the file ahead of the data when less than half a runway is left, never past
      * {@code segmentBytes}. Blocking I/O: call it from a flusher thread. Concurrent calls do the work once; appends go
-     * on meanwhile (each 1 MiB of zeros holds the writer off only while it is copied into the page cache).
+     * on meanwhile (each 1 MiB of zeros holds the writer off only while it is copied into the page cache, and is
+     * fsynced on its own).
      */
     /** Whether less than half a runway is left ahead of the data (and the segment is big enough to get one). */
     synchronized boolean runwayLow(final int segmentBytes) {
@@ -210,7 +211,6 @@ final class Segment {
             return;
         }
         try {
-            boolean wrote = false;
             while (true) {
                 synchronized (this) {
                     // Never below the data: the writer may have moved on since the last chunk.
@@ -225,11 +225,11 @@ final class Segment {
                         at += records.channel().write(zeros, at);
                     }
                     zeroedEnd = at;
-                    wrote = true;
                 }
-            }
-            if (wrote) {
-                records.channel().force(false);   // allocates the blocks for good: later data fsyncs skip the journal
+                // Chunk by chunk: a data fsync that runs meanwhile waits for the writeback of at most one chunk of
+                // zeros (fsync covers the whole file), not for the whole runway. This also allocates the blocks for
+                // good, so later data fsyncs skip the journal.
+                records.channel().force(false);
             }
         } finally {
             extending.set(false);

@@ -339,7 +339,9 @@ public final class SegmentLog implements Closeable {
         try {
             segment.extendRunway(config.segmentBytes());
         } catch (IOException e) {
-            LOG.warn("Log {}: could not extend the preallocated runway of {}: {}", name, segment, e.toString());
+            if (!closed) {   // a close or roll racing with the extension is expected
+                LOG.warn("Log {}: could not extend the preallocated runway of {}: {}", name, segment, e.toString());
+            }
         }
     }
 

@@ -174,6 +174,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
     /** Mirrors the member's log generation for the fsync threads, moved only after a truncation completed. */
     private volatile long flushGeneration;
     private boolean flushHereQueued;
+    private boolean appendAwaitsDurability;   // set while an acks=all append is being proposed
     private long appendTimeMs = -1;
     /** The voters last reported to the leadership table in this term, and how many reports were made. */
     private List<Integer> reportedVoters = List.of();
@@ -256,9 +257,10 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
 
         @Override
         public void onAppended(final long logEndOffset) {
-            if (member.voters().size() == 1 && member.voters().get(0) == env.nodeId()) {
-                // Nobody to replicate to meanwhile: fsync here (this dispatcher is for file I/O), saving the
-                // round trip through a flusher thread that an acks=all producer would wait for.
+            if (appendAwaitsDurability && member.voters().size() == 1 && member.voters().get(0) == env.nodeId()) {
+                // An acks=all producer waits for this fsync and nobody needs replicating to meanwhile: fsync here
+                // (this dispatcher is for file I/O), saving the round trip through a flusher thread. Appends nobody
+                // waits on (acks 0/1) leave the fsync to the flusher, so that it never delays the next append.
                 if (!flushHereQueued) {
                     flushHereQueued = true;
                     getContext().getSelf().tell(FlushHere.INSTANCE);
@@ -414,6 +416,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         final ProposeResult proposed;
         try {
             appendTimeMs = nowMs;
+            appendAwaitsDurability = append.acks() == -1;
             proposed = member.propose(records, now());   // the member's clock is monotonic; nowMs is wall time
         } catch (KafkaStorageException e) {
             append.reply().complete(AppendResult.failed(Errors.KAFKA_STORAGE_ERROR, e.getMessage(), log.logStartOffset()));
@@ -423,6 +426,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
             return this;
         } finally {
             appendTimeMs = -1;
+            appendAwaitsDurability = false;
         }
         if (!(proposed instanceof ProposeResult.Accepted accepted)) {
             append.reply().complete(AppendResult.failed(Errors.NOT_LEADER_OR_FOLLOWER,
