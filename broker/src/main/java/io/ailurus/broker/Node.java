@@ -128,74 +128,105 @@ public final class Node implements AutoCloseable {
         });
         final ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ailurus",
                 withManagementEndpoint(rootConfig, clusterConfig));
-        final Cluster cluster = Cluster.get(system);
-        joinCluster(system, cluster, clusterConfig);
-        final KafkaListener listener = KafkaListener.bind(new InetSocketAddress(config.kafkaHost(), config.kafkaPort()));
-        final int advertisedPort = config.advertisedPort() == 0 ? listener.boundPort() : config.advertisedPort();
+        KafkaListener listener = null;
+        RaftNetwork network = null;
+        try {
+            final Cluster cluster = Cluster.get(system);
+            joinCluster(system, cluster, clusterConfig);
+            listener = KafkaListener.bind(new InetSocketAddress(config.kafkaHost(), config.kafkaPort()));
+            final int advertisedPort = config.advertisedPort() == 0 ? listener.boundPort() : config.advertisedPort();
 
-        final NodeDirectory directory = new NodeDirectory();
-        final LeadershipTable leaders = new LeadershipTable();
-        system.systemActorOf(leaders.behavior(), "leadership-table", Props.empty());
-        final AtomicReference<ActorRef<ControllerReplica.Command>> controller = new AtomicReference<>();
-        final RaftNetwork network = clusterConfig.standalone() ? null : RaftNetwork.start(
-                TransportConfig.defaults(config.nodeId(), config.dataDir().resolve("aeron"))
-                        .withEndpoint(clusterConfig.aeronHost(), clusterConfig.aeronPort()),
-                (groupId, from, message) -> route(replicas, controller, groupId, from, message));
-        if (network != null) {
-            directory.addListener(nodes -> connectPeers(network, nodes));
+            final NodeDirectory directory = new NodeDirectory();
+            final LeadershipTable leaders = new LeadershipTable();
+            system.systemActorOf(leaders.behavior(), "leadership-table", Props.empty());
+            final AtomicReference<ActorRef<ControllerReplica.Command>> controller = new AtomicReference<>();
+            network = clusterConfig.standalone() ? null : RaftNetwork.start(
+                    TransportConfig.defaults(config.nodeId(), config.dataDir().resolve("aeron"))
+                            .withEndpoint(clusterConfig.aeronHost(), clusterConfig.aeronPort()),
+                    (groupId, from, message) -> route(replicas, controller, groupId, from, message));
+            if (network != null) {
+                final RaftNetwork peers = network;
+                directory.addListener(nodes -> connectPeers(peers, nodes));
+            }
+            final ReplicatedTopicStore topics = new ReplicatedTopicStore(
+                    new ControllerClient(controller::get, timer, CONTROLLER_TIMEOUT),
+                    () -> aliveIds(directory), timer, CONTROLLER_TIMEOUT);
+            final RaftConfig raftConfig = RaftConfig.defaults();
+            final ReplicaEnvironment env = new ReplicaEnvironment(config.nodeId(), config.dataDir(), flusher, replicas,
+                    logConfigLookup(topics), topics::replicas, config.retentionCheckInterval(),
+                    raftConfig, network, leaders);
+            ReplicaShards.pinToSelf(system, config.nodeId(), cluster.selfMember().address());
+            ClusterSharding.get(system).init(ReplicaShards.entity(system,
+                            ctx -> PartitionReplica.create(ctx.getEntityId(), env))
+                    .withEntityProps(DispatcherSelector.fromConfig(PartitionReplica.DISPATCHER))
+                    .withStopMessage(PartitionReplica.Stop.INSTANCE));
+
+            final Node node = new Node(config, topics, system, flusher, replicas, timer, listener, network);
+            node.directory = directory;
+            final ClusterView clusterView = new NodeClusterView(config.nodeId(), directory, topics, leaders);
+            node.services = new BrokerServices(config, clusterId, config.advertisedHost(), advertisedPort, topics, replicas,
+                    new PartitionClient(), new ControllerProducerIds(topics, config.nodeId()), timer, clusterView);
+            node.groups = new GroupCoordinator(system, node.services, GroupSettings.from(rootConfig));
+            replicas.addListener(node.groups);
+            topics.addListener(node.new PartitionLifecycle());
+            controller.set(system.systemActorOf(ControllerReplica.create(new ControllerReplica.Settings(config.nodeId(),
+                            clusterConfig.votersOr(config.nodeId()), config.dataDir(), raftConfig, network, flusher,
+                            topics, leaders, () -> aliveIds(directory))),
+                    "controller", DispatcherSelector.fromConfig(PartitionReplica.DISPATCHER)));
+
+            final int adminPort = startAdmin(system, clusterConfig);
+            system.systemActorOf(NodeRegistry.create(new NodeInfo(config.nodeId(), clusterConfig.rack(),
+                    config.advertisedHost(), advertisedPort, clusterConfig.aeronHost(),
+                    network == null ? clusterConfig.aeronPort() : network.port(),
+                    clusterConfig.adminHost(), adminPort, cluster.selfMember().address().toString()), directory),
+                    "node-registry", Props.empty());
+            AdminState.ID.get(system).install(directory, new NodeAdminView(config.nodeId(), topics, replicas, leaders,
+                    directory, node::allPartitionsRunning));
+            new NodeRegistration(config.nodeId(), clusterConfig, topics, directory, timer,
+                    node.groups.settings().offsetsTopicPartitions(), clusterId).start();
+            timer.scheduleWithFixedDelay(node::startMissingReplicas, 2, 2, TimeUnit.SECONDS);
+            final ReplicaMoves moves = new ReplicaMoves(config.nodeId(), topics, leaders, replicas,
+                    () -> aliveIds(directory), system.scheduler());
+            timer.scheduleWithFixedDelay(moves::run, 1, 1, TimeUnit.SECONDS);
+
+            final RequestDispatcher[] dispatcher = new RequestDispatcher[1];
+            final List<ApiHandler<?>> handlers = Handlers.all(node.services, node.groups,
+                    () -> dispatcher[0].advertisedVersions());
+            dispatcher[0] = new RequestDispatcher(handlers);
+            listener.start(config.networkThreads(), config.maxRequestBytes(), config.maxInFlightPerConnection(), dispatcher[0]);
+            LOG.info("ailurus node {} serving the Kafka API on {}:{} (advertised {}:{}), cluster {}, data dir {}, {}",
+                    config.nodeId(), config.kafkaHost(), listener.boundPort(), config.advertisedHost(), advertisedPort,
+                    clusterId, config.dataDir().toAbsolutePath().normalize(), clusterConfig.standalone()
+                            ? "standalone" : "seeds " + clusterConfig.seeds() + ", controller voters "
+                                    + clusterConfig.votersOr(config.nodeId()));
+            return node;
+        } catch (RuntimeException | IOException e) {
+            // Release what was started, so that a restart in this process finds its ports free.
+            if (listener != null) {
+                listener.close();
+            }
+            if (network != null) {
+                network.close();
+            }
+            final boolean downed = system.whenTerminated().isCompleted();
+            system.terminate();
+            flusher.close();
+            timer.shutdownNow();
+            if (downed) {
+                throw new DownedWhileStarting(e);
+            }
+            throw e;
         }
-        final ReplicatedTopicStore topics = new ReplicatedTopicStore(
-                new ControllerClient(controller::get, timer, CONTROLLER_TIMEOUT),
-                () -> aliveIds(directory), timer, CONTROLLER_TIMEOUT);
-        final RaftConfig raftConfig = RaftConfig.defaults();
-        final ReplicaEnvironment env = new ReplicaEnvironment(config.nodeId(), config.dataDir(), flusher, replicas,
-                logConfigLookup(topics), topics::replicas, config.retentionCheckInterval(),
-                raftConfig, network, leaders);
-        ReplicaShards.pinToSelf(system, config.nodeId(), cluster.selfMember().address());
-        ClusterSharding.get(system).init(ReplicaShards.entity(system,
-                        ctx -> PartitionReplica.create(ctx.getEntityId(), env))
-                .withEntityProps(DispatcherSelector.fromConfig(PartitionReplica.DISPATCHER))
-                .withStopMessage(PartitionReplica.Stop.INSTANCE));
+    }
 
-        final Node node = new Node(config, topics, system, flusher, replicas, timer, listener, network);
-        node.directory = directory;
-        final ClusterView clusterView = new NodeClusterView(config.nodeId(), directory, topics, leaders);
-        node.services = new BrokerServices(config, clusterId, config.advertisedHost(), advertisedPort, topics, replicas,
-                new PartitionClient(), new ControllerProducerIds(topics, config.nodeId()), timer, clusterView);
-        node.groups = new GroupCoordinator(system, node.services, GroupSettings.from(rootConfig));
-        replicas.addListener(node.groups);
-        topics.addListener(node.new PartitionLifecycle());
-        controller.set(system.systemActorOf(ControllerReplica.create(new ControllerReplica.Settings(config.nodeId(),
-                        clusterConfig.votersOr(config.nodeId()), config.dataDir(), raftConfig, network, flusher,
-                        topics, leaders, () -> aliveIds(directory))),
-                "controller", DispatcherSelector.fromConfig(PartitionReplica.DISPATCHER)));
-
-        final int adminPort = startAdmin(system, clusterConfig);
-        system.systemActorOf(NodeRegistry.create(new NodeInfo(config.nodeId(), clusterConfig.rack(),
-                config.advertisedHost(), advertisedPort, clusterConfig.aeronHost(),
-                network == null ? clusterConfig.aeronPort() : network.port(),
-                clusterConfig.adminHost(), adminPort, cluster.selfMember().address().toString()), directory),
-                "node-registry", Props.empty());
-        AdminState.ID.get(system).install(directory, new NodeAdminView(config.nodeId(), topics, replicas, leaders,
-                directory, node::allPartitionsRunning));
-        new NodeRegistration(config.nodeId(), clusterConfig, topics, directory, timer,
-                node.groups.settings().offsetsTopicPartitions(), clusterId).start();
-        timer.scheduleWithFixedDelay(node::startMissingReplicas, 2, 2, TimeUnit.SECONDS);
-        final ReplicaMoves moves = new ReplicaMoves(config.nodeId(), topics, leaders, replicas,
-                () -> aliveIds(directory), system.scheduler());
-        timer.scheduleWithFixedDelay(moves::run, 1, 1, TimeUnit.SECONDS);
-
-        final RequestDispatcher[] dispatcher = new RequestDispatcher[1];
-        final List<ApiHandler<?>> handlers = Handlers.all(node.services, node.groups,
-                () -> dispatcher[0].advertisedVersions());
-        dispatcher[0] = new RequestDispatcher(handlers);
-        listener.start(config.networkThreads(), config.maxRequestBytes(), config.maxInFlightPerConnection(), dispatcher[0]);
-        LOG.info("ailurus node {} serving the Kafka API on {}:{} (advertised {}:{}), cluster {}, data dir {}, {}",
-                config.nodeId(), config.kafkaHost(), listener.boundPort(), config.advertisedHost(), advertisedPort,
-                clusterId, config.dataDir().toAbsolutePath().normalize(), clusterConfig.standalone()
-                        ? "standalone" : "seeds " + clusterConfig.seeds() + ", controller voters "
-                                + clusterConfig.votersOr(config.nodeId()));
-        return node;
+    /**
+     * The cluster removed this node (for example quarantined and downed while it joined under load) before it had
+     * started; everything it had opened is closed again, so it can start over in the same process.
+     */
+    static final class DownedWhileStarting extends RuntimeException {
+        DownedWhileStarting(final Throwable cause) {
+            super("removed from the cluster while starting: " + cause.getMessage(), cause);
+        }
     }
 
     /** Hands an inbound Raft message to its group's owner; messages for groups not running here are dropped. */

@@ -82,7 +82,14 @@ final class StartCommand implements Callable<Integer> {
             stopped.countDown();
         }, "ailurus-shutdown"));
         while (!stopping.get()) {
-            final Node node = Node.start(config());
+            final Node node;
+            try {
+                node = Node.start(config());
+            } catch (Node.DownedWhileStarting e) {
+                LOG.warn("This node was {}; starting it again to rejoin", e.getMessage());
+                Thread.sleep(RESTART_PAUSE_MS);
+                continue;
+            }
             running.set(node);
             if (stopping.get()) {
                 node.close();   // SIGTERM arrived while starting
