@@ -185,12 +185,6 @@ final class Segment {
     private static final int ZERO_CHUNK = 1 << 20;
     private static final java.nio.ByteBuffer ZEROS = java.nio.ByteBuffer.allocateDirect(ZERO_CHUNK).asReadOnlyBuffer();
 
-    /**
-     * Zero-fills and fsyncs the file ahead of the data when less than half a runway is left, never past
-     * {@code segmentBytes}. Blocking I/O: call it from a flusher thread. Concurrent calls do the work once; appends go
-     * on meanwhile (each 1 MiB of zeros holds the writer off only while it is copied into the page cache, and is
-     * fsynced on its own).
-     */
     /** Whether less than half a runway is left ahead of the data (and the segment is big enough to get one). */
     synchronized boolean runwayLow(final int segmentBytes) {
         final int size = records.sizeInBytes();
@@ -201,36 +195,37 @@ final class Segment {
         return zeroedEnd - size < runway / 2 && zeroedEnd < Math.min(segmentBytes, size + runway);
     }
 
+    /**
+     * Zero-fills and fsyncs one more chunk (1 MiB) ahead of the data when less than half a runway is left, never past
+     * {@code segmentBytes}. Blocking I/O: call it from a flusher thread, after each flush. Concurrent calls do the work
+     * once; appends go on meanwhile (the chunk holds the writer off only while it is copied into the page cache).
+     */
     void extendRunway(final int segmentBytes) throws IOException {
-        if (!runwayLow(segmentBytes)) {
-            return;
-        }
-        final int size = records.sizeInBytes();
-        final long target = Math.min(segmentBytes, size + Math.min(RUNWAY_MAX_BYTES, size));
-        if (!extending.compareAndSet(false, true)) {
+        if (!runwayLow(segmentBytes) || !extending.compareAndSet(false, true)) {
             return;
         }
         try {
-            while (true) {
-                synchronized (this) {
-                    // Never below the data: the writer may have moved on since the last chunk.
-                    final long from = Math.max(zeroedEnd, records.sizeInBytes());
-                    if (runwayClosed || from >= target) {
-                        break;
-                    }
-                    final java.nio.ByteBuffer zeros = ZEROS.duplicate();
-                    zeros.limit((int) Math.min(ZERO_CHUNK, target - from));
-                    long at = from;
-                    while (zeros.hasRemaining()) {
-                        at += records.channel().write(zeros, at);
-                    }
-                    zeroedEnd = at;
+            // One chunk per call: the flusher calls this after every flush, so the zeros go out in step with the data
+            // rather than in bursts that hold a flusher thread (and the page cache's dirty budget) for long.
+            synchronized (this) {
+                final int size = records.sizeInBytes();
+                final long target = Math.min(segmentBytes, size + Math.min(RUNWAY_MAX_BYTES, size));
+                // Never below the data: the writer may have moved on since the last chunk.
+                final long from = Math.max(zeroedEnd, size);
+                if (runwayClosed || from >= target) {
+                    return;
                 }
-                // Chunk by chunk: a data fsync that runs meanwhile waits for the writeback of at most one chunk of
-                // zeros (fsync covers the whole file), not for the whole runway. This also allocates the blocks for
-                // good, so later data fsyncs skip the journal.
-                records.channel().force(false);
+                final java.nio.ByteBuffer zeros = ZEROS.duplicate();
+                zeros.limit((int) Math.min(ZERO_CHUNK, target - from));
+                long at = from;
+                while (zeros.hasRemaining()) {
+                    at += records.channel().write(zeros, at);
+                }
+                zeroedEnd = at;
             }
+            // Allocates the blocks for good, so later data fsyncs skip the journal. A data fsync running meanwhile
+            // waits for the writeback of this one chunk at most (fsync covers the whole file).
+            records.channel().force(false);
         } finally {
             extending.set(false);
         }
