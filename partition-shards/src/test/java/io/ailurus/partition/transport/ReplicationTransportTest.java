@@ -194,7 +194,9 @@ class ReplicationTransportTest {
             sent.framesSent(), sent.messagesSent(), got.messagesReceived());
         assertEquals(heartbeats, sent.framesSent());
         assertEquals(heartbeats, got.framesReceived());
-        assertTrue(sent.messagesSent() < heartbeats / 10, "coalesced: " + sent);
+        // How many frames share a message depends on how far the sender thread lags the caller (6–20 on this box,
+        // 6 when CI ran it beside other work); at least 4 on average shows the coalescing without timing luck.
+        assertTrue(sent.messagesSent() < heartbeats / 4, "coalesced: " + sent);
         assertEquals(sent.messagesSent(), got.messagesReceived());
         assertTrue(received.frames().stream().allMatch(ReceivedFrames.Frame::intact));
     }
