@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
@@ -67,7 +69,8 @@ public final class RequestDispatcher implements FrameHandler {
     }
 
     @Override
-    public CompletableFuture<Send> handle(final ByteBuffer frame, final String clientAddress, final long connectionId) {
+    public CompletableFuture<Send> handle(final ByteBuffer frame, final String clientAddress, final long connectionId,
+            final Executor completions) {
         final RequestHeader header;
         try {
             header = RequestHeader.parse(frame);
@@ -102,12 +105,15 @@ public final class RequestDispatcher implements FrameHandler {
         } catch (RuntimeException e) {
             response = CompletableFuture.failedFuture(e);
         }
-        return response.handle((r, failure) -> {
+        final BiFunction<AbstractResponse, Throwable, Send> encode = (r, failure) -> {
             if (failure != null) {
                 return errorSend(context, request, Futures.cause(failure));
             }
             return r == null ? null : r.toSend(header.toResponseHeader(), version);
-        });
+        };
+        // Answered already: encode here. Completed later (a produce by its partition's thread): encode on the network
+        // thread, so that the partition goes on to its next append.
+        return response.isDone() ? response.handle(encode) : response.handleAsync(encode, completions);
     }
 
     @SuppressWarnings("unchecked")

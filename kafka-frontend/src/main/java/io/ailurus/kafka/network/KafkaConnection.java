@@ -115,7 +115,7 @@ final class KafkaConnection {
         final Slot slot = new Slot();
         final CompletableFuture<Send> response;
         try {
-            response = handler.handle(complete, remote, id);
+            response = handler.handle(complete, remote, id, processor);
         } catch (MalformedRequestException e) {
             close(e.getMessage());
             return;

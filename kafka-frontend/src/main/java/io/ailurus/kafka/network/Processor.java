@@ -7,6 +7,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,9 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A network thread with its own selector, serving many connections: socket reads and writes, framing, and the
  * hand-off of frames to the request handlers. Responses completed on other threads are queued here and written by
- * this thread, so a connection's socket is only ever touched by one thread.
+ * this thread, so a connection's socket is only ever touched by one thread. As an {@link Executor} it runs the steps
+ * that finish responses (encoding), which would otherwise run on whatever thread completed the request.
  */
-final class Processor implements Runnable {
+final class Processor implements Runnable, Executor {
 
     private static final Logger LOG = LoggerFactory.getLogger(Processor.class);
 
@@ -24,6 +26,8 @@ final class Processor implements Runnable {
     private final Selector selector;
     private final ConcurrentLinkedQueue<SocketChannel> newConnections = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<KafkaConnection> ready = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private volatile Thread thread;
     private final FrameHandler handler;
     private final int maxRequestBytes;
     private final int maxInFlight;
@@ -53,7 +57,21 @@ final class Processor implements Runnable {
     /** Any thread: a response of {@code connection} is complete. */
     void responseReady(final KafkaConnection connection) {
         ready.add(connection);
-        selector.wakeup();
+        wakeUnlessOwnThread();
+    }
+
+    /** Any thread: runs {@code task} on this network thread, before it writes the responses that are ready. */
+    @Override
+    public void execute(final Runnable task) {
+        tasks.add(task);
+        wakeUnlessOwnThread();
+    }
+
+    private void wakeUnlessOwnThread() {
+        // This thread looks at both queues before it selects again (selectNow when they hold work): no wakeup needed.
+        if (Thread.currentThread() != thread) {
+            selector.wakeup();
+        }
     }
 
     void connectionClosed(final KafkaConnection connection) {
@@ -62,10 +80,19 @@ final class Processor implements Runnable {
 
     @Override
     public void run() {
+        thread = Thread.currentThread();
         while (running) {
             try {
                 registerNewConnections();
-                selector.select(500);
+                if (tasks.isEmpty() && ready.isEmpty()) {
+                    selector.select(500);
+                } else {
+                    selector.selectNow();   // work queued by this thread itself, which did not wake the selector
+                }
+                Runnable task;
+                while ((task = tasks.poll()) != null) {
+                    task.run();
+                }
                 KafkaConnection c;
                 while ((c = ready.poll()) != null) {
                     c.onWritable();
