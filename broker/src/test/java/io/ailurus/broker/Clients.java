@@ -20,7 +20,15 @@ final class Clients {
     }
 
     static KafkaProducer<String, String> producer(final TestBroker broker, final Object... settings) {
-        final Properties p = broker.clientProperties();
+        return producer(broker.clientProperties(), settings);
+    }
+
+    /** For a broker in another process ({@link BrokerProcess}): only its bootstrap address is set. */
+    static KafkaProducer<String, String> producer(final String bootstrap, final Object... settings) {
+        return producer(bootstrapOnly(bootstrap), settings);
+    }
+
+    private static KafkaProducer<String, String> producer(final Properties p, final Object... settings) {
         p.put("key.serializer", StringSerializer.class.getName());
         p.put("value.serializer", StringSerializer.class.getName());
         p.put("delivery.timeout.ms", "30000");
@@ -38,7 +46,15 @@ final class Clients {
     }
 
     static KafkaConsumer<String, String> consumer(final TestBroker broker, final Object... settings) {
-        final Properties p = broker.clientProperties();
+        return consumer(broker.clientProperties(), settings);
+    }
+
+    /** For a broker in another process ({@link BrokerProcess}): only its bootstrap address is set. */
+    static KafkaConsumer<String, String> consumer(final String bootstrap, final Object... settings) {
+        return consumer(bootstrapOnly(bootstrap), settings);
+    }
+
+    private static KafkaConsumer<String, String> consumer(final Properties p, final Object... settings) {
         p.put("key.deserializer", StringDeserializer.class.getName());
         p.put("value.deserializer", StringDeserializer.class.getName());
         p.put("enable.auto.commit", "false");
@@ -64,6 +80,12 @@ final class Clients {
             }
             producer.flush();
         }
+    }
+
+    private static Properties bootstrapOnly(final String bootstrap) {
+        final Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        return p;
     }
 
     private static void put(final Properties p, final Object... settings) {

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -16,8 +15,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +34,8 @@ class CrashRecoveryIT {
             broker.start();
             final Map<Long, String> acked = new ConcurrentHashMap<>();
             final AtomicInteger failed = new AtomicInteger();
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(broker.bootstrap()))) {
+            try (KafkaProducer<String, String> producer = Clients.producer(broker.bootstrap(), "acks", "all",
+                    "linger.ms", 2, "delivery.timeout.ms", 5_000, "request.timeout.ms", 2_000, "max.block.ms", 5_000)) {
                 for (int i = 0; ; i++) {
                     final String value = "value-" + i;
                     producer.send(new ProducerRecord<>("crash", 0, null, value), (metadata, e) -> {
@@ -60,7 +58,7 @@ class CrashRecoveryIT {
 
             broker.start();
             final Map<Long, String> read = new ConcurrentHashMap<>();
-            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps(broker.bootstrap()))) {
+            try (KafkaConsumer<String, String> consumer = Clients.consumer(broker.bootstrap())) {
                 final TopicPartition tp = new TopicPartition("crash", 0);
                 consumer.assign(List.of(tp));
                 consumer.seekToBeginning(List.of(tp));
@@ -91,27 +89,5 @@ class CrashRecoveryIT {
         while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-    }
-
-    private static Properties producerProps(final String bootstrap) {
-        final Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("key.serializer", StringSerializer.class.getName());
-        p.put("value.serializer", StringSerializer.class.getName());
-        p.put("acks", "all");
-        p.put("linger.ms", "2");
-        p.put("delivery.timeout.ms", "5000");
-        p.put("request.timeout.ms", "2000");
-        p.put("max.block.ms", "5000");
-        return p;
-    }
-
-    private static Properties consumerProps(final String bootstrap) {
-        final Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("key.deserializer", StringDeserializer.class.getName());
-        p.put("value.deserializer", StringDeserializer.class.getName());
-        p.put("enable.auto.commit", "false");
-        return p;
     }
 }

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +39,8 @@ class DurableAckIT {
                 admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
             }
             final Path segment = dataDir.resolve(TOPIC).resolve("0").resolve("00000000000000000000.log");
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(broker.bootstrap()))) {
+            try (KafkaProducer<String, String> producer = Clients.producer(broker.bootstrap(), "acks", "all",
+                    "delivery.timeout.ms", 20_000, "request.timeout.ms", 10_000)) {
                 for (int i = 0; i < 50; i++) {
                     final RecordMetadata acked = producer.send(new ProducerRecord<>(TOPIC, 0, null, "value-" + i))
                             .get(30, TimeUnit.SECONDS);
@@ -69,16 +68,5 @@ class DurableAckIT {
             }
         }
         return durable;
-    }
-
-    private static Properties producerProps(final String bootstrap) {
-        final Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("key.serializer", StringSerializer.class.getName());
-        p.put("value.serializer", StringSerializer.class.getName());
-        p.put("acks", "all");
-        p.put("delivery.timeout.ms", "20000");
-        p.put("request.timeout.ms", "10000");
-        return p;
     }
 }
