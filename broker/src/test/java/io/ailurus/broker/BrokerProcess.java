@@ -1,17 +1,12 @@
 package io.ailurus.broker;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** A broker in its own JVM (`ailurus start`), for tests that kill it the hard way. */
 final class BrokerProcess implements AutoCloseable {
@@ -31,10 +26,10 @@ final class BrokerProcess implements AutoCloseable {
     BrokerProcess(final Path dataDir, final Path logFile) throws IOException {
         this.dataDir = dataDir;
         this.logFile = logFile;
-        this.kafkaPort = freePort();
-        this.clusterPort = freePort();
-        this.adminPort = freePort();
-        this.aeronPort = freePort();
+        this.kafkaPort = LoopbackPorts.free();
+        this.clusterPort = LoopbackPorts.free();
+        this.adminPort = LoopbackPorts.free();
+        this.aeronPort = LoopbackPorts.free();
     }
 
     /** Makes this process a member of a cluster: its node id and the seed nodes' {@link #clusterAddress()}es. */
@@ -79,38 +74,6 @@ final class BrokerProcess implements AutoCloseable {
 
     boolean isAlive() {
         return process != null && process.isAlive();
-    }
-
-    /** Where {@link #freePort} looks: below Linux's ephemeral range (32768 and up by default). */
-    private static final int PORTS_FROM = 20_000;
-    private static final int PORTS = 12_000;
-    private static final AtomicInteger NEXT_PORT = new AtomicInteger(new Random().nextInt(PORTS));
-
-    /**
-     * A port free now and outside the ephemeral range: a cluster test picks a later node's ports long before that
-     * node binds them, and an ephemeral port (the OS's choice for port 0, and for every outgoing connection) could
-     * meanwhile go to another node's outgoing connection (seen: "Address already in use" for node 4's Kafka port).
-     */
-    static int freePort() throws IOException {
-        for (int attempt = 0; attempt < PORTS; attempt++) {
-            final int port = PORTS_FROM + Math.floorMod(NEXT_PORT.getAndIncrement(), PORTS);
-            if (port != 25_520 && port != 26_000 && bindable(port)) {   // skip the node defaults (DESIGN.md §7)
-                return port;
-            }
-        }
-        throw new IOException("no free port in " + PORTS_FROM + ".." + (PORTS_FROM + PORTS - 1));
-    }
-
-    /** Both TCP (Kafka, cluster, admin) and UDP (Aeron) can bind it on loopback. */
-    private static boolean bindable(final int port) {
-        final InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-        try (ServerSocket tcp = new ServerSocket(); DatagramSocket udp = new DatagramSocket(null)) {
-            tcp.bind(address);
-            udp.bind(address);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     String bootstrap() {

@@ -1,7 +1,7 @@
 package io.ailurus.chaos.cluster;
 
+import io.ailurus.broker.LoopbackPorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +46,8 @@ public final class ClusterUnderTest implements AutoCloseable {
                     specs.add(new NodeSpec(i, net.get().ip(i), 9092, 25520, 9644, 26000, dataDir, log, net.get().exec(i),
                             durabilityJournal));
                 } else {
-                    specs.add(new NodeSpec(i, "127.0.0.1", freePort(), freePort(), freePort(), freePort(), dataDir, log, List.of(),
+                    specs.add(new NodeSpec(i, "127.0.0.1", LoopbackPorts.free(), LoopbackPorts.free(), LoopbackPorts.free(),
+                            LoopbackPorts.free(), dataDir, log, List.of(),
                             durabilityJournal));
                 }
             }
@@ -58,12 +59,6 @@ public final class ClusterUnderTest implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             net.ifPresent(NetworkNamespaces::close);
             throw e;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 
