@@ -58,6 +58,7 @@ public final class GroupCommitFlusher implements AutoCloseable {
         private final LongSupplier generation;
         private final Listener listener;
         private final AtomicBoolean queued = new AtomicBoolean();
+        private final AtomicBoolean flushWanted = new AtomicBoolean();
 
         /**
          * @param generation the log's truncation count, moved after each truncation completes: a flush reports the
@@ -91,6 +92,19 @@ public final class GroupCommitFlusher implements AutoCloseable {
     }
 
     public void markDirty(final Dirty dirty) {
+        dirty.flushWanted.set(true);
+        enqueue(dirty);
+    }
+
+    /**
+     * Extends the log's runway on a flusher thread without flushing it, for a log whose owner just fsynced it on its
+     * own thread: a flush here would only cost the device another flush and the owner another report.
+     */
+    public void extendRunway(final Dirty dirty) {
+        enqueue(dirty);
+    }
+
+    private void enqueue(final Dirty dirty) {
         if (dirty.queued.compareAndSet(false, true)) {
             queue.add(dirty);
         }
@@ -106,15 +120,17 @@ public final class GroupCommitFlusher implements AutoCloseable {
             }
             // Clear first: an append that lands during the fsync queues the log again rather than being missed.
             dirty.queued.set(false);
-            final long generation = dirty.generation.getAsLong();
-            final long target = dirty.log.logEndOffset();
-            try {
-                dirty.log.flush(target);
-            } catch (RuntimeException e) {
-                dirty.listener.flushFailed(e);
-                continue;
+            if (dirty.flushWanted.getAndSet(false)) {
+                final long generation = dirty.generation.getAsLong();
+                final long target = dirty.log.logEndOffset();
+                try {
+                    dirty.log.flush(target);
+                } catch (RuntimeException e) {
+                    dirty.listener.flushFailed(e);
+                    continue;
+                }
+                dirty.listener.flushed(target, generation);
             }
-            dirty.listener.flushed(target, generation);
             // After the report, so that no acknowledgement waits for zeros; another thread takes the next flush.
             dirty.log.extendRunway();
         }

@@ -497,7 +497,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         }
         member.onDurable(generation, target);
         if (log.runwayLow()) {
-            env.flusher().markDirty(dirty);   // the flusher thread extends the runway (zeros + fsync), off this actor
+            env.flusher().extendRunway(dirty);   // zeros + their fsync on a flusher thread, off this actor
         }
         return this;
     }
