@@ -72,6 +72,9 @@ public final class GroupCommitFlusher implements AutoCloseable {
         }
     }
 
+    /** Taken by a flusher thread as its signal to stop (see {@link #close}). */
+    private static final Dirty STOP = new Dirty(null, () -> 0L, null);
+
     private final LinkedBlockingQueue<Dirty> queue = new LinkedBlockingQueue<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
@@ -118,6 +121,9 @@ public final class GroupCommitFlusher implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
+            if (dirty == STOP) {
+                return;
+            }
             // Clear first: an append that lands during the fsync queues the log again rather than being missed.
             dirty.queued.set(false);
             if (dirty.flushWanted.getAndSet(false)) {
@@ -138,8 +144,10 @@ public final class GroupCommitFlusher implements AutoCloseable {
 
     @Override
     public void close() {
+        // No interrupt: it would close the FileChannel of a log the thread is writing (NIO channels close when a
+        // thread blocked in them is interrupted), under the feet of the partition that owns it.
         running = false;
-        threads.forEach(Thread::interrupt);
+        threads.forEach(t -> queue.add(STOP));
         for (final Thread t : threads) {
             try {
                 t.join(10_000);

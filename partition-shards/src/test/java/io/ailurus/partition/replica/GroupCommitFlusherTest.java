@@ -56,8 +56,8 @@ class GroupCommitFlusherTest {
 
     @AfterEach
     void close() throws IOException {
+        log.close();   // as a node stops: partitions first, then the flusher
         flusher.close();
-        log.close();
     }
 
     private void append(final int batches) {
