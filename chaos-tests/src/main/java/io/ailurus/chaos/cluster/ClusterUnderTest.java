@@ -46,9 +46,8 @@ public final class ClusterUnderTest implements AutoCloseable {
                     specs.add(new NodeSpec(i, net.get().ip(i), 9092, 25520, 9644, 26000, dataDir, log, net.get().exec(i),
                             durabilityJournal));
                 } else {
-                    specs.add(new NodeSpec(i, "127.0.0.1", LoopbackPorts.free(), LoopbackPorts.free(), LoopbackPorts.free(),
-                            LoopbackPorts.free(), dataDir, log, List.of(),
-                            durabilityJournal));
+                    specs.add(new NodeSpec(i, "127.0.0.1", LoopbackPorts.free(), LoopbackPorts.free(),
+                            LoopbackPorts.free(), LoopbackPorts.free(), dataDir, log, List.of(), durabilityJournal));
                 }
             }
             final List<BrokerNode> nodes = new ArrayList<>();
