@@ -41,7 +41,7 @@ public final class BrokerBench {
         if (options.brokers().contains(BrokerKind.AILURUS)) {
             AilurusBroker.classpath(options.ailurusHome());
         }
-        if (options.brokers().contains(BrokerKind.KAFKA)) {
+        if (options.brokers().stream().anyMatch(BrokerKind::isKafka)) {
             KafkaDistribution.classpath(options);
         }
 
@@ -63,10 +63,19 @@ public final class BrokerBench {
                 results.get(BrokerKind.KAFKA), options);
         System.out.printf("%n=== ailurus vs Apache Kafka %s (ratio = ailurus / Kafka) ===%n", options.kafkaVersion());
         table.printText(System.out);
+        final ComparisonTable fsyncTable = results.containsKey(BrokerKind.KAFKA_FSYNC)
+                ? ComparisonTable.of(options.cases(), results.get(BrokerKind.AILURUS),
+                        results.get(BrokerKind.KAFKA_FSYNC), options)
+                : null;
+        if (fsyncTable != null) {
+            System.out.printf("%n=== ailurus vs Apache Kafka %s with an fsync after every append "
+                    + "(log.flush.interval.messages=1; ratio = ailurus / that Kafka) ===%n", options.kafkaVersion());
+            fsyncTable.printText(System.out);
+        }
         final double loadAtEnd = MachineInfo.loadAverage();
         System.out.printf("%nload average (1 min) at the end: %.2f; finished %s%n", loadAtEnd,
                 Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        final Path md = writeMarkdown(options, started, command, results, table, loadAtEnd);
+        final Path md = writeMarkdown(options, started, command, results, table, fsyncTable, loadAtEnd);
         System.out.println("Markdown table written to " + md);
         System.exit(failed ? 1 : 0);
     }
@@ -97,7 +106,8 @@ public final class BrokerBench {
     }
 
     private static Path writeMarkdown(final BrokerBenchOptions options, final Instant started, final String command,
-            final Map<BrokerKind, BrokerResults> results, final ComparisonTable table, final double loadAtEnd)
+            final Map<BrokerKind, BrokerResults> results, final ComparisonTable table,
+            final ComparisonTable fsyncTable, final double loadAtEnd)
             throws IOException {
         final StringBuilder md = new StringBuilder();
         md.append("Run ").append(started).append(", `").append(command).append("`\n\n");
@@ -107,6 +117,10 @@ public final class BrokerBench {
             md.append("\n").append(r.kind().label()).append(" data: `").append(r.fileSystem()).append("`");
         }
         md.append("\n\n").append(table.markdown());
+        if (fsyncTable != null) {
+            md.append("\nailurus against Kafka with an fsync after every append (`log.flush.interval.messages=1`), "
+                    + "the \"Kafka\" column here:\n\n").append(fsyncTable.markdown());
+        }
         final Path file = options.baseDir().resolve("results.md");
         Files.writeString(file, md.toString());
         return file;

@@ -55,7 +55,8 @@ public record BrokerBenchOptions(boolean quick, long produceBytes, double produc
               --record-bytes N           record value size                                default 1024
               --acks LIST                acks settings                                    default 1,all
               --partitions LIST          partition counts                                 default 1,6
-              --brokers LIST             brokers, in run order                            default ailurus,kafka
+              --brokers LIST             brokers, in run order: ailurus, kafka, and       default ailurus,kafka
+                                         kafka-fsync (Kafka with an fsync per append)
               --dir PATH                 logs, configs, Kafka's jars, data dirs           default bench/target/broker-bench
               --ailurus-home PATH        repository root holding broker/target            default: found from this jar
               --kafka-version V          org.apache.kafka:kafka_2.13 version              default 4.1.1

@@ -2,10 +2,15 @@ package io.ailurus.bench.broker;
 
 import java.util.Locale;
 
-/** The two brokers the benchmark compares. */
+/**
+ * The brokers the benchmark compares: ailurus, Apache Kafka as configured by default (no fsync on the produce path),
+ * and, on request only, Kafka with an fsync after every append ({@code log.flush.interval.messages=1}), which
+ * acknowledges only what is on disk, as ailurus does at acks=all.
+ */
 public enum BrokerKind {
     AILURUS("ailurus"),
-    KAFKA("kafka");
+    KAFKA("kafka"),
+    KAFKA_FSYNC("kafka-fsync");
 
     private final String label;
 
@@ -17,11 +22,18 @@ public enum BrokerKind {
         return label;
     }
 
+    /** Whether this is Apache Kafka (started from its jars), in either configuration. */
+    public boolean isKafka() {
+        return this != AILURUS;
+    }
+
     public static BrokerKind parse(final String text) {
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "ailurus" -> AILURUS;
             case "kafka" -> KAFKA;
-            default -> throw new IllegalArgumentException("unknown broker " + text + "; known: ailurus, kafka");
+            case "kafka-fsync" -> KAFKA_FSYNC;
+            default -> throw new IllegalArgumentException("unknown broker " + text
+                    + "; known: ailurus, kafka, kafka-fsync");
         };
     }
 }

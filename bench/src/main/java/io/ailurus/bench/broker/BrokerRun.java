@@ -87,7 +87,7 @@ final class BrokerRun {
             final Path dataDir) throws IOException, InterruptedException {
         return switch (kind) {
             case AILURUS -> AilurusBroker.start(options, runDir, dataDir);
-            case KAFKA -> KafkaBroker.start(options, runDir, dataDir);
+            case KAFKA, KAFKA_FSYNC -> KafkaBroker.start(kind, options, runDir, dataDir);
         };
     }
 

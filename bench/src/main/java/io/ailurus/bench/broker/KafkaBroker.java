@@ -18,25 +18,28 @@ final class KafkaBroker implements BrokerUnderTest {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_GRACE = Duration.ofSeconds(60);
 
+    private final BrokerKind kind;
     private final ChildJvm jvm;
     private final Path dataDir;
     private final int port;
 
-    private KafkaBroker(final ChildJvm jvm, final Path dataDir, final int port) {
+    private KafkaBroker(final BrokerKind kind, final ChildJvm jvm, final Path dataDir, final int port) {
+        this.kind = kind;
         this.jvm = jvm;
         this.dataDir = dataDir;
         this.port = port;
     }
 
-    static KafkaBroker start(final BrokerBenchOptions options, final Path runDir, final Path dataDir)
-            throws IOException, InterruptedException {
+    /** {@code kind} is {@link BrokerKind#KAFKA} or {@link BrokerKind#KAFKA_FSYNC} (an fsync after every append). */
+    static KafkaBroker start(final BrokerKind kind, final BrokerBenchOptions options, final Path runDir,
+            final Path dataDir) throws IOException, InterruptedException {
         final String classpath = KafkaDistribution.classpath(options);
         final int port = FreePorts.next();
         final int controllerPort = FreePorts.next();
-        final KafkaServerConfig config = KafkaServerConfig.write(runDir.resolve("kafka-config"), dataDir, port,
-                controllerPort);
+        final KafkaServerConfig config = KafkaServerConfig.write(runDir.resolve(kind.label() + "-config"), dataDir,
+                port, controllerPort, kind == BrokerKind.KAFKA_FSYNC);
         final String log4j = "-Dlog4j2.configurationFile=" + config.log4jConfig().toAbsolutePath().toUri();
-        final Path log = runDir.resolve("kafka.log");
+        final Path log = runDir.resolve(kind.label() + ".log");
 
         final String clusterId = Uuid.randomUuid().toString();
         final ChildJvm format = ChildJvm.start("kafka-storage format", List.of("-Xmx256m", log4j), classpath,
@@ -48,11 +51,11 @@ final class KafkaBroker implements BrokerUnderTest {
             throw new IllegalStateException("kafka-storage format exited with " + formatExit + ", see " + log);
         }
 
-        final List<String> jvmArgs = new ArrayList<>(BrokerJvmOptions.of(options, BrokerKind.KAFKA, runDir));
+        final List<String> jvmArgs = new ArrayList<>(BrokerJvmOptions.of(options, kind, runDir));
         jvmArgs.add(log4j);
-        final ChildJvm jvm = ChildJvm.start("kafka", jvmArgs, classpath, "kafka.Kafka",
+        final ChildJvm jvm = ChildJvm.start(kind.label(), jvmArgs, classpath, "kafka.Kafka",
                 List.of(config.serverProperties().toAbsolutePath().toString()), runDir, log);
-        final KafkaBroker broker = new KafkaBroker(jvm, dataDir, port);
+        final KafkaBroker broker = new KafkaBroker(kind, jvm, dataDir, port);
         try {
             jvm.awaitPort(port, START_TIMEOUT);
             ClusterProbe.awaitReady(broker.bootstrap(), jvm, START_TIMEOUT);
@@ -65,7 +68,7 @@ final class KafkaBroker implements BrokerUnderTest {
 
     @Override
     public BrokerKind kind() {
-        return BrokerKind.KAFKA;
+        return kind;
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.nio.file.Path;
 public record KafkaServerConfig(Path serverProperties, Path log4jConfig) {
 
     static KafkaServerConfig write(final Path configDir, final Path logDir, final int brokerPort,
-            final int controllerPort) throws IOException {
+            final int controllerPort, final boolean fsyncEveryAppend) throws IOException {
         Files.createDirectories(configDir);
         final Path server = configDir.resolve("server.properties");
         Files.writeString(server, """
@@ -36,7 +36,9 @@ public record KafkaServerConfig(Path serverProperties, Path log4jConfig) {
                 share.coordinator.state.topic.replication.factor=1
                 share.coordinator.state.topic.min.isr=1
                 group.initial.rebalance.delay.ms=0
-                """.formatted(brokerPort, controllerPort, logDir.toAbsolutePath()));
+                """.formatted(brokerPort, controllerPort, logDir.toAbsolutePath())
+                // The append path fsyncs when this many messages are unflushed: 1 = before every acknowledgement.
+                + (fsyncEveryAppend ? "log.flush.interval.messages=1\n" : ""));
         return new KafkaServerConfig(server, writeLog4j(configDir));
     }
 

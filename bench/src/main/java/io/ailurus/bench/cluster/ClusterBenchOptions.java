@@ -123,6 +123,9 @@ record ClusterBenchOptions(double seconds, double warmupSeconds, long latencyByt
             broker.addAll(List.of("--kafka-lib", kafkaLib));
         }
         final BrokerBenchOptions b = BrokerBenchOptions.parse(broker.toArray(String[]::new));
+        if (b.brokers().contains(BrokerKind.KAFKA_FSYNC)) {
+            throw new IllegalArgumentException("--systems: ClusterBench runs ailurus and kafka only\n" + USAGE);
+        }
         if (rounds < 0 || failoverTimeout <= 0) {
             throw new IllegalArgumentException("--failover-rounds must be >= 0 and --failover-timeout > 0\n" + USAGE);
         }

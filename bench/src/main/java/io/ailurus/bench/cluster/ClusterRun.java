@@ -106,6 +106,7 @@ final class ClusterRun {
         return switch (kind) {
             case AILURUS -> AilurusCluster.start(options, runDir, dataDir, START_TIMEOUT);
             case KAFKA -> KafkaCluster.start(options, runDir, dataDir, START_TIMEOUT);
+            case KAFKA_FSYNC -> throw new IllegalArgumentException("no cluster of " + kind.label());
         };
     }
 
