@@ -35,6 +35,11 @@ import io.ailurus.partition.replica.PartitionClient;
 import io.ailurus.partition.replica.PartitionReplica;
 import io.ailurus.partition.replica.RaftNetwork;
 import io.ailurus.partition.replica.ReplicaEnvironment;
+import io.ailurus.partition.tier.Tiering;
+import io.ailurus.tier.S3Tiering;
+import io.ailurus.tier.TierConfig;
+import io.ailurus.tier.s3.ObjectStore;
+import io.ailurus.tier.s3.S3Settings;
 import io.ailurus.partition.replica.ReplicaHandle;
 import io.ailurus.partition.replica.ReplicaShards;
 import io.ailurus.partition.transport.TransportConfig;
@@ -98,6 +103,7 @@ public final class Node implements AutoCloseable {
     private BrokerServices services;
     private GroupCoordinator groups;
     private boolean closed;
+    private S3Tiering tiering;   // null when tiered storage is off
 
     private Node(final NodeConfig config, final ReplicatedTopicStore topics, final ActorSystem<Void> system,
             final GroupCommitFlusher flusher, final LocalReplicas replicas, final ScheduledExecutorService timer,
@@ -111,6 +117,25 @@ public final class Node implements AutoCloseable {
         this.timer = timer;
         this.listener = listener;
         this.network = network;
+    }
+
+    /** Shadow Indexing when {@code ailurus.tiered-storage.enabled}, else null. */
+    private static S3Tiering startTiering(final Config rootConfig, final NodeConfig config, final ActorSystem<Void> system) {
+        final Config block = rootConfig.getConfig("ailurus.tiered-storage");
+        final TierConfig tierConfig = TierConfig.fromConfig(block, config.dataDir());
+        if (!tierConfig.enabled()) {
+            return null;
+        }
+        final S3Settings s3 = S3Settings.fromConfig(block);
+        LOG.info("Tiered storage on: bucket '{}' at {}, cache {} ({} bytes), upload interval {}", s3.bucket(),
+                s3.endpoint().isEmpty() ? "AWS" : s3.endpoint(), tierConfig.cacheDir(), tierConfig.cacheMaxBytes(),
+                tierConfig.uploadInterval());
+        return new S3Tiering(new ObjectStore(system, s3), tierConfig);
+    }
+
+    /** The node's tiered storage, or null when it is off. */
+    public S3Tiering tiering() {
+        return tiering;
     }
 
     /** Starts a node with {@code rootConfig} (Typesafe Config: the {@code ailurus} and {@code pekko} blocks). */
@@ -130,6 +155,7 @@ public final class Node implements AutoCloseable {
                 withManagementEndpoint(rootConfig, clusterConfig));
         KafkaListener listener = null;
         RaftNetwork network = null;
+        S3Tiering tiering = null;
         try {
             final Cluster cluster = Cluster.get(system);
             joinCluster(system, cluster, clusterConfig);
@@ -152,9 +178,10 @@ public final class Node implements AutoCloseable {
                     new ControllerClient(controller::get, timer, CONTROLLER_TIMEOUT),
                     () -> aliveIds(directory), timer, CONTROLLER_TIMEOUT);
             final RaftConfig raftConfig = RaftConfig.defaults();
+            tiering = startTiering(rootConfig, config, system);
             final ReplicaEnvironment env = new ReplicaEnvironment(config.nodeId(), config.dataDir(), flusher, replicas,
                     logConfigLookup(topics), topics::replicas, config.retentionCheckInterval(),
-                    raftConfig, network, leaders);
+                    raftConfig, network, leaders, tiering == null ? Tiering.NONE : tiering);
             ReplicaShards.pinToSelf(system, config.nodeId(), cluster.selfMember().address());
             ClusterSharding.get(system).init(ReplicaShards.entity(system,
                             ctx -> PartitionReplica.create(ctx.getEntityId(), env))
@@ -162,6 +189,7 @@ public final class Node implements AutoCloseable {
                     .withStopMessage(PartitionReplica.Stop.INSTANCE));
 
             final Node node = new Node(config, topics, system, flusher, replicas, timer, listener, network);
+            node.tiering = tiering;
             node.directory = directory;
             final ClusterView clusterView = new NodeClusterView(config.nodeId(), directory, topics, leaders);
             node.services = new BrokerServices(config, clusterId, config.advertisedHost(), advertisedPort, topics, replicas,
@@ -210,6 +238,9 @@ public final class Node implements AutoCloseable {
             }
             final boolean downed = system.whenTerminated().isCompleted();
             system.terminate();
+            if (tiering != null) {
+                tiering.close();
+            }
             flusher.close();
             timer.shutdownNow();
             if (downed) {

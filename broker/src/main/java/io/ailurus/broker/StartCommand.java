@@ -63,6 +63,22 @@ final class StartCommand implements Callable<Integer> {
             description = "Node ids of the controller's Raft group, the same on every node (default: this node alone).")
     java.util.List<Integer> controllerVoters;
 
+    @Option(names = "--tiered-storage", description = "Turn Shadow Indexing on (ailurus.tiered-storage.enabled).")
+    Boolean tieredStorage;
+
+    @Option(names = "--tiered-storage-endpoint", description = "S3 endpoint URL (default http://127.0.0.1:9000).")
+    String tieredStorageEndpoint;
+
+    @Option(names = "--tiered-storage-bucket", description = "S3 bucket (default ailurus).")
+    String tieredStorageBucket;
+
+    @Option(names = "--tiered-storage-region", description = "S3 region (default us-east-1).")
+    String tieredStorageRegion;
+
+    @Option(names = "--tiered-storage-upload-interval",
+            description = "Roll and upload an active segment once it is this old (default 10s; HOCON duration).")
+    String tieredStorageUploadInterval;
+
     /**
      * Runs the node until SIGTERM. A node the cluster has downed (the split-brain resolver's decision on the minority
      * side of a partition, or after a long stall) cannot rejoin with the same actor system: it is closed and started
@@ -135,6 +151,21 @@ final class StartCommand implements Callable<Integer> {
         }
         if (seeds != null) {
             overrides.put("ailurus.cluster.seeds", seeds);
+        }
+        if (tieredStorage != null) {
+            overrides.put("ailurus.tiered-storage.enabled", tieredStorage);
+        }
+        if (tieredStorageEndpoint != null) {
+            overrides.put("ailurus.tiered-storage.s3.endpoint", tieredStorageEndpoint);
+        }
+        if (tieredStorageBucket != null) {
+            overrides.put("ailurus.tiered-storage.s3.bucket", tieredStorageBucket);
+        }
+        if (tieredStorageRegion != null) {
+            overrides.put("ailurus.tiered-storage.s3.region", tieredStorageRegion);
+        }
+        if (tieredStorageUploadInterval != null) {
+            overrides.put("ailurus.tiered-storage.upload-interval", tieredStorageUploadInterval);
         }
         if (rack != null) {
             overrides.put("ailurus.cluster.rack", rack);

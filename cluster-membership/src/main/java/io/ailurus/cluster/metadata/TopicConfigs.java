@@ -1,6 +1,7 @@
 package io.ailurus.cluster.metadata;
 
 import io.ailurus.partition.log.LogConfig;
+import io.ailurus.partition.log.RemoteStorageConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,6 +23,16 @@ public final class TopicConfigs {
     public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
     public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
     public static final String COMPRESSION_TYPE = "compression.type";
+    public static final String REMOTE_STORAGE_ENABLE = "remote.storage.enable";
+    public static final String LOCAL_RETENTION_MS = "local.retention.ms";
+    public static final String LOCAL_RETENTION_BYTES = "local.retention.bytes";
+    /** Redpanda's names: write is {@code remote.storage.enable}; reads from the bucket need no switch here. */
+    public static final String REDPANDA_REMOTE_WRITE = "redpanda.remote.write";
+    public static final String REDPANDA_REMOTE_READ = "redpanda.remote.read";
+    public static final String REDPANDA_REMOTE_DELETE = "redpanda.remote.delete";
+
+    /** Accepted on input and stored under Kafka's name, so that a topic describes one value, not two. */
+    private static final Map<String, String> ALIASES = Map.of(REDPANDA_REMOTE_WRITE, REMOTE_STORAGE_ENABLE);
 
     private static final Map<String, String> DEFAULTS = defaults();
 
@@ -40,6 +51,11 @@ public final class TopicConfigs {
         m.put(RETENTION_MS, Long.toString(d.retentionMs()));
         m.put(SEGMENT_BYTES, Integer.toString(d.segmentBytes()));
         m.put(SEGMENT_MS, Long.toString(d.segmentMs()));
+        m.put(REMOTE_STORAGE_ENABLE, "false");
+        m.put(LOCAL_RETENTION_MS, Long.toString(RemoteStorageConfig.FOLLOW_TOTAL));
+        m.put(LOCAL_RETENTION_BYTES, Long.toString(RemoteStorageConfig.FOLLOW_TOTAL));
+        m.put(REDPANDA_REMOTE_READ, "true");
+        m.put(REDPANDA_REMOTE_DELETE, "true");
         return Map.copyOf(m);
     }
 
@@ -49,16 +65,23 @@ public final class TopicConfigs {
     }
 
     public static boolean isKnown(final String name) {
-        return DEFAULTS.containsKey(name);
+        return DEFAULTS.containsKey(name) || ALIASES.containsKey(name);
     }
 
-    /** Checks every entry; returns a copy. */
+    /** Checks every entry; returns a copy with aliases under their canonical names. */
     public static Map<String, String> validate(final Map<String, String> configs) {
+        final Map<String, String> canonical = new LinkedHashMap<>();
         for (final Map.Entry<String, String> e : configs.entrySet()) {
             validate(e.getKey(), e.getValue());
+            final String name = ALIASES.getOrDefault(e.getKey(), e.getKey());
+            final String previous = canonical.put(name, e.getValue());
+            if (previous != null && !previous.trim().equalsIgnoreCase(e.getValue().trim())) {
+                throw new InvalidConfigurationException("Topic configs " + name + " and its alias disagree: '"
+                        + previous + "' and '" + e.getValue() + "'");
+            }
         }
-        toLogConfig(configs);   // cross-field checks (LogConfig's own constructor)
-        return Map.copyOf(configs);
+        toLogConfig(canonical);   // cross-field checks (LogConfig's own constructor)
+        return Map.copyOf(canonical);
     }
 
     private static void validate(final String name, final String value) {
@@ -86,12 +109,22 @@ public final class TopicConfigs {
                 }
             }
             case RETENTION_MS, RETENTION_BYTES -> parseLong(name, value, -1, Long.MAX_VALUE);
+            case LOCAL_RETENTION_MS, LOCAL_RETENTION_BYTES -> parseLong(name, value, RemoteStorageConfig.FOLLOW_TOTAL, Long.MAX_VALUE);
+            case REMOTE_STORAGE_ENABLE, REDPANDA_REMOTE_WRITE, REDPANDA_REMOTE_READ, REDPANDA_REMOTE_DELETE -> parseBoolean(name, value);
             case SEGMENT_MS -> parseLong(name, value, 1, Long.MAX_VALUE);
             case SEGMENT_BYTES -> parseLong(name, value, 14, Integer.MAX_VALUE);
             case MAX_MESSAGE_BYTES -> parseLong(name, value, 0, Integer.MAX_VALUE);
             case MIN_INSYNC_REPLICAS -> parseLong(name, value, 1, Integer.MAX_VALUE);
             default -> throw new IllegalStateException(name);
         }
+    }
+
+    private static boolean parseBoolean(final String name, final String value) {
+        final String v = value.trim();
+        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+            throw new InvalidConfigurationException("Topic config " + name + " must be true or false, was '" + value + "'");
+        }
+        return Boolean.parseBoolean(v);
     }
 
     private static long parseLong(final String name, final String value, final long min, final long max) {
@@ -119,7 +152,12 @@ public final class TopicConfigs {
                     .withRetentionMs(Long.parseLong(c.get(RETENTION_MS).trim()))
                     .withMaxMessageBytes(Integer.parseInt(c.get(MAX_MESSAGE_BYTES).trim()))
                     .withTimestampType("LogAppendTime".equals(c.get(TIMESTAMP_TYPE))
-                            ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME);
+                            ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME)
+                    .withRemote(new RemoteStorageConfig(
+                            Boolean.parseBoolean(c.getOrDefault(REMOTE_STORAGE_ENABLE, c.get(REDPANDA_REMOTE_WRITE)).trim()),
+                            Long.parseLong(c.get(LOCAL_RETENTION_MS).trim()),
+                            Long.parseLong(c.get(LOCAL_RETENTION_BYTES).trim()),
+                            Boolean.parseBoolean(c.get(REDPANDA_REMOTE_DELETE).trim())));
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigurationException(e.getMessage());
         }

@@ -23,31 +23,38 @@ final class ConfigEntries {
     static final String STATIC_BROKER_CONFIGS = "broker configs are static: set them in the node's config file";
 
     /** Kafka's types of the topic configs ailurus knows (ConfigDef types of LogConfig). */
-    private static final Map<String, ConfigType> TOPIC_TYPES = Map.of(
-            TopicConfigs.CLEANUP_POLICY, ConfigType.LIST,
-            TopicConfigs.COMPRESSION_TYPE, ConfigType.STRING,
-            TopicConfigs.MAX_MESSAGE_BYTES, ConfigType.INT,
-            TopicConfigs.TIMESTAMP_TYPE, ConfigType.STRING,
-            TopicConfigs.MIN_INSYNC_REPLICAS, ConfigType.INT,
-            TopicConfigs.RETENTION_BYTES, ConfigType.LONG,
-            TopicConfigs.RETENTION_MS, ConfigType.LONG,
-            TopicConfigs.SEGMENT_BYTES, ConfigType.INT,
-            TopicConfigs.SEGMENT_MS, ConfigType.LONG);
+    private static final Map<String, ConfigType> TOPIC_TYPES = Map.ofEntries(
+            Map.entry(TopicConfigs.CLEANUP_POLICY, ConfigType.LIST),
+            Map.entry(TopicConfigs.COMPRESSION_TYPE, ConfigType.STRING),
+            Map.entry(TopicConfigs.MAX_MESSAGE_BYTES, ConfigType.INT),
+            Map.entry(TopicConfigs.TIMESTAMP_TYPE, ConfigType.STRING),
+            Map.entry(TopicConfigs.MIN_INSYNC_REPLICAS, ConfigType.INT),
+            Map.entry(TopicConfigs.RETENTION_BYTES, ConfigType.LONG),
+            Map.entry(TopicConfigs.RETENTION_MS, ConfigType.LONG),
+            Map.entry(TopicConfigs.SEGMENT_BYTES, ConfigType.INT),
+            Map.entry(TopicConfigs.SEGMENT_MS, ConfigType.LONG),
+            Map.entry(TopicConfigs.REMOTE_STORAGE_ENABLE, ConfigType.BOOLEAN),
+            Map.entry(TopicConfigs.LOCAL_RETENTION_MS, ConfigType.LONG),
+            Map.entry(TopicConfigs.LOCAL_RETENTION_BYTES, ConfigType.LONG),
+            Map.entry(TopicConfigs.REDPANDA_REMOTE_READ, ConfigType.BOOLEAN),
+            Map.entry(TopicConfigs.REDPANDA_REMOTE_DELETE, ConfigType.BOOLEAN));
 
     /**
      * The broker config that supplies each topic config's default in Kafka. Describing it as a synonym lets tools
      * show where a default comes from, as they do against Kafka.
      */
-    private static final Map<String, String> BROKER_SYNONYMS = Map.of(
-            TopicConfigs.CLEANUP_POLICY, "log.cleanup.policy",
-            TopicConfigs.COMPRESSION_TYPE, "compression.type",
-            TopicConfigs.MAX_MESSAGE_BYTES, "message.max.bytes",
-            TopicConfigs.TIMESTAMP_TYPE, "log.message.timestamp.type",
-            TopicConfigs.MIN_INSYNC_REPLICAS, "min.insync.replicas",
-            TopicConfigs.RETENTION_BYTES, "log.retention.bytes",
-            TopicConfigs.RETENTION_MS, "log.retention.ms",
-            TopicConfigs.SEGMENT_BYTES, "log.segment.bytes",
-            TopicConfigs.SEGMENT_MS, "log.roll.ms");
+    private static final Map<String, String> BROKER_SYNONYMS = Map.ofEntries(
+            Map.entry(TopicConfigs.CLEANUP_POLICY, "log.cleanup.policy"),
+            Map.entry(TopicConfigs.COMPRESSION_TYPE, "compression.type"),
+            Map.entry(TopicConfigs.MAX_MESSAGE_BYTES, "message.max.bytes"),
+            Map.entry(TopicConfigs.TIMESTAMP_TYPE, "log.message.timestamp.type"),
+            Map.entry(TopicConfigs.MIN_INSYNC_REPLICAS, "min.insync.replicas"),
+            Map.entry(TopicConfigs.RETENTION_BYTES, "log.retention.bytes"),
+            Map.entry(TopicConfigs.RETENTION_MS, "log.retention.ms"),
+            Map.entry(TopicConfigs.SEGMENT_BYTES, "log.segment.bytes"),
+            Map.entry(TopicConfigs.SEGMENT_MS, "log.roll.ms"),
+            Map.entry(TopicConfigs.LOCAL_RETENTION_MS, "log.local.retention.ms"),
+            Map.entry(TopicConfigs.LOCAL_RETENTION_BYTES, "log.local.retention.bytes"));
 
     private ConfigEntries() {
     }

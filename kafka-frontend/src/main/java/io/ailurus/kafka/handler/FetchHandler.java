@@ -7,6 +7,7 @@ import io.ailurus.kafka.RequestContext;
 import io.ailurus.partition.log.LogSlice;
 import io.ailurus.partition.log.SegmentLog;
 import io.ailurus.partition.replica.ReplicaHandle;
+import io.ailurus.partition.tier.RemoteLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,6 +37,9 @@ import org.apache.kafka.common.requests.FetchResponse;
  * requests; a request naming a session gets FETCH_SESSION_ID_NOT_FOUND, upon which clients start over.
  */
 public final class FetchHandler implements ApiHandler<FetchRequest> {
+
+    /** A remote read gets at least this long even when the consumer asked not to wait (max wait 0). */
+    private static final long MIN_REMOTE_WAIT_MS = 100;
 
     private final BrokerServices services;
 
@@ -71,7 +75,11 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                     .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()).setSessionId(0)));
         }
         final List<Wanted> wanted = resolve(data, request.version() >= 13);
-        final FetchResponseData immediate = read(wanted, data, false);
+        final List<CompletableFuture<MemoryRecords>> remoteReads = startRemoteReads(wanted, data);
+        if (remoteReads != null) {
+            return answerAfterRemoteReads(wanted, data, remoteReads);
+        }
+        final FetchResponseData immediate = read(wanted, data, false, null);
         if (immediate != null) {
             return CompletableFuture.completedFuture(FetchResponse.of(immediate));
         }
@@ -107,13 +115,61 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         return wanted;
     }
 
+    /**
+     * Starts a read from the bucket for every partition whose fetch offset lies below its local log and in the
+     * bucket, all at once (a fetch of many tiered partitions waits for the slowest, not for their sum). Returns one
+     * future per wanted partition (null where it reads locally), or null when no partition reads remotely.
+     */
+    private static List<CompletableFuture<MemoryRecords>> startRemoteReads(final List<Wanted> wanted,
+            final FetchRequestData data) {
+        List<CompletableFuture<MemoryRecords>> reads = null;
+        for (int i = 0; i < wanted.size(); i++) {
+            final Wanted w = wanted.get(i);
+            if (w.replica() == null) {
+                continue;
+            }
+            final long offset = w.partition().fetchOffset();
+            final RemoteLog remote = w.replica().remote();
+            if (offset < w.replica().log().logStartOffset() && remote.holds(offset)) {
+                if (reads == null) {
+                    reads = new ArrayList<>(java.util.Collections.nCopies(wanted.size(), null));
+                }
+                final int limit = Math.max(1, Math.min(w.partition().partitionMaxBytes(), data.maxBytes()));
+                reads.set(i, remote.read(offset, limit));
+            }
+        }
+        return reads;
+    }
+
+    /**
+     * Answers once every remote read finished, or at the fetch's max wait with what has arrived: a slow bucket costs
+     * a consumer one empty answer (it asks again, and the read that went on meanwhile has filled the cache), never a
+     * held connection.
+     */
+    private CompletableFuture<AbstractResponse> answerAfterRemoteReads(final List<Wanted> wanted,
+            final FetchRequestData data, final List<CompletableFuture<MemoryRecords>> remoteReads) {
+        final CompletableFuture<Void> all = CompletableFuture.allOf(
+                remoteReads.stream().filter(java.util.Objects::nonNull).toArray(CompletableFuture[]::new));
+        final CompletableFuture<Void> bounded = new CompletableFuture<>();
+        final ScheduledFuture<?> timer = services.timer().schedule(() -> bounded.complete(null),
+                Math.max(data.maxWaitMs(), MIN_REMOTE_WAIT_MS), TimeUnit.MILLISECONDS);
+        all.whenComplete((ok, failure) -> {
+            timer.cancel(false);
+            bounded.complete(null);
+        });
+        return bounded.thenApply(ignored -> FetchResponse.of(read(wanted, data, true, remoteReads)));
+    }
+
     /** Reads every partition; returns the response, or null when it should wait for more data. */
-    private FetchResponseData read(final List<Wanted> wanted, final FetchRequestData data, final boolean deadline) {
+    private FetchResponseData read(final List<Wanted> wanted, final FetchRequestData data, final boolean deadline,
+            final List<CompletableFuture<MemoryRecords>> remoteReads) {
         final FetchResponseData response = new FetchResponseData().setSessionId(0);
         int remaining = data.maxBytes();
         int total = 0;
         boolean anyError = false;
-        for (final Wanted w : wanted) {
+        for (int i = 0; i < wanted.size(); i++) {
+            final Wanted w = wanted.get(i);
+            final CompletableFuture<MemoryRecords> remoteRead = remoteReads == null ? null : remoteReads.get(i);
             final FetchResponseData.PartitionData out = new FetchResponseData.PartitionData()
                     .setPartitionIndex(w.partition().partition())
                     .setRecords(MemoryRecords.EMPTY);
@@ -123,9 +179,26 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
             } else {
                 final SegmentLog log = w.replica().log();
                 final long hw = log.highWatermark();
-                out.setHighWatermark(hw).setLastStableOffset(hw).setLogStartOffset(log.logStartOffset());
+                out.setHighWatermark(hw).setLastStableOffset(hw).setLogStartOffset(w.replica().logStartOffset());
                 if (data.isolationLevel() == 1) {
                     out.setAbortedTransactions(List.of());
+                }
+                if (remoteRead != null) {
+                    final int limit = Math.min(w.partition().partitionMaxBytes(), Math.max(remaining, 0));
+                    final Errors remoteError = remoteReadError(remoteRead);
+                    if (remoteError != Errors.NONE) {
+                        out.setErrorCode(remoteError.code());
+                        anyError = true;
+                    } else if (remoteRead.isDone()) {
+                        final MemoryRecords records = remoteRead.join();
+                        if (records.sizeInBytes() > 0 && (total == 0 || records.sizeInBytes() <= limit)) {
+                            out.setRecords(records);
+                            total += records.sizeInBytes();
+                            remaining -= records.sizeInBytes();
+                        }
+                    }
+                    topicOf(response, w.topic()).partitions().add(out);
+                    continue;
                 }
                 try {
                     final int limit = Math.min(w.partition().partitionMaxBytes(), Math.max(remaining, 0));
@@ -148,6 +221,20 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
             return response;
         }
         return null;
+    }
+
+    /** A failed remote read is KAFKA_STORAGE_ERROR, which clients retry; one not finished yet is no error. */
+    private static Errors remoteReadError(final CompletableFuture<MemoryRecords> read) {
+        if (!read.isCompletedExceptionally()) {
+            return Errors.NONE;
+        }
+        try {
+            read.join();
+            return Errors.NONE;
+        } catch (java.util.concurrent.CompletionException e) {
+            final Errors error = Errors.forException(e.getCause());
+            return error == Errors.UNKNOWN_SERVER_ERROR ? Errors.KAFKA_STORAGE_ERROR : error;
+        }
     }
 
     private static FetchResponseData.FetchableTopicResponse topicOf(final FetchResponseData response,
@@ -219,7 +306,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                     }
                 }
             }
-            final FetchResponseData response = read(wanted, data, deadline);
+            final FetchResponseData response = read(wanted, data, deadline, null);
             if (response == null) {
                 watch();
                 return;

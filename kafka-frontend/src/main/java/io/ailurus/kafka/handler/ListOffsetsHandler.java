@@ -4,6 +4,10 @@ import io.ailurus.kafka.ApiHandler;
 import io.ailurus.kafka.BrokerServices;
 import io.ailurus.kafka.RequestContext;
 import io.ailurus.partition.log.SegmentLog;
+import io.ailurus.partition.replica.ReplicaHandle;
+import io.ailurus.partition.tier.RemoteLog;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -70,46 +74,82 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
         final short version = context.apiVersion();
         final Set<TopicPartition> duplicates = request.duplicatePartitions();
         final ListOffsetsResponseData data = new ListOffsetsResponseData();
+        final List<CompletableFuture<?>> pending = new ArrayList<>();
         for (final ListOffsetsTopic topic : request.topics()) {
             final ListOffsetsTopicResponse topicResponse = new ListOffsetsTopicResponse().setName(topic.name());
             for (final ListOffsetsPartition partition : topic.partitions()) {
-                final ListOffsetsPartitionResponse answer;
-                if (duplicates.contains(new TopicPartition(topic.name(), partition.partitionIndex()))) {
-                    answer = unknown(partition.partitionIndex(), Errors.INVALID_REQUEST);
-                } else {
-                    answer = listOffset(topic.name(), partition, version);
-                }
-                topicResponse.partitions().add(answer);
+                final int slot = topicResponse.partitions().size();
+                topicResponse.partitions().add(null);
+                final CompletableFuture<ListOffsetsPartitionResponse> answer =
+                        duplicates.contains(new TopicPartition(topic.name(), partition.partitionIndex()))
+                                ? CompletableFuture.completedFuture(unknown(partition.partitionIndex(), Errors.INVALID_REQUEST))
+                                : listOffset(topic.name(), partition, version);
+                // Each answer fills its own slot, so the response keeps the request's order whatever completes first.
+                pending.add(answer.thenAccept(a -> {
+                    synchronized (topicResponse) {
+                        topicResponse.partitions().set(slot, a);
+                    }
+                }));
             }
             data.topics().add(topicResponse);
         }
-        return CompletableFuture.completedFuture(new ListOffsetsResponse(data));
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                .thenApply(done -> new ListOffsetsResponse(data));
     }
 
-    private ListOffsetsPartitionResponse listOffset(final String topic, final ListOffsetsPartition partition,
+    private CompletableFuture<ListOffsetsPartitionResponse> listOffset(final String topic, final ListOffsetsPartition partition,
             final short version) {
         final int index = partition.partitionIndex();
         final long timestamp = partition.timestamp();
         if (timestamp < 0 && version < SPECIAL_TIMESTAMP_SINCE.getOrDefault(timestamp, Short.MAX_VALUE)) {
-            return unknown(index, Errors.UNSUPPORTED_VERSION);
+            return CompletableFuture.completedFuture(unknown(index, Errors.UNSUPPORTED_VERSION));
         }
         final TopicPartitions.Lookup lookup = TopicPartitions.lookup(services, topic, index);
         if (!lookup.found()) {
-            return unknown(index, lookup.error());
+            return CompletableFuture.completedFuture(unknown(index, lookup.error()));
         }
         final Errors fenced = TopicPartitions.checkCurrentLeaderEpoch(partition.currentLeaderEpoch(),
                 lookup.replica().leaderEpoch());
         if (fenced != Errors.NONE) {
-            return unknown(index, fenced);
+            return CompletableFuture.completedFuture(unknown(index, fenced));
         }
+        final ReplicaHandle replica = lookup.replica();
+        return offsetFor(replica, index, timestamp)
+                // The leader epoch exists from v4 on; serializing a non-default value at an older version fails.
+                .thenApply(answer -> version >= 4 ? answer : answer.setLeaderEpoch(ListOffsetsResponse.UNKNOWN_EPOCH))
+                .exceptionally(failure -> {   // KafkaStorageException: the log (or the bucket) failed
+                    final Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+                    LOG.warn("ListOffsets on {}-{} failed: {}", topic, index, cause.toString());
+                    final Errors error = Errors.forException(cause);
+                    return unknown(index, error == Errors.UNKNOWN_SERVER_ERROR ? Errors.KAFKA_STORAGE_ERROR : error);
+                });
+    }
+
+    /**
+     * The answer from the whole partition: the bucket's part below the local log (earliest, latest tiered, a search
+     * by time that the bucket answers first) and the local log.
+     */
+    private static CompletableFuture<ListOffsetsPartitionResponse> offsetFor(final ReplicaHandle replica,
+            final int index, final long timestamp) {
+        final SegmentLog log = replica.log();
+        final RemoteLog remote = replica.remote();
+        final int leaderEpoch = replica.leaderEpoch();
         try {
-            final ListOffsetsPartitionResponse answer = offsetFor(lookup.replica().log(), index, timestamp,
-                    lookup.replica().leaderEpoch());
-            // The leader epoch exists from v4 on; serializing a non-default value at an older version fails.
-            return version >= 4 ? answer : answer.setLeaderEpoch(ListOffsetsResponse.UNKNOWN_EPOCH);
-        } catch (ApiException e) {   // KafkaStorageException: the log failed
-            LOG.warn("ListOffsets on {}-{} failed: {}", topic, index, e.toString());
-            return unknown(index, Errors.forException(e));
+            if (timestamp == ListOffsetsRequest.EARLIEST_TIMESTAMP) {
+                return CompletableFuture.completedFuture(found(index, RecordBatch.NO_TIMESTAMP, replica.logStartOffset(), leaderEpoch));
+            }
+            if (timestamp == ListOffsetsRequest.LATEST_TIERED_TIMESTAMP && remote.endOffset() >= 0) {
+                return CompletableFuture.completedFuture(found(index, RecordBatch.NO_TIMESTAMP, remote.endOffset() - 1, leaderEpoch));
+            }
+            if (timestamp >= 0 && remote.startOffset() >= 0 && remote.startOffset() < log.logStartOffset()) {
+                return remote.offsetForTimestamp(timestamp).thenApply(inBucket -> inBucket
+                        .filter(r -> r.offset < log.logStartOffset())
+                        .map(r -> found(index, r.timestamp, r.offset, r.leaderEpoch.orElse(leaderEpoch)))
+                        .orElseGet(() -> offsetFor(log, index, timestamp, leaderEpoch)));
+            }
+            return CompletableFuture.completedFuture(offsetFor(log, index, timestamp, leaderEpoch));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 

@@ -54,7 +54,8 @@ class DeleteRecordsHandlerTest {
         final ReplicaEnvironment env = new ReplicaEnvironment(TopicPartitionsTest.NODE_ID, dataDir, flusher, replicas,
                 name -> topics.topic(name).map(t -> TopicConfigs.toLogConfig(t.configs())),
                 tp -> java.util.List.of(TopicPartitionsTest.NODE_ID), Duration.ofMinutes(5),
-                io.ailurus.partition.raft.RaftConfig.defaults(), null, ReplicaEnvironment.LeadershipListener.NONE);
+                io.ailurus.partition.raft.RaftConfig.defaults(), null, ReplicaEnvironment.LeadershipListener.NONE,
+                io.ailurus.partition.tier.Tiering.NONE);
         // The replica is the system's guardian: no sharding needed for one local entity.
         system = ActorSystem.create(PartitionReplica.create(PartitionReplica.entityId(new TopicPartition("t", 0),
                 TopicPartitionsTest.NODE_ID), env), "delete-records-test");

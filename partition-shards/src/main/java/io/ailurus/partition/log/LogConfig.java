@@ -13,6 +13,7 @@ import org.apache.kafka.common.record.TimestampType;
  * @param timestampType        CREATE_TIME keeps the producer's timestamps, LOG_APPEND_TIME stamps the broker's clock
  *                             ({@code message.timestamp.type})
  * @param indexIntervalBytes   bytes of batches between two sparse index entries ({@code index.interval.bytes})
+ * @param remote               tiered storage ({@code remote.storage.enable}, {@code local.retention.*})
  */
 public record LogConfig(
         int segmentBytes,
@@ -21,7 +22,8 @@ public record LogConfig(
         long retentionMs,
         int maxMessageBytes,
         TimestampType timestampType,
-        int indexIntervalBytes) {
+        int indexIntervalBytes,
+        RemoteStorageConfig remote) {
 
     public static final int DEFAULT_SEGMENT_BYTES = 1 << 30;
     public static final long DEFAULT_SEGMENT_MS = 7L * 24 * 60 * 60 * 1000;
@@ -48,42 +50,62 @@ public record LogConfig(
         if (timestampType != TimestampType.CREATE_TIME && timestampType != TimestampType.LOG_APPEND_TIME) {
             throw new IllegalArgumentException("message.timestamp.type must be CreateTime or LogAppendTime");
         }
+        if (remote == null) {
+            throw new IllegalArgumentException("remote storage settings are required");
+        }
+        if (remote.enabled()) {
+            checkLocalWithinTotal("local.retention.ms", remote.effectiveLocalRetentionMs(retentionMs), "retention.ms", retentionMs);
+            checkLocalWithinTotal("local.retention.bytes", remote.effectiveLocalRetentionBytes(retentionBytes),
+                    "retention.bytes", retentionBytes);
+        }
         if (indexIntervalBytes < 0) {
             throw new IllegalArgumentException("index.interval.bytes must be >= 0, was " + indexIntervalBytes);
+        }
+    }
+
+    private static void checkLocalWithinTotal(final String localName, final long local, final String totalName,
+            final long total) {
+        if (total >= 0 && (local < 0 || local > total)) {
+            throw new IllegalArgumentException(localName + " (" + local + ") must not exceed " + totalName + " (" + total
+                    + "): the local disk keeps a recent part of what the bucket keeps");
         }
     }
 
     /** Kafka's defaults. */
     public static LogConfig defaults() {
         return new LogConfig(DEFAULT_SEGMENT_BYTES, DEFAULT_SEGMENT_MS, -1, DEFAULT_RETENTION_MS,
-                DEFAULT_MAX_MESSAGE_BYTES, TimestampType.CREATE_TIME, DEFAULT_INDEX_INTERVAL_BYTES);
+                DEFAULT_MAX_MESSAGE_BYTES, TimestampType.CREATE_TIME, DEFAULT_INDEX_INTERVAL_BYTES, RemoteStorageConfig.DISABLED);
     }
 
     public LogConfig withSegmentBytes(int value) {
-        return new LogConfig(value, segmentMs, retentionBytes, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes);
+        return new LogConfig(value, segmentMs, retentionBytes, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes, remote);
     }
 
     public LogConfig withSegmentMs(long value) {
-        return new LogConfig(segmentBytes, value, retentionBytes, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes);
+        return new LogConfig(segmentBytes, value, retentionBytes, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes, remote);
     }
 
     public LogConfig withRetentionBytes(long value) {
-        return new LogConfig(segmentBytes, segmentMs, value, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes);
+        return new LogConfig(segmentBytes, segmentMs, value, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes, remote);
     }
 
     public LogConfig withRetentionMs(long value) {
-        return new LogConfig(segmentBytes, segmentMs, retentionBytes, value, maxMessageBytes, timestampType, indexIntervalBytes);
+        return new LogConfig(segmentBytes, segmentMs, retentionBytes, value, maxMessageBytes, timestampType, indexIntervalBytes, remote);
     }
 
     public LogConfig withMaxMessageBytes(int value) {
-        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, value, timestampType, indexIntervalBytes);
+        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, value, timestampType, indexIntervalBytes, remote);
     }
 
     public LogConfig withTimestampType(TimestampType value) {
-        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, maxMessageBytes, value, indexIntervalBytes);
+        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, maxMessageBytes, value, indexIntervalBytes, remote);
     }
 
     public LogConfig withIndexIntervalBytes(int value) {
-        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, maxMessageBytes, timestampType, value);
+        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, maxMessageBytes, timestampType, value, remote);
+    }
+
+    public LogConfig withRemote(RemoteStorageConfig value) {
+        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes, value);
     }
 }

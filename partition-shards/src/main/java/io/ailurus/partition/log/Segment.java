@@ -481,6 +481,18 @@ final class Segment {
         return new LogSlice(records.slice(start, end - start), first.baseOffset());
     }
 
+    /** From the batch holding {@code offset} to the end of this (closed) segment, or null when no batch holds it. */
+    SegmentRange rangeFrom(final long offset) {
+        final FileChannelRecordBatch first = batchAtOrAfter(offset);
+        if (first == null) {
+            return null;
+        }
+        final int start = first.position();
+        final int size = records.sizeInBytes() - start;
+        return new SegmentRange(dir.resolve(fileName(baseOffset, LOG_SUFFIX)), start, records.slice(start, size),
+                first.baseOffset(), nextOffset);
+    }
+
     /** The first record at or after {@code minOffset} whose timestamp is ≥ {@code timestamp}, or null. */
     TimestampAndOffset offsetForTimestamp(final long timestamp, final long minOffset) {
         if (maxTimestamp < timestamp) {

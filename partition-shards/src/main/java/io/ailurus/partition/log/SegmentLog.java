@@ -64,6 +64,16 @@ public final class SegmentLog implements Closeable {
     private volatile long logStartOffset;
     private volatile long logEndOffset;
     private volatile long highWatermark;
+    private volatile long uploadedOffset = -1;
+    private static final java.lang.invoke.VarHandle UPLOADED;
+
+    static {
+        try {
+            UPLOADED = java.lang.invoke.MethodHandles.lookup().findVarHandle(SegmentLog.class, "uploadedOffset", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     private volatile String failure;
     private volatile boolean closed;
     private long recoveryPoint;
@@ -498,19 +508,24 @@ public final class SegmentLog implements Closeable {
     public synchronized int deleteExpiredSegments(final long nowMs) {
         checkUsable();
         final LogConfig c = config;
+        final boolean tiered = c.remote().enabled();
+        // A tiered log keeps locally what local retention says, and deletes only what the bucket already holds; the
+        // bucket's own retention (retention.*) is the tier's business.
+        final long retentionMs = tiered ? c.remote().effectiveLocalRetentionMs(c.retentionMs()) : c.retentionMs();
+        final long retentionBytes = tiered ? c.remote().effectiveLocalRetentionBytes(c.retentionBytes()) : c.retentionBytes();
         int deleted = 0;
         try {
-            if (c.retentionMs() >= 0) {
+            if (retentionMs >= 0) {
                 Segment first;
-                while ((first = deletableHead()) != null && first.retentionTimestamp() < nowMs - c.retentionMs()) {
+                while ((first = deletableHead(tiered)) != null && first.retentionTimestamp() < nowMs - retentionMs) {
                     deleteHead(first);
                     deleted++;
                 }
             }
-            if (c.retentionBytes() >= 0) {
-                long excess = sizeInBytes() - c.retentionBytes();
+            if (retentionBytes >= 0) {
+                long excess = sizeInBytes() - retentionBytes;
                 Segment first;
-                while ((first = deletableHead()) != null && excess - first.sizeInBytes() >= 0) {
+                while ((first = deletableHead(tiered)) != null && excess - first.sizeInBytes() >= 0) {
                     excess -= first.sizeInBytes();
                     deleteHead(first);
                     deleted++;
@@ -518,7 +533,8 @@ public final class SegmentLog implements Closeable {
             }
             if (deleted > 0) {
                 writeCheckpoint(recoveryPoint);
-                LOG.info("Retention deleted {} segment(s) of log {}; log start offset now {}", deleted, name, logStartOffset);
+                LOG.info("{}etention deleted {} segment(s) of log {}; {}log start offset now {}", tiered ? "Local r" : "R",
+                        deleted, name, tiered ? "local " : "", logStartOffset);
             }
             closeRetired(false);
         } catch (IOException e) {
@@ -560,6 +576,69 @@ public final class SegmentLog implements Closeable {
     private Segment deletableHead() {
         final Segment first = segments.firstEntry().getValue();
         return first != active && first.nextOffset() <= highWatermark ? first : null;
+    }
+
+    /** As {@link #deletableHead()}, and on a tiered log only once the bucket holds all of it. */
+    private Segment deletableHead(final boolean tiered) {
+        final Segment first = deletableHead();
+        return first != null && (!tiered || first.nextOffset() - 1 <= uploadedOffset) ? first : null;
+    }
+
+    // ---------------------------------------------------------------------------------------------------- tiering
+
+    /**
+     * Tells the log that the bucket holds every offset up to {@code offset}: local retention of a tiered log may then
+     * delete segments up to it. Called by the tier (any thread); never moves back.
+     */
+    public void markUploadedTo(final long offset) {
+        long current;
+        while ((current = uploadedOffset) < offset) {
+            if (UPLOADED.compareAndSet(this, current, offset)) {
+                return;
+            }
+        }
+    }
+
+    /** The last offset the bucket is known to hold, or -1. */
+    public long uploadedOffset() {
+        return uploadedOffset;
+    }
+
+    /**
+     * For upload: the rest of the closed segment holding {@code offset} (from the batch holding it to the segment's
+     * end), when that segment is closed and wholly committed; null otherwise (the offset is in the active segment,
+     * beyond the high watermark, or no longer local).
+     */
+    public SegmentRange closedRangeFrom(final long offset) {
+        if (failure != null || offset < logStartOffset) {
+            return null;
+        }
+        final Map.Entry<Long, Segment> entry = segments.floorEntry(offset);
+        if (entry == null) {
+            return null;
+        }
+        final Segment segment = entry.getValue();
+        if (segment == active || segment.nextOffset() > highWatermark || offset >= segment.nextOffset()) {
+            return null;
+        }
+        return segment.rangeFrom(offset);
+    }
+
+    /**
+     * Rolls the active segment when its first batch is older than {@code maxAgeMs}, so that a quiet partition's
+     * recent records still reach the bucket. Writer thread only. Returns whether it rolled.
+     */
+    public synchronized boolean rollIfOlderThan(final long maxAgeMs, final long nowMs) {
+        checkUsable();
+        if (active.isEmpty() || nowMs - active.firstAppendMs() < maxAgeMs) {
+            return false;
+        }
+        try {
+            roll();
+            return true;
+        } catch (IOException e) {
+            throw fail("roll", e);
+        }
     }
 
     private void deleteHead(final Segment first) throws IOException {

@@ -14,6 +14,8 @@ import io.ailurus.partition.raft.RaftMessage;
 import io.ailurus.partition.raft.RaftOutbox;
 import io.ailurus.partition.raft.RaftRole;
 import io.ailurus.partition.raft.SegmentRaftLog;
+import io.ailurus.partition.tier.PartitionTier;
+import io.ailurus.partition.tier.Tiering;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -153,7 +155,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
                 ctx.getLog().info("Partition {} not started: topic '{}' does not exist", tp, tp.topic());
                 return Behaviors.stopped();
             }
-            final SegmentLog log = SegmentLog.open(logDirectory(env.dataDir(), tp), config.get());
+            final SegmentLog log = SegmentLog.open(logDirectory(env.dataDir(), tp), effective(config.get(), env));
             return Behaviors.withTimers(timers -> {
                 timers.startTimerWithFixedDelay(RetentionTick.INSTANCE, env.retentionCheckInterval());
                 timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
@@ -162,8 +164,22 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         });
     }
 
+    /**
+     * The settings the log obeys on this node: without tiered storage on the node a topic's remote storage is off
+     * (its local retention would otherwise wait forever for uploads).
+     */
+    private static LogConfig effective(final LogConfig config, final ReplicaEnvironment env) {
+        return env.tiering() == Tiering.NONE && config.remote().enabled()
+                ? config.withRemote(io.ailurus.partition.log.RemoteStorageConfig.DISABLED) : config;
+    }
+
+    /** Ticks between two checks whether the active segment is old enough to roll for upload. */
+    private static final int TICKS_PER_UPLOAD_ROLL_CHECK = 20;
+
     private final TopicPartition tp;
     private final SegmentLog log;
+    private final PartitionTier tier;
+    private int ticksToUploadRollCheck = TICKS_PER_UPLOAD_ROLL_CHECK;
     private final SegmentRaftLog raftLog;
     private final RaftMember member;
     private final ReplicaEnvironment env;
@@ -208,6 +224,8 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         this.member = new RaftMember(tp.toString(), env.nodeId(), voters, env.raftConfig(), raftLog,
                 new FileRaftStateStore(log.directory()), outbox, new Events(), new Random(), now);
         this.flushGeneration = member.logGeneration();
+        this.tier = env.tiering().attach(tp, log, ctx);
+        handle.setRemote(tier.remote());
         env.replicas().add(handle);
         if (voters.size() == 1 && voters.get(0) == env.nodeId()) {
             // A partition with one replica needs no election timeout to elect its only voter.
@@ -281,6 +299,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         if (nowLeading != leading) {
             leading = nowLeading;
             env.replicas().leadershipChanged(handle, nowLeading);
+            tier.leadershipChanged(nowLeading, term);
         }
     }
 
@@ -335,6 +354,10 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
     private Behavior<Command> onTick() {
         if (!closed) {
             member.tick(now());
+            if (--ticksToUploadRollCheck <= 0) {
+                ticksToUploadRollCheck = TICKS_PER_UPLOAD_ROLL_CHECK;
+                rollForUpload();
+            }
             if (--ticksToMembershipStep <= 0) {
                 ticksToMembershipStep = TICKS_PER_MEMBERSHIP_STEP;
                 if (leading) {
@@ -343,6 +366,19 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
             }
         }
         return this;
+    }
+
+    /** A leader of a tiered partition rolls a quiet active segment once it is older than the upload interval. */
+    private void rollForUpload() {
+        final long maxAgeMs = tier.activeSegmentMaxAgeMs();
+        if (!leading || maxAgeMs < 0 || !log.config().remote().enabled()) {
+            return;
+        }
+        try {
+            log.rollIfOlderThan(maxAgeMs, System.currentTimeMillis());
+        } catch (KafkaStorageException e) {
+            getContext().getLog().error("Partition {}: rolling for upload failed: {}", tp, e.getMessage());
+        }
     }
 
     /**
@@ -516,7 +552,9 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
             return this;
         }
         try {
-            request.reply().complete(new DeleteRecordsResult(Errors.NONE, log.deleteRecordsBefore(request.beforeOffset())));
+            log.deleteRecordsBefore(request.beforeOffset());
+            tier.logStartMoved(request.beforeOffset());   // the bucket's start too (it may lie below the local one)
+            request.reply().complete(new DeleteRecordsResult(Errors.NONE, handle.logStartOffset()));
         } catch (ApiException e) {
             request.reply().complete(new DeleteRecordsResult(Errors.forException(e), log.logStartOffset()));
         }
@@ -534,7 +572,9 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
     }
 
     private Behavior<Command> onUpdateConfig(final UpdateConfig update) {
-        log.updateConfig(update.config());
+        final LogConfig config = effective(update.config(), env);
+        log.updateConfig(config);
+        tier.configChanged(config);
         return this;
     }
 
@@ -553,6 +593,9 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
     }
 
     private Behavior<Command> onDelete(final Delete delete) {
+        if (leading) {
+            tier.topicDeleted();   // the leader cleans the bucket; the other replicas only their disks
+        }
         close();
         final Path dir = log.directory();
         try (Stream<Path> files = Files.walk(dir)) {
@@ -583,6 +626,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         }
         closed = true;
         setLeading(false, -1, member.term());
+        tier.close();
         env.replicas().remove(handle);
         for (final PendingAck ack : pendingAcks.failOnRoleChange(RaftRole.FOLLOWER, Integer.MAX_VALUE)) {
             ack.reply().complete(AppendResult.failed(Errors.NOT_LEADER_OR_FOLLOWER, "partition stopped", log.logStartOffset()));

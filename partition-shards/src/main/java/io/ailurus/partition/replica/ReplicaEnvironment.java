@@ -2,6 +2,7 @@ package io.ailurus.partition.replica;
 
 import io.ailurus.partition.log.LogConfig;
 import io.ailurus.partition.raft.RaftConfig;
+import io.ailurus.partition.tier.Tiering;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,7 +14,8 @@ import org.apache.kafka.common.TopicPartition;
  * What a partition replica needs from its node: its node id, where its data lives, the shared fsync thread, the
  * registry it joins, how to learn its topic's settings (empty when the topic does not exist) and its partition's
  * placed replicas (the initial Raft voters and the target of replica moves; empty if unknown), the Raft timing, the
- * network to its peers (null on a node without peers), and where to publish leadership.
+ * network to its peers (null on a node without peers), where to publish leadership, and tiered storage
+ * ({@link Tiering#NONE} when off).
  */
 public record ReplicaEnvironment(
         int nodeId,
@@ -25,7 +27,8 @@ public record ReplicaEnvironment(
         Duration retentionCheckInterval,
         RaftConfig raftConfig,
         RaftNetwork network,
-        LeadershipListener leadership) {
+        LeadershipListener leadership,
+        Tiering tiering) {
 
     /** Told whenever a local replica learns of a new leader or term (on the replica's thread: hand off). */
     @FunctionalInterface

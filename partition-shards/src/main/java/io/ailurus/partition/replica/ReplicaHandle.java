@@ -1,6 +1,7 @@
 package io.ailurus.partition.replica;
 
 import io.ailurus.partition.log.SegmentLog;
+import io.ailurus.partition.tier.RemoteLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +22,7 @@ public final class ReplicaHandle {
     private final long groupId;
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> waiters = new ConcurrentLinkedQueue<>();
     private volatile Leadership leadership = Leadership.NONE;
+    private volatile RemoteLog remote = RemoteLog.NONE;
 
     /** Who leads the partition as this replica knows it, and whether it is this replica (then ready to serve). */
     public record Leadership(int leaderId, int term, boolean leading) {
@@ -63,6 +65,25 @@ public final class ReplicaHandle {
     /** For reads and offsets only; every mutation goes through {@link #actor()}. */
     public SegmentLog log() {
         return log;
+    }
+
+    /** The part of the partition in the bucket ({@link RemoteLog#NONE} without tiered storage). */
+    public RemoteLog remote() {
+        return remote;
+    }
+
+    void setRemote(final RemoteLog next) {
+        remote = next;
+    }
+
+    /**
+     * Where the partition starts for clients: the bucket's start when the bucket holds offsets below the local log,
+     * else the local log start.
+     */
+    public long logStartOffset() {
+        final long local = log.logStartOffset();
+        final long remoteStart = remote.startOffset();
+        return remoteStart >= 0 && remoteStart < local ? remoteStart : local;
     }
 
     public ActorRef<PartitionReplica.Command> actor() {

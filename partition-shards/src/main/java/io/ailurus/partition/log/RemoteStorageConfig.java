@@ -1,0 +1,35 @@
+package io.ailurus.partition.log;
+
+/**
+ * Tiered storage settings of a topic (Kafka's names). With remote storage on, closed segments go to the bucket, the
+ * local disk keeps only what local retention allows (and never a segment that is not in the bucket yet), and
+ * {@code retention.*} govern the bucket.
+ *
+ * @param enabled             {@code remote.storage.enable} (Redpanda: {@code redpanda.remote.write})
+ * @param localRetentionMs    {@code local.retention.ms}: -2 follows {@code retention.ms}, -1 keeps all
+ * @param localRetentionBytes {@code local.retention.bytes}: -2 follows {@code retention.bytes}, -1 keeps all
+ * @param deleteOnTopicDelete {@code redpanda.remote.delete}: deleting the topic deletes its objects
+ */
+public record RemoteStorageConfig(boolean enabled, long localRetentionMs, long localRetentionBytes,
+        boolean deleteOnTopicDelete) {
+
+    /** Kafka's value for "as retention.*". */
+    public static final long FOLLOW_TOTAL = -2;
+
+    public static final RemoteStorageConfig DISABLED = new RemoteStorageConfig(false, FOLLOW_TOTAL, FOLLOW_TOTAL, true);
+
+    public RemoteStorageConfig {
+        if (localRetentionMs < FOLLOW_TOTAL || localRetentionBytes < FOLLOW_TOTAL) {
+            throw new IllegalArgumentException("local.retention.ms and local.retention.bytes must be -2, -1 or >= 0");
+        }
+    }
+
+    /** The local time limit in force given the total one: -2 resolves to it. */
+    public long effectiveLocalRetentionMs(final long retentionMs) {
+        return localRetentionMs == FOLLOW_TOTAL ? retentionMs : localRetentionMs;
+    }
+
+    public long effectiveLocalRetentionBytes(final long retentionBytes) {
+        return localRetentionBytes == FOLLOW_TOTAL ? retentionBytes : localRetentionBytes;
+    }
+}

@@ -1,0 +1,99 @@
+package io.ailurus.tier;
+
+import io.ailurus.partition.log.LogConfig;
+import io.ailurus.partition.log.SegmentLog;
+import io.ailurus.partition.tier.PartitionTier;
+import io.ailurus.partition.tier.RemoteLog;
+import io.ailurus.tier.manifest.PartitionManifest;
+import io.ailurus.tier.read.ChunkCache;
+import io.ailurus.tier.read.IndexCache;
+import io.ailurus.tier.read.RemoteReader;
+import io.ailurus.tier.s3.ObjectStore;
+import io.ailurus.tier.upload.TierActor;
+import io.ailurus.tier.upload.TierStatus;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+
+/**
+ * One replica's tiering: its tier actor (a child of the replica, on the partition dispatcher since it reads segment
+ * files), the manifest it publishes, and the reader that serves fetches from it.
+ */
+public final class S3PartitionTier implements PartitionTier {
+
+    /** The dispatcher partition replicas run on (file I/O allowed). */
+    private static final String DISPATCHER = "ailurus.partition-dispatcher";
+
+    private final TopicPartition tp;
+    private final SegmentLog log;
+    private final TierConfig config;
+    private final S3Tiering node;
+    private final AtomicReference<PartitionManifest> manifest;
+    private final TierStatus status = new TierStatus();
+    private final ActorRef<TierActor.Command> actor;
+    private final RemoteReader reader;
+
+    S3PartitionTier(final TopicPartition tp, final SegmentLog log, final ActorContext<?> replicaContext,
+            final ObjectStore store, final ChunkCache chunks, final IndexCache indexes, final TierConfig config,
+            final S3Tiering node) {
+        this.tp = tp;
+        this.log = log;
+        this.config = config;
+        this.node = node;
+        this.manifest = new AtomicReference<>(PartitionManifest.empty(tp.topic(), tp.partition()));
+        this.reader = new RemoteReader(tp.topic(), tp.partition(), manifest::get, store, chunks, indexes);
+        this.actor = replicaContext.spawn(TierActor.create(tp, log, store, manifest::set, status), "tier",
+                DispatcherSelector.fromConfig(DISPATCHER));
+    }
+
+    @Override
+    public void leadershipChanged(final boolean leading, final int term) {
+        actor.tell(leading ? new TierActor.Lead(term) : TierActor.Unlead.INSTANCE);
+    }
+
+    @Override
+    public void configChanged(final LogConfig config) {
+        actor.tell(new TierActor.ConfigChanged(config));
+    }
+
+    @Override
+    public void logStartMoved(final long logStartOffset) {
+        actor.tell(new TierActor.StartMoved(logStartOffset));
+    }
+
+    @Override
+    public void topicDeleted() {
+        if (log.config().remote().deleteOnTopicDelete()) {
+            node.deletePartitionObjects(tp);
+        }
+    }
+
+    @Override
+    public void close() {
+        node.detached(tp, this);
+    }
+
+    @Override
+    public long activeSegmentMaxAgeMs() {
+        return config.uploadInterval().toMillis();
+    }
+
+    @Override
+    public RemoteLog remote() {
+        return reader;
+    }
+
+    public PartitionManifest manifest() {
+        return manifest.get();
+    }
+
+    public TierStatus status() {
+        return status;
+    }
+
+    public SegmentLog log() {
+        return log;
+    }
+}
