@@ -193,7 +193,8 @@ public final class Node implements AutoCloseable {
             node.directory = directory;
             final ClusterView clusterView = new NodeClusterView(config.nodeId(), directory, topics, leaders);
             node.services = new BrokerServices(config, clusterId, config.advertisedHost(), advertisedPort, topics, replicas,
-                    new PartitionClient(), new ControllerProducerIds(topics, config.nodeId()), timer, clusterView);
+                    new PartitionClient(), new ControllerProducerIds(topics, config.nodeId()), timer, clusterView,
+                    tiering == null ? Tiering.NONE : tiering);
             node.groups = new GroupCoordinator(system, node.services, GroupSettings.from(rootConfig));
             replicas.addListener(node.groups);
             topics.addListener(node.new PartitionLifecycle());

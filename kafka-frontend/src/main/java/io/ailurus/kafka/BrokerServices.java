@@ -1,5 +1,6 @@
 package io.ailurus.kafka;
 
+import io.ailurus.partition.tier.Tiering;
 import io.ailurus.actors.NodeConfig;
 import io.ailurus.cluster.metadata.TopicStore;
 import io.ailurus.partition.producer.ProducerIdSource;
@@ -31,7 +32,17 @@ public record BrokerServices(
         PartitionClient partitions,
         ProducerIdSource producerIds,
         ScheduledExecutorService timer,
-        ClusterView cluster) {
+        ClusterView cluster,
+        Tiering tiering) {
+
+    /** A node without tiered storage. */
+    public BrokerServices(final NodeConfig config, final String clusterId, final String advertisedHost,
+            final int advertisedPort, final TopicStore topics, final LocalReplicas replicas,
+            final PartitionClient partitions, final ProducerIdSource producerIds, final ScheduledExecutorService timer,
+            final ClusterView cluster) {
+        this(config, clusterId, advertisedHost, advertisedPort, topics, replicas, partitions, producerIds, timer, cluster,
+                Tiering.NONE);
+    }
 
     public int nodeId() {
         return config.nodeId();

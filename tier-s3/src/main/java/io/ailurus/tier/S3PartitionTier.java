@@ -31,6 +31,7 @@ public final class S3PartitionTier implements PartitionTier {
     private final TierConfig config;
     private final S3Tiering node;
     private final AtomicReference<PartitionManifest> manifest;
+    private volatile boolean manifestLoaded;
     private final TierStatus status = new TierStatus();
     private final ActorRef<TierActor.Command> actor;
     private final RemoteReader reader;
@@ -43,9 +44,16 @@ public final class S3PartitionTier implements PartitionTier {
         this.config = config;
         this.node = node;
         this.manifest = new AtomicReference<>(PartitionManifest.empty(tp.topic(), tp.partition()));
-        this.reader = new RemoteReader(tp.topic(), tp.partition(), manifest::get, store, chunks, indexes);
-        this.actor = replicaContext.spawn(TierActor.create(tp, log, store, manifest::set, status), "tier",
+        this.reader = new RemoteReader(tp.topic(), tp.partition(), manifest::get,
+                () -> manifestLoaded || !log.config().remote().enabled(), store, chunks, indexes);
+        this.actor = replicaContext.spawn(TierActor.create(tp, log, store, this::publish, status), "tier",
                 DispatcherSelector.fromConfig(DISPATCHER));
+    }
+
+    /** The tier actor loaded or wrote a manifest: readers follow it. */
+    private void publish(final PartitionManifest current) {
+        manifest.set(current);
+        manifestLoaded = true;
     }
 
     @Override

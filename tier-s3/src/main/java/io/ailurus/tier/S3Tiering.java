@@ -3,7 +3,16 @@ package io.ailurus.tier;
 import io.ailurus.partition.log.SegmentLog;
 import io.ailurus.partition.tier.PartitionTier;
 import io.ailurus.partition.tier.Tiering;
+import io.ailurus.tier.manifest.ManifestCodec;
 import io.ailurus.tier.manifest.ObjectKeys;
+import io.ailurus.tier.manifest.RemoteSegment;
+import io.ailurus.tier.s3.ObjectInfo;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import io.ailurus.tier.read.ChunkCache;
 import io.ailurus.tier.read.IndexCache;
 import io.ailurus.tier.s3.ObjectStore;
@@ -53,6 +62,51 @@ public final class S3Tiering implements Tiering, AutoCloseable {
         final S3PartitionTier tier = new S3PartitionTier(tp, log, replicaContext, store, chunks, indexes, config, this);
         partitions.put(tp, tier);
         return tier;
+    }
+
+    @Override
+    public boolean enabled() {
+        return true;
+    }
+
+    /** Partitions are numbered from 0: the count is one past the highest partition with a manifest. */
+    @Override
+    public CompletableFuture<Integer> partitionsInBucket(final String topic) {
+        final String prefix = ObjectKeys.topicPrefix(topic);
+        return store.list(prefix).toCompletableFuture().thenApply(objects -> {
+            int count = 0;
+            for (final ObjectInfo object : objects) {
+                final String rest = object.key().substring(prefix.length());
+                final int slash = rest.indexOf('/');
+                if (slash > 0 && rest.substring(slash + 1).equals(ObjectKeys.MANIFEST_NAME)) {
+                    try {
+                        count = Math.max(count, Integer.parseInt(rest.substring(0, slash)) + 1);
+                    } catch (NumberFormatException e) {
+                        // not a partition directory
+                    }
+                }
+            }
+            return count;
+        });
+    }
+
+    @Override
+    public Optional<RestorePoint> restorePoint(final TopicPartition tp) {
+        final Optional<byte[]> bytes;
+        try {
+            bytes = store.get(ObjectKeys.manifest(tp.topic(), tp.partition())).toCompletableFuture()
+                    .get(store.settings().callTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaStorageException("cannot read the manifest of " + tp + " to restore it: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaStorageException("interrupted while reading the manifest of " + tp);
+        }
+        return bytes.map(ManifestCodec::decode).filter(m -> !m.isEmpty()).map(m -> {
+            final RemoteSegment last = m.segments().get(m.segments().size() - 1);
+            final int lastEpoch = last.epochs().isEmpty() ? m.term() : last.epochs().get(last.epochs().size() - 1).epoch();
+            return new RestorePoint(m.nextOffset(), Math.max(lastEpoch, m.term()));
+        });
     }
 
     /** The tier of a local replica, for the admin API; null when none runs here. */

@@ -30,6 +30,8 @@ public final class TopicConfigs {
     public static final String REDPANDA_REMOTE_WRITE = "redpanda.remote.write";
     public static final String REDPANDA_REMOTE_READ = "redpanda.remote.read";
     public static final String REDPANDA_REMOTE_DELETE = "redpanda.remote.delete";
+    /** Creating a topic with it restores the topic from the bucket (it implies remote storage). */
+    public static final String REDPANDA_REMOTE_RECOVERY = "redpanda.remote.recovery";
 
     /** Accepted on input and stored under Kafka's name, so that a topic describes one value, not two. */
     private static final Map<String, String> ALIASES = Map.of(REDPANDA_REMOTE_WRITE, REMOTE_STORAGE_ENABLE);
@@ -56,6 +58,7 @@ public final class TopicConfigs {
         m.put(LOCAL_RETENTION_BYTES, Long.toString(RemoteStorageConfig.FOLLOW_TOTAL));
         m.put(REDPANDA_REMOTE_READ, "true");
         m.put(REDPANDA_REMOTE_DELETE, "true");
+        m.put(REDPANDA_REMOTE_RECOVERY, "false");
         return Map.copyOf(m);
     }
 
@@ -110,7 +113,8 @@ public final class TopicConfigs {
             }
             case RETENTION_MS, RETENTION_BYTES -> parseLong(name, value, -1, Long.MAX_VALUE);
             case LOCAL_RETENTION_MS, LOCAL_RETENTION_BYTES -> parseLong(name, value, RemoteStorageConfig.FOLLOW_TOTAL, Long.MAX_VALUE);
-            case REMOTE_STORAGE_ENABLE, REDPANDA_REMOTE_WRITE, REDPANDA_REMOTE_READ, REDPANDA_REMOTE_DELETE -> parseBoolean(name, value);
+            case REMOTE_STORAGE_ENABLE, REDPANDA_REMOTE_WRITE, REDPANDA_REMOTE_READ, REDPANDA_REMOTE_DELETE,
+                    REDPANDA_REMOTE_RECOVERY -> parseBoolean(name, value);
             case SEGMENT_MS -> parseLong(name, value, 1, Long.MAX_VALUE);
             case SEGMENT_BYTES -> parseLong(name, value, 14, Integer.MAX_VALUE);
             case MAX_MESSAGE_BYTES -> parseLong(name, value, 0, Integer.MAX_VALUE);
@@ -140,6 +144,23 @@ public final class TopicConfigs {
         return v;
     }
 
+    /** Tiered storage settings; a restored topic has remote storage unless the request turned it off explicitly. */
+    private static RemoteStorageConfig remoteStorage(final Map<String, String> given, final Map<String, String> c) {
+        final boolean recovery = Boolean.parseBoolean(c.get(REDPANDA_REMOTE_RECOVERY).trim());
+        final boolean enabled = given.containsKey(REMOTE_STORAGE_ENABLE)
+                ? Boolean.parseBoolean(c.get(REMOTE_STORAGE_ENABLE).trim()) : recovery;
+        return new RemoteStorageConfig(enabled,
+                Long.parseLong(c.get(LOCAL_RETENTION_MS).trim()),
+                Long.parseLong(c.get(LOCAL_RETENTION_BYTES).trim()),
+                Boolean.parseBoolean(c.get(REDPANDA_REMOTE_DELETE).trim()),
+                recovery);
+    }
+
+    /** Whether topics with these configs keep data in the bucket (and so need a node with tiered storage). */
+    public static boolean usesBucket(final Map<String, String> configs) {
+        return toLogConfig(configs).remote().enabled();
+    }
+
     /** The log settings for a topic with these (validated) configs. */
     public static LogConfig toLogConfig(final Map<String, String> configs) {
         final Map<String, String> c = new LinkedHashMap<>(DEFAULTS);
@@ -153,11 +174,7 @@ public final class TopicConfigs {
                     .withMaxMessageBytes(Integer.parseInt(c.get(MAX_MESSAGE_BYTES).trim()))
                     .withTimestampType("LogAppendTime".equals(c.get(TIMESTAMP_TYPE))
                             ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME)
-                    .withRemote(new RemoteStorageConfig(
-                            Boolean.parseBoolean(c.getOrDefault(REMOTE_STORAGE_ENABLE, c.get(REDPANDA_REMOTE_WRITE)).trim()),
-                            Long.parseLong(c.get(LOCAL_RETENTION_MS).trim()),
-                            Long.parseLong(c.get(LOCAL_RETENTION_BYTES).trim()),
-                            Boolean.parseBoolean(c.get(REDPANDA_REMOTE_DELETE).trim())));
+                    .withRemote(remoteStorage(configs, c));
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigurationException(e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.ailurus.kafka.handler;
 
+import io.ailurus.cluster.metadata.TopicConfigs;
 import io.ailurus.cluster.metadata.TopicMetadata;
 import io.ailurus.kafka.ApiHandler;
 import io.ailurus.kafka.BrokerServices;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableReplicaAssignment;
@@ -111,6 +113,31 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
         for (final CreatableTopicConfig config : topic.configs()) {
             configs.put(config.name(), config.value());
         }
+        final boolean usesBucket;
+        try {
+            usesBucket = TopicConfigs.usesBucket(TopicConfigs.validate(configs));
+        } catch (ApiException e) {
+            return CompletableFuture.completedFuture(failed(name, new ApiError(Errors.forException(e), e.getMessage())));
+        }
+        if (usesBucket && !services.tiering().enabled()) {
+            return CompletableFuture.completedFuture(failed(name, new ApiError(Errors.INVALID_CONFIG,
+                    "Topic '" + name + "' needs tiered storage, which is off on this cluster (ailurus.tiered-storage.enabled)")));
+        }
+        if (Boolean.parseBoolean(configs.getOrDefault(TopicConfigs.REDPANDA_REMOTE_RECOVERY, "false").trim())
+                && topic.numPartitions() == -1 && topic.assignments().isEmpty()) {
+            // A restore takes the partition count from the bucket (as Redpanda takes it from the topic manifest).
+            return services.tiering().partitionsInBucket(name).thenCompose(inBucket -> inBucket > 0
+                    ? create(name, inBucket, replicationFactor, configs, validateOnly, withConfigs)
+                    : CompletableFuture.completedFuture(failed(name, new ApiError(Errors.INVALID_CONFIG,
+                            "The bucket holds no partition of topic '" + name + "' to restore"))))
+                    .exceptionally(failure -> failed(name, ApiErrors.of(failure, LOG, "Restoring topic '" + name + "'")));
+        }
+        return create(name, partitions, replicationFactor, configs, validateOnly, withConfigs);
+    }
+
+    private CompletableFuture<CreatableTopicResult> create(final String name, final int partitions,
+            final short replicationFactor, final Map<String, String> configs, final boolean validateOnly,
+            final boolean withConfigs) {
         return services.topics().create(name, partitions, replicationFactor, configs, validateOnly)
                 .handle((created, failure) -> failure == null
                         ? created(created, withConfigs)

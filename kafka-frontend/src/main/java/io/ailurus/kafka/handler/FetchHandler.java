@@ -130,12 +130,14 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
             }
             final long offset = w.partition().fetchOffset();
             final RemoteLog remote = w.replica().remote();
-            if (offset < w.replica().log().logStartOffset() && remote.holds(offset)) {
+            if (offset < w.replica().log().logStartOffset() && (remote.holds(offset) || !remote.ready())) {
                 if (reads == null) {
                     reads = new ArrayList<>(java.util.Collections.nCopies(wanted.size(), null));
                 }
                 final int limit = Math.max(1, Math.min(w.partition().partitionMaxBytes(), data.maxBytes()));
-                reads.set(i, remote.read(offset, limit));
+                reads.set(i, remote.ready() ? remote.read(offset, limit) : CompletableFuture.failedFuture(
+                        new org.apache.kafka.common.errors.LeaderNotAvailableException(
+                                "the leader is still reading the bucket's manifest")));
             }
         }
         return reads;

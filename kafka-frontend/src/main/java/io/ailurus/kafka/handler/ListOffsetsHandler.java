@@ -134,6 +134,10 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
         final SegmentLog log = replica.log();
         final RemoteLog remote = replica.remote();
         final int leaderEpoch = replica.leaderEpoch();
+        if (!remote.ready() && timestamp != ListOffsetsRequest.LATEST_TIMESTAMP
+                && timestamp != ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
+            return CompletableFuture.completedFuture(unknown(index, Errors.LEADER_NOT_AVAILABLE));
+        }
         try {
             if (timestamp == ListOffsetsRequest.EARLIEST_TIMESTAMP) {
                 return CompletableFuture.completedFuture(found(index, RecordBatch.NO_TIMESTAMP, replica.logStartOffset(), leaderEpoch));

@@ -9,18 +9,23 @@ package io.ailurus.partition.log;
  * @param localRetentionMs    {@code local.retention.ms}: -2 follows {@code retention.ms}, -1 keeps all
  * @param localRetentionBytes {@code local.retention.bytes}: -2 follows {@code retention.bytes}, -1 keeps all
  * @param deleteOnTopicDelete {@code redpanda.remote.delete}: deleting the topic deletes its objects
+ * @param recovery            {@code redpanda.remote.recovery}: the topic was created from the bucket, so a new log
+ *                            continues where the bucket ends
  */
 public record RemoteStorageConfig(boolean enabled, long localRetentionMs, long localRetentionBytes,
-        boolean deleteOnTopicDelete) {
+        boolean deleteOnTopicDelete, boolean recovery) {
 
     /** Kafka's value for "as retention.*". */
     public static final long FOLLOW_TOTAL = -2;
 
-    public static final RemoteStorageConfig DISABLED = new RemoteStorageConfig(false, FOLLOW_TOTAL, FOLLOW_TOTAL, true);
+    public static final RemoteStorageConfig DISABLED = new RemoteStorageConfig(false, FOLLOW_TOTAL, FOLLOW_TOTAL, true, false);
 
     public RemoteStorageConfig {
         if (localRetentionMs < FOLLOW_TOTAL || localRetentionBytes < FOLLOW_TOTAL) {
             throw new IllegalArgumentException("local.retention.ms and local.retention.bytes must be -2, -1 or >= 0");
+        }
+        if (recovery && !enabled) {
+            throw new IllegalArgumentException("redpanda.remote.recovery needs remote.storage.enable=true");
         }
     }
 

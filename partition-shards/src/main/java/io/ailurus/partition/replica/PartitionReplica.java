@@ -210,6 +210,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         // Appends are stamped with the produce request's wall time when there is one, so that a LogAppendTime topic
         // answers the producer with exactly the time it stored.
         this.raftLog = SegmentRaftLog.open(log, () -> appendTimeMs >= 0 ? appendTimeMs : System.currentTimeMillis());
+        restoreFromBucketIfNew(ctx);
         final ActorRef<Command> self = ctx.getSelf();
         this.dirty = new GroupCommitFlusher.Dirty(log, () -> flushGeneration,
                 GroupCommitFlusher.Listener.tellingActor(self, Flushed::new, FlushFailed::new));
@@ -231,6 +232,29 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
             // A partition with one replica needs no election timeout to elect its only voter.
             member.tick(now + 2 * env.raftConfig().electionTimeoutMinMs());
         }
+    }
+
+    /**
+     * A partition of a topic created from the bucket ({@code redpanda.remote.recovery}) whose log is brand new starts
+     * where the bucket ends, in a term after the bucket's last epoch: producing continues at the next offset and the
+     * bucket serves everything below. Every replica computes the same point from the same manifest.
+     */
+    private void restoreFromBucketIfNew(final ActorContext<Command> ctx) {
+        final Path dir = log.directory();
+        if (!log.config().remote().recovery() || log.logEndOffset() != 0
+                || Files.exists(dir.resolve(FileRaftStateStore.FILE_NAME))) {
+            return;
+        }
+        final Optional<Tiering.RestorePoint> found = env.tiering().restorePoint(tp);
+        if (found.isEmpty()) {
+            ctx.getLog().info("Partition {}: the bucket holds nothing to restore; it starts empty", tp);
+            return;
+        }
+        final Tiering.RestorePoint point = found.get();
+        raftLog.resetTo(point.nextOffset(), point.lastEpoch());
+        new FileRaftStateStore(dir).save(new io.ailurus.partition.raft.RaftStateStore.ElectionState(point.lastEpoch(), -1));
+        ctx.getLog().info("Partition {} restored from the bucket: continues at offset {} after epoch {}", tp,
+                point.nextOffset(), point.lastEpoch());
     }
 
     private static long now() {

@@ -11,6 +11,12 @@ import org.apache.kafka.common.record.MemoryRecords;
  */
 public interface RemoteLog {
 
+    /**
+     * Whether this replica knows what the bucket holds. A leader of a tiered partition learns it with one GET after
+     * it is elected; until then reads below the local log must wait (a retriable error), not be told the data is gone.
+     */
+    boolean ready();
+
     /** The first offset the bucket serves, or -1 when it holds nothing for this partition. */
     long startOffset();
 
@@ -42,6 +48,11 @@ public interface RemoteLog {
     Optional<Long> endOffsetForEpoch(int epoch);
 
     RemoteLog NONE = new RemoteLog() {
+        @Override
+        public boolean ready() {
+            return true;
+        }
+
         @Override
         public long startOffset() {
             return -1;

@@ -1,16 +1,20 @@
 package io.ailurus.partition.tier;
 
 import io.ailurus.partition.log.SegmentLog;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
 /**
- * Tiered storage as a partition replica sees it: implemented by {@code tier-s3}, absent ({@link #NONE}) on a node
- * without it. The replica attaches once when it opens its log, on its own thread, and then tells the returned
+ * Tiered storage as the rest of the node sees it: implemented by {@code tier-s3}, absent ({@link #NONE}) on a node
+ * without it. A replica attaches once when it opens its log, on its own thread, and then tells the returned
  * {@link PartitionTier} about leadership, config changes and its end.
  */
-@FunctionalInterface
 public interface Tiering {
+
+    /** Whether this node has tiered storage (topics with remote storage need it). */
+    boolean enabled();
 
     /**
      * Starts tiering for a replica. {@code replicaContext} is the replica's actor context: whatever the tier spawns is
@@ -18,5 +22,39 @@ public interface Tiering {
      */
     PartitionTier attach(TopicPartition tp, SegmentLog log, ActorContext<?> replicaContext);
 
-    Tiering NONE = (tp, log, ctx) -> PartitionTier.NONE;
+    /** How many partitions of {@code topic} the bucket holds (for a restore that does not name a count). */
+    CompletableFuture<Integer> partitionsInBucket(String topic);
+
+    /**
+     * Where a partition restored from the bucket continues: the bucket's end offset and the last leader epoch in it,
+     * or empty when the bucket holds nothing of it. Blocks for at most one bucket call's deadline: called once, when a
+     * restored partition's replica first opens its log.
+     */
+    Optional<RestorePoint> restorePoint(TopicPartition tp);
+
+    /** A restored log starts empty at {@code nextOffset}, its Raft term at least {@code lastEpoch}. */
+    record RestorePoint(long nextOffset, int lastEpoch) {
+    }
+
+    Tiering NONE = new Tiering() {
+        @Override
+        public boolean enabled() {
+            return false;
+        }
+
+        @Override
+        public PartitionTier attach(final TopicPartition tp, final SegmentLog log, final ActorContext<?> replicaContext) {
+            return PartitionTier.NONE;
+        }
+
+        @Override
+        public CompletableFuture<Integer> partitionsInBucket(final String topic) {
+            return CompletableFuture.completedFuture(0);
+        }
+
+        @Override
+        public Optional<RestorePoint> restorePoint(final TopicPartition tp) {
+            return Optional.empty();
+        }
+    };
 }

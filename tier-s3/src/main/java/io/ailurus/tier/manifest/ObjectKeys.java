@@ -8,6 +8,7 @@ package io.ailurus.tier.manifest;
 public final class ObjectKeys {
 
     private static final int DIGITS = 20;
+    public static final String MANIFEST_NAME = "manifest.json";
 
     private ObjectKeys() {
     }
@@ -21,7 +22,7 @@ public final class ObjectKeys {
     }
 
     public static String manifest(final String topic, final int partition) {
-        return partitionPrefix(topic, partition) + "manifest.json";
+        return partitionPrefix(topic, partition) + MANIFEST_NAME;
     }
 
     public static String segment(final String topic, final int partition, final long baseOffset, final long lastOffset) {

@@ -32,18 +32,26 @@ public final class RemoteReader implements RemoteLog {
     private final String topic;
     private final int partition;
     private final Supplier<PartitionManifest> manifest;
+    private final java.util.function.BooleanSupplier ready;
     private final ObjectStore store;
     private final ChunkCache chunks;
     private final IndexCache indexes;
 
     public RemoteReader(final String topic, final int partition, final Supplier<PartitionManifest> manifest,
-            final ObjectStore store, final ChunkCache chunks, final IndexCache indexes) {
+            final java.util.function.BooleanSupplier ready, final ObjectStore store, final ChunkCache chunks,
+            final IndexCache indexes) {
+        this.ready = ready;
         this.topic = topic;
         this.partition = partition;
         this.manifest = manifest;
         this.store = store;
         this.chunks = chunks;
         this.indexes = indexes;
+    }
+
+    @Override
+    public boolean ready() {
+        return ready.getAsBoolean();
     }
 
     @Override

@@ -102,7 +102,7 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
                 .onMessageEquals(Unlead.INSTANCE, this::onUnlead)
                 .onMessage(ConfigChanged.class, c -> {
                     config = c.config();
-                    return this;
+                    return onTick();
                 })
                 .onMessage(StartMoved.class, m -> {
                     requestedStart = Math.max(requestedStart, m.offset());
@@ -133,6 +133,9 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
         if (term < 0 || busy || (plan != null && !plan.mayCallAt(now))) {
             return this;
         }
+        if (plan == null && !config.remote().enabled()) {
+            return this;   // not a tiered topic: nothing to load until remote storage is switched on
+        }
         if (plan == null) {
             busy = true;
             final int t = term;
@@ -143,6 +146,8 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
         if (retained != plan.manifest()) {
             busy = true;
             final List<RemoteSegment> dropped = plan.manifest().droppedIn(retained);
+            getContext().getLog().info("Partition {}: the bucket's retention drops {} segment(s); the bucket now starts at {}",
+                    tp, dropped.size(), retained.startOffset());
             final int t = term;
             pipe(writeManifest(retained).thenCompose(done -> deleteSegments(dropped)).thenApply(done -> retained),
                     m -> new ManifestWritten(t, m), "apply the bucket's retention");
