@@ -38,7 +38,6 @@ import io.ailurus.partition.replica.ReplicaEnvironment;
 import io.ailurus.partition.tier.Tiering;
 import io.ailurus.tier.S3Tiering;
 import io.ailurus.tier.TierConfig;
-import io.ailurus.tier.s3.ObjectStore;
 import io.ailurus.tier.s3.S3Settings;
 import io.ailurus.partition.replica.ReplicaHandle;
 import io.ailurus.partition.replica.ReplicaShards;
@@ -130,7 +129,7 @@ public final class Node implements AutoCloseable {
         LOG.info("Tiered storage on: bucket '{}' at {}, cache {} ({} bytes), upload interval {}", s3.bucket(),
                 s3.endpoint().isEmpty() ? "AWS" : s3.endpoint(), tierConfig.cacheDir(), tierConfig.cacheMaxBytes(),
                 tierConfig.uploadInterval());
-        return new S3Tiering(new ObjectStore(system, s3), tierConfig);
+        return new S3Tiering(system, s3, tierConfig);
     }
 
     /** The node's tiered storage, or null when it is off. */

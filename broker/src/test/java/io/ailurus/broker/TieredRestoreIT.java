@@ -71,6 +71,7 @@ class TieredRestoreIT {
         tiering.put("ailurus.tiered-storage.s3.secret-key", "test");
         tiering.put("ailurus.tiered-storage.s3.call-timeout", "3s");
         tiering.put("ailurus.tiered-storage.upload-interval", "1s");
+        tiering.put("ailurus.tiered-storage.manifest-poll-interval", "1s");
         tiering.put("ailurus.log.retention-check-interval", "500ms");
         return TestBroker.start(dataDir, tiering);
     }
@@ -180,5 +181,50 @@ class TieredRestoreIT {
             assertEquals(RECORDS_PER_PARTITION, next.offset());
         }
         assertTrue(replica(broker, topic, 0).logStartOffset() == 0);
+    }
+
+    @Test
+    void aSecondClusterServesTheTopicAsAReadReplica() throws Exception {
+        final String topic = "mirrored";
+        broker = startBroker(tmp.resolve("origin"));
+        try (Admin admin = Admin.create(broker.clientProperties())) {
+            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1).configs(Map.of(
+                    "remote.storage.enable", "true", "segment.bytes", "8192")))).all().get(30, TimeUnit.SECONDS);
+        }
+        produce(broker, topic, 0, RECORDS_PER_PARTITION);
+        await().atMost(Duration.ofSeconds(60)).until(() -> allUploaded(broker, topic));
+
+        try (TestBroker mirror = startBroker(tmp.resolve("mirror"))) {
+            try (Admin admin = Admin.create(mirror.clientProperties())) {
+                admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.empty(), java.util.Optional.empty())
+                        .configs(Map.of("redpanda.remote.readreplica", "ailurus")))).all().get(30, TimeUnit.SECONDS);
+            }
+            mirror.node().awaitPartitionsRunning(Duration.ofSeconds(30));
+            final List<TopicPartition> tps = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+            try (KafkaConsumer<String, String> consumer = Clients.consumer(mirror)) {
+                final List<ConsumerRecord<String, String>> read = Clients.readFromStart(consumer, tps,
+                        PARTITIONS * RECORDS_PER_PARTITION, Duration.ofSeconds(60));
+                for (final ConsumerRecord<String, String> r : read) {
+                    assertEquals("k" + r.offset(), r.key());
+                    assertEquals(BASE_TIMESTAMP + r.offset(), r.timestamp());
+                }
+                // New records at the origin reach the mirror after an upload and a manifest poll.
+                produce(broker, topic, RECORDS_PER_PARTITION, 100);
+                final java.util.Set<String> more = new java.util.HashSet<>();
+                await().atMost(Duration.ofSeconds(60)).until(() -> {
+                    for (final ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                        assertTrue(r.offset() >= RECORDS_PER_PARTITION, "the consumer went back: " + r.offset());
+                        more.add(r.partition() + "/" + r.offset());
+                    }
+                    return more.size() == PARTITIONS * 100;
+                });
+            }
+            try (KafkaProducer<String, String> producer = Clients.producer(mirror, "retries", 0)) {
+                final var failure = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                        () -> producer.send(new ProducerRecord<>(topic, 0, "k", "v")).get(30, TimeUnit.SECONDS));
+                assertTrue(failure.getCause() instanceof org.apache.kafka.common.errors.InvalidTopicException, failure.getCause().toString());
+                assertTrue(failure.getCause().getMessage().contains("read replica"), failure.getCause().getMessage());
+            }
+        }
     }
 }

@@ -45,8 +45,9 @@ public final class S3PartitionTier implements PartitionTier {
         this.node = node;
         this.manifest = new AtomicReference<>(PartitionManifest.empty(tp.topic(), tp.partition()));
         this.reader = new RemoteReader(tp.topic(), tp.partition(), manifest::get,
-                () -> manifestLoaded || !log.config().remote().enabled(), store, chunks, indexes);
-        this.actor = replicaContext.spawn(TierActor.create(tp, log, store, this::publish, status), "tier",
+                () -> manifestLoaded || !log.config().remote().usesBucket(), store, chunks, indexes);
+        this.actor = replicaContext.spawn(TierActor.create(tp, log, store, this::publish, status,
+                        config.manifestPollInterval()), "tier",
                 DispatcherSelector.fromConfig(DISPATCHER));
     }
 

@@ -7,6 +7,8 @@ import io.ailurus.tier.manifest.ManifestCodec;
 import io.ailurus.tier.manifest.ObjectKeys;
 import io.ailurus.tier.manifest.RemoteSegment;
 import io.ailurus.tier.s3.ObjectInfo;
+import io.ailurus.tier.s3.S3Settings;
+import org.apache.pekko.actor.ClassicActorSystemProvider;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -35,15 +37,18 @@ public final class S3Tiering implements Tiering, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(S3Tiering.class);
     private static final int INDEX_CACHE_ENTRIES = 4096;
 
+    private final ClassicActorSystemProvider system;
     private final ObjectStore store;
+    private final ConcurrentHashMap<String, ObjectStore> otherBuckets = new ConcurrentHashMap<>();
     private final TierConfig config;
     private final ExecutorService cacheIo;
     private final ChunkCache chunks;
     private final IndexCache indexes = new IndexCache(INDEX_CACHE_ENTRIES);
     private final ConcurrentHashMap<TopicPartition, S3PartitionTier> partitions = new ConcurrentHashMap<>();
 
-    public S3Tiering(final ObjectStore store, final TierConfig config) {
-        this.store = store;
+    public S3Tiering(final ClassicActorSystemProvider system, final S3Settings s3, final TierConfig config) {
+        this.system = system;
+        this.store = new ObjectStore(system, s3);
         this.config = config;
         this.cacheIo = Executors.newFixedThreadPool(2, runnable -> {
             final Thread t = new Thread(runnable, "ailurus-tier-cache-io");
@@ -59,7 +64,8 @@ public final class S3Tiering implements Tiering, AutoCloseable {
 
     @Override
     public PartitionTier attach(final TopicPartition tp, final SegmentLog log, final ActorContext<?> replicaContext) {
-        final S3PartitionTier tier = new S3PartitionTier(tp, log, replicaContext, store, chunks, indexes, config, this);
+        final S3PartitionTier tier = new S3PartitionTier(tp, log, replicaContext,
+                storeFor(log.config().remote().readReplicaBucket()), chunks, indexes, config, this);
         partitions.put(tp, tier);
         return tier;
     }
@@ -71,9 +77,9 @@ public final class S3Tiering implements Tiering, AutoCloseable {
 
     /** Partitions are numbered from 0: the count is one past the highest partition with a manifest. */
     @Override
-    public CompletableFuture<Integer> partitionsInBucket(final String topic) {
+    public CompletableFuture<Integer> partitionsInBucket(final String topic, final String bucket) {
         final String prefix = ObjectKeys.topicPrefix(topic);
-        return store.list(prefix).toCompletableFuture().thenApply(objects -> {
+        return storeFor(bucket).list(prefix).toCompletableFuture().thenApply(objects -> {
             int count = 0;
             for (final ObjectInfo object : objects) {
                 final String rest = object.key().substring(prefix.length());
@@ -107,6 +113,14 @@ public final class S3Tiering implements Tiering, AutoCloseable {
             final int lastEpoch = last.epochs().isEmpty() ? m.term() : last.epochs().get(last.epochs().size() - 1).epoch();
             return new RestorePoint(m.nextOffset(), Math.max(lastEpoch, m.term()));
         });
+    }
+
+    /** This node's bucket for "", else a store for the named bucket at the same endpoint (read replicas). */
+    private ObjectStore storeFor(final String bucket) {
+        if (bucket.isEmpty() || bucket.equals(store.settings().bucket())) {
+            return store;
+        }
+        return otherBuckets.computeIfAbsent(bucket, b -> new ObjectStore(system, store.settings().withBucket(b)));
     }
 
     /** The tier of a local replica, for the admin API; null when none runs here. */

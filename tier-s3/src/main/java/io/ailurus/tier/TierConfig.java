@@ -9,8 +9,10 @@ import java.time.Duration;
  *
  * @param cacheDir       where remote chunks are cached; empty in the config = {@code <data-dir>/tier-cache}
  * @param uploadInterval a leader rolls its active segment once it is this old, so that quiet partitions upload too
+ * @param manifestPollInterval how often a read replica's leader reads the manifest the other cluster writes
  */
-public record TierConfig(boolean enabled, Path cacheDir, long cacheMaxBytes, int chunkBytes, Duration uploadInterval) {
+public record TierConfig(boolean enabled, Path cacheDir, long cacheMaxBytes, int chunkBytes, Duration uploadInterval,
+        Duration manifestPollInterval) {
 
     public static TierConfig fromConfig(final Config tieredStorage, final Path dataDir) {
         final String dir = tieredStorage.getString("cache.dir");
@@ -19,6 +21,7 @@ public record TierConfig(boolean enabled, Path cacheDir, long cacheMaxBytes, int
                 dir.isEmpty() ? dataDir.resolve("tier-cache") : Path.of(dir),
                 tieredStorage.getBytes("cache.max-bytes"),
                 Math.toIntExact(tieredStorage.getBytes("cache.chunk-bytes")),
-                tieredStorage.getDuration("upload-interval"));
+                tieredStorage.getDuration("upload-interval"),
+                tieredStorage.getDuration("manifest-poll-interval"));
     }
 }

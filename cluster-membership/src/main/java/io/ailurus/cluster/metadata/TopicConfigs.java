@@ -32,6 +32,8 @@ public final class TopicConfigs {
     public static final String REDPANDA_REMOTE_DELETE = "redpanda.remote.delete";
     /** Creating a topic with it restores the topic from the bucket (it implies remote storage). */
     public static final String REDPANDA_REMOTE_RECOVERY = "redpanda.remote.recovery";
+    /** A read-only topic that serves another cluster's uploads of the same topic from this bucket. */
+    public static final String REDPANDA_REMOTE_READREPLICA = "redpanda.remote.readreplica";
 
     /** Accepted on input and stored under Kafka's name, so that a topic describes one value, not two. */
     private static final Map<String, String> ALIASES = Map.of(REDPANDA_REMOTE_WRITE, REMOTE_STORAGE_ENABLE);
@@ -59,6 +61,7 @@ public final class TopicConfigs {
         m.put(REDPANDA_REMOTE_READ, "true");
         m.put(REDPANDA_REMOTE_DELETE, "true");
         m.put(REDPANDA_REMOTE_RECOVERY, "false");
+        m.put(REDPANDA_REMOTE_READREPLICA, "");
         return Map.copyOf(m);
     }
 
@@ -115,6 +118,11 @@ public final class TopicConfigs {
             case LOCAL_RETENTION_MS, LOCAL_RETENTION_BYTES -> parseLong(name, value, RemoteStorageConfig.FOLLOW_TOTAL, Long.MAX_VALUE);
             case REMOTE_STORAGE_ENABLE, REDPANDA_REMOTE_WRITE, REDPANDA_REMOTE_READ, REDPANDA_REMOTE_DELETE,
                     REDPANDA_REMOTE_RECOVERY -> parseBoolean(name, value);
+            case REDPANDA_REMOTE_READREPLICA -> {
+                if (!value.isEmpty() && !value.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+                    throw new InvalidConfigurationException("redpanda.remote.readreplica must name a bucket, was '" + value + "'");
+                }
+            }
             case SEGMENT_MS -> parseLong(name, value, 1, Long.MAX_VALUE);
             case SEGMENT_BYTES -> parseLong(name, value, 14, Integer.MAX_VALUE);
             case MAX_MESSAGE_BYTES -> parseLong(name, value, 0, Integer.MAX_VALUE);
@@ -153,12 +161,13 @@ public final class TopicConfigs {
                 Long.parseLong(c.get(LOCAL_RETENTION_MS).trim()),
                 Long.parseLong(c.get(LOCAL_RETENTION_BYTES).trim()),
                 Boolean.parseBoolean(c.get(REDPANDA_REMOTE_DELETE).trim()),
-                recovery);
+                recovery,
+                c.get(REDPANDA_REMOTE_READREPLICA).trim());
     }
 
     /** Whether topics with these configs keep data in the bucket (and so need a node with tiered storage). */
     public static boolean usesBucket(final Map<String, String> configs) {
-        return toLogConfig(configs).remote().enabled();
+        return toLogConfig(configs).remote().usesBucket();
     }
 
     /** The log settings for a topic with these (validated) configs. */

@@ -38,7 +38,8 @@ final class ConfigEntries {
             Map.entry(TopicConfigs.LOCAL_RETENTION_BYTES, ConfigType.LONG),
             Map.entry(TopicConfigs.REDPANDA_REMOTE_READ, ConfigType.BOOLEAN),
             Map.entry(TopicConfigs.REDPANDA_REMOTE_DELETE, ConfigType.BOOLEAN),
-            Map.entry(TopicConfigs.REDPANDA_REMOTE_RECOVERY, ConfigType.BOOLEAN));
+            Map.entry(TopicConfigs.REDPANDA_REMOTE_RECOVERY, ConfigType.BOOLEAN),
+            Map.entry(TopicConfigs.REDPANDA_REMOTE_READREPLICA, ConfigType.STRING));
 
     /**
      * The broker config that supplies each topic config's default in Kafka. Describing it as a synonym lets tools

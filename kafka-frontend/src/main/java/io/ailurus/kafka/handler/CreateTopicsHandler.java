@@ -113,20 +113,20 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
         for (final CreatableTopicConfig config : topic.configs()) {
             configs.put(config.name(), config.value());
         }
-        final boolean usesBucket;
+        final io.ailurus.partition.log.RemoteStorageConfig remote;
         try {
-            usesBucket = TopicConfigs.usesBucket(TopicConfigs.validate(configs));
+            remote = TopicConfigs.toLogConfig(TopicConfigs.validate(configs)).remote();
         } catch (ApiException e) {
             return CompletableFuture.completedFuture(failed(name, new ApiError(Errors.forException(e), e.getMessage())));
         }
-        if (usesBucket && !services.tiering().enabled()) {
+        if (remote.usesBucket() && !services.tiering().enabled()) {
             return CompletableFuture.completedFuture(failed(name, new ApiError(Errors.INVALID_CONFIG,
                     "Topic '" + name + "' needs tiered storage, which is off on this cluster (ailurus.tiered-storage.enabled)")));
         }
-        if (Boolean.parseBoolean(configs.getOrDefault(TopicConfigs.REDPANDA_REMOTE_RECOVERY, "false").trim())
-                && topic.numPartitions() == -1 && topic.assignments().isEmpty()) {
-            // A restore takes the partition count from the bucket (as Redpanda takes it from the topic manifest).
-            return services.tiering().partitionsInBucket(name).thenCompose(inBucket -> inBucket > 0
+        if ((remote.recovery() || remote.readReplica()) && topic.numPartitions() == -1 && topic.assignments().isEmpty()) {
+            // A restore or a read replica takes the partition count from the bucket (as Redpanda takes it from the
+            // topic manifest).
+            return services.tiering().partitionsInBucket(name, remote.readReplicaBucket()).thenCompose(inBucket -> inBucket > 0
                     ? create(name, inBucket, replicationFactor, configs, validateOnly, withConfigs)
                     : CompletableFuture.completedFuture(failed(name, new ApiError(Errors.INVALID_CONFIG,
                             "The bucket holds no partition of topic '" + name + "' to restore"))))

@@ -130,7 +130,8 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
             }
             final long offset = w.partition().fetchOffset();
             final RemoteLog remote = w.replica().remote();
-            if (offset < w.replica().log().logStartOffset() && (remote.holds(offset) || !remote.ready())) {
+            final boolean belowLocal = offset < w.replica().log().logStartOffset() || w.replica().isReadReplica();
+            if (belowLocal && (remote.holds(offset) || !remote.ready())) {
                 if (reads == null) {
                     reads = new ArrayList<>(java.util.Collections.nCopies(wanted.size(), null));
                 }
@@ -180,7 +181,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                 anyError = true;
             } else {
                 final SegmentLog log = w.replica().log();
-                final long hw = log.highWatermark();
+                final long hw = w.replica().highWatermark();
                 out.setHighWatermark(hw).setLastStableOffset(hw).setLogStartOffset(w.replica().logStartOffset());
                 if (data.isolationLevel() == 1) {
                     out.setAbortedTransactions(List.of());
@@ -198,6 +199,18 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                             total += records.sizeInBytes();
                             remaining -= records.sizeInBytes();
                         }
+                    }
+                    topicOf(response, w.topic()).partitions().add(out);
+                    continue;
+                }
+                if (w.replica().isReadReplica()) {
+                    // Nothing local. Within the bucket's range but not read this time (the manifest moved on since
+                    // this fetch started, or at its end: wait for the next upload) there is simply nothing yet;
+                    // beyond the end or below the start the offset is out of range.
+                    final long offset = w.partition().fetchOffset();
+                    if (offset > hw || offset < w.replica().logStartOffset()) {
+                        out.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code());
+                        anyError = true;
                     }
                     topicOf(response, w.topic()).partitions().add(out);
                     continue;

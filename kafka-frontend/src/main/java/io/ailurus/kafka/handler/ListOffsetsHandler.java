@@ -138,6 +138,9 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
                 && timestamp != ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
             return CompletableFuture.completedFuture(unknown(index, Errors.LEADER_NOT_AVAILABLE));
         }
+        if (replica.isReadReplica()) {
+            return readReplicaOffset(replica, index, timestamp);
+        }
         try {
             if (timestamp == ListOffsetsRequest.EARLIEST_TIMESTAMP) {
                 return CompletableFuture.completedFuture(found(index, RecordBatch.NO_TIMESTAMP, replica.logStartOffset(), leaderEpoch));
@@ -155,6 +158,24 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** A read replica has no local log: every answer comes from the bucket it follows. */
+    private static CompletableFuture<ListOffsetsPartitionResponse> readReplicaOffset(final ReplicaHandle replica,
+            final int index, final long timestamp) {
+        final int leaderEpoch = replica.leaderEpoch();
+        if (timestamp == ListOffsetsRequest.EARLIEST_TIMESTAMP || timestamp == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
+            return CompletableFuture.completedFuture(found(index, RecordBatch.NO_TIMESTAMP, replica.logStartOffset(), leaderEpoch));
+        }
+        if (timestamp == ListOffsetsRequest.LATEST_TIMESTAMP || timestamp == ListOffsetsRequest.LATEST_TIERED_TIMESTAMP) {
+            return CompletableFuture.completedFuture(found(index, RecordBatch.NO_TIMESTAMP, replica.highWatermark(), leaderEpoch));
+        }
+        if (timestamp < 0) {   // MAX_TIMESTAMP: not kept for the bucket
+            return CompletableFuture.completedFuture(unknown(index, Errors.NONE));
+        }
+        return replica.remote().offsetForTimestamp(timestamp).thenApply(inBucket -> inBucket
+                .map(r -> found(index, r.timestamp, r.offset, r.leaderEpoch.orElse(leaderEpoch)))
+                .orElseGet(() -> unknown(index, Errors.NONE)));
     }
 
     /** The answer for {@code timestamp} (a special one, or a time in ms) from a partition's log. */

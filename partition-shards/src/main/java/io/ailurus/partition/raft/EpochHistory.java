@@ -132,6 +132,11 @@ public final class EpochHistory {
         return new EpochEndOffset(entries.get(higher - 1).epoch(), entries.get(higher).startOffset());
     }
 
+    /** The oldest epoch this history knows, or UNDEFINED_EPOCH when empty. */
+    public int firstEpoch() {
+        return entries.isEmpty() ? UNDEFINED_EPOCH : entries.get(0).epoch();
+    }
+
     public List<Entry> entries() {
         return List.copyOf(entries);
     }

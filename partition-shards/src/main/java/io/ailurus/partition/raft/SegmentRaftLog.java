@@ -148,6 +148,11 @@ public final class SegmentRaftLog implements RaftLog {
         return epochs.startOfEpochAt(offset);
     }
 
+    /** The oldest epoch of the local log's history (older ones may be in the bucket), or -1 when none. */
+    public int firstEpoch() {
+        return epochs.firstEpoch();
+    }
+
     @Override
     public EpochHistory.EpochEndOffset endOffsetFor(final int epoch) {
         return epochs.endOffsetFor(epoch, log.logEndOffset());

@@ -169,7 +169,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
      * (its local retention would otherwise wait forever for uploads).
      */
     private static LogConfig effective(final LogConfig config, final ReplicaEnvironment env) {
-        return env.tiering() == Tiering.NONE && config.remote().enabled()
+        return env.tiering() == Tiering.NONE && config.remote().usesBucket()
                 ? config.withRemote(io.ailurus.partition.log.RemoteStorageConfig.DISABLED) : config;
     }
 
@@ -453,6 +453,12 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
                     "this replica does not lead " + tp, log.logStartOffset()));
             return this;
         }
+        if (log.config().remote().readReplica()) {
+            append.reply().complete(AppendResult.failed(Errors.INVALID_TOPIC_EXCEPTION, "topic " + tp.topic()
+                    + " is a read replica of bucket '" + log.config().remote().readReplicaBucket()
+                    + "': produce to the cluster that owns it", log.logStartOffset()));
+            return this;
+        }
         final MemoryRecords records = append.records();
         final ProducerStateTable.Check check = checkProducer(records);
         if (check.isDuplicate()) {
@@ -586,6 +592,15 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
     }
 
     private Behavior<Command> onEndOffsetForEpoch(final EndOffsetForEpoch request) {
+        final int firstLocal = raftLog.firstEpoch();
+        if (firstLocal >= 0 && request.epoch() < firstLocal) {
+            // An epoch older than the local history (a restored partition): the bucket's segments know it.
+            final Optional<Long> inBucket = tier.remote().endOffsetForEpoch(request.epoch());
+            if (inBucket.isPresent()) {
+                request.reply().complete(new EpochHistory.EpochEndOffset(request.epoch(), inBucket.get()));
+                return this;
+            }
+        }
         request.reply().complete(raftLog.endOffsetFor(request.epoch()));
         return this;
     }

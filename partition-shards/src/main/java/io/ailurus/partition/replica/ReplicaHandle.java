@@ -76,6 +76,16 @@ public final class ReplicaHandle {
         remote = next;
     }
 
+    /** Whether this partition serves another cluster's uploads only (a read replica): everything comes from the bucket. */
+    public boolean isReadReplica() {
+        return log.config().remote().readReplica();
+    }
+
+    /** The end of what consumers may read: the bucket's end for a read replica, else the local high watermark. */
+    public long highWatermark() {
+        return isReadReplica() ? Math.max(0, remote.endOffset()) : log.highWatermark();
+    }
+
     /**
      * Where the partition starts for clients: the bucket's start when the bucket holds offsets below the local log,
      * else the local log start.
@@ -83,6 +93,9 @@ public final class ReplicaHandle {
     public long logStartOffset() {
         final long local = log.logStartOffset();
         final long remoteStart = remote.startOffset();
+        if (isReadReplica()) {
+            return Math.max(0, remoteStart);
+        }
         return remoteStart >= 0 && remoteStart < local ? remoteStart : local;
     }
 

@@ -22,8 +22,11 @@ public interface Tiering {
      */
     PartitionTier attach(TopicPartition tp, SegmentLog log, ActorContext<?> replicaContext);
 
-    /** How many partitions of {@code topic} the bucket holds (for a restore that does not name a count). */
-    CompletableFuture<Integer> partitionsInBucket(String topic);
+    /**
+     * How many partitions of {@code topic} a bucket holds (for a restore or a read replica, whose partition count is
+     * the bucket's); {@code bucket} "" is this node's.
+     */
+    CompletableFuture<Integer> partitionsInBucket(String topic, String bucket);
 
     /**
      * Where a partition restored from the bucket continues: the bucket's end offset and the last leader epoch in it,
@@ -48,7 +51,7 @@ public interface Tiering {
         }
 
         @Override
-        public CompletableFuture<Integer> partitionsInBucket(final String topic) {
+        public CompletableFuture<Integer> partitionsInBucket(final String topic, final String bucket) {
             return CompletableFuture.completedFuture(0);
         }
 

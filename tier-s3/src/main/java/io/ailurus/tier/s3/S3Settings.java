@@ -66,6 +66,12 @@ public record S3Settings(
         }
     }
 
+    /** The same store and credentials, another bucket (a read replica follows another cluster's bucket). */
+    public S3Settings withBucket(final String otherBucket) {
+        return new S3Settings(endpoint, otherBucket, region, pathStyle, accessKey, secretKey, callTimeout, maxRetries,
+                stallTimeout);
+    }
+
     /** A path-style store at {@code endpoint} (S3Mock, MinIO) with default patience and credentials. */
     public static S3Settings forEndpoint(final String endpoint, final String bucket) {
         return new S3Settings(endpoint, bucket, "us-east-1", true, "", "", DEFAULT_CALL_TIMEOUT,

@@ -65,10 +65,10 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
     }
 
     public static Behavior<Command> create(final TopicPartition tp, final SegmentLog log, final ObjectStore store,
-            final Consumer<PartitionManifest> publish, final TierStatus status) {
+            final Consumer<PartitionManifest> publish, final TierStatus status, final Duration manifestPollInterval) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
-            return new TierActor(ctx, tp, log, store, publish, status);
+            return new TierActor(ctx, tp, log, store, publish, status, manifestPollInterval.toMillis());
         }));
     }
 
@@ -83,10 +83,14 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
     private boolean busy;             // a call chain is in flight
     private long requestedStart = -1;
     private long lastFailureLogMs;
+    private final long manifestPollMs;
+    private long nextPollMs;          // a read replica's next manifest read
 
     private TierActor(final ActorContext<Command> ctx, final TopicPartition tp, final SegmentLog log,
-            final ObjectStore store, final Consumer<PartitionManifest> publish, final TierStatus status) {
+            final ObjectStore store, final Consumer<PartitionManifest> publish, final TierStatus status,
+            final long manifestPollMs) {
         super(ctx);
+        this.manifestPollMs = manifestPollMs;
         this.tp = tp;
         this.log = log;
         this.store = store;
@@ -133,6 +137,9 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
         if (term < 0 || busy || (plan != null && !plan.mayCallAt(now))) {
             return this;
         }
+        if (config.remote().readReplica()) {
+            return pollManifest(now);
+        }
         if (plan == null && !config.remote().enabled()) {
             return this;   // not a tiered topic: nothing to load until remote storage is switched on
         }
@@ -166,6 +173,23 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
         busy = true;
         final int t = term;
         pipe(upload(range, t), m -> new ManifestWritten(t, m), "upload offsets from " + range.baseOffset());
+        return this;
+    }
+
+    /**
+     * A read replica's leader follows the manifest the owning cluster writes: it reads it every poll interval and
+     * never writes to that bucket.
+     */
+    private Behavior<Command> pollManifest(final long now) {
+        if (now < nextPollMs) {
+            return this;
+        }
+        nextPollMs = now + manifestPollMs;
+        busy = true;
+        final int t = term;
+        pipe(store.get(ObjectKeys.manifest(tp.topic(), tp.partition())).thenApply(bytes -> bytes.map(ManifestCodec::decode)
+                .orElseGet(() -> PartitionManifest.empty(tp.topic(), tp.partition()))),
+                m -> new ManifestWritten(t, m), "read the manifest of the cluster this topic replicates");
         return this;
     }
 
@@ -254,7 +278,15 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
 
     private Behavior<Command> onManifestWritten(final ManifestWritten written) {
         busy = false;
-        if (written.term() != term || plan == null) {
+        if (written.term() != term) {
+            return this;
+        }
+        if (config.remote().readReplica()) {
+            status.clearFailure();
+            publish.accept(written.manifest());
+            return this;
+        }
+        if (plan == null) {
             return this;
         }
         if (plan.failingSinceMs() >= 0) {
