@@ -209,7 +209,7 @@ public final class Node implements AutoCloseable {
                     clusterConfig.adminHost(), adminPort, cluster.selfMember().address().toString()), directory),
                     "node-registry", Props.empty());
             AdminState.ID.get(system).install(directory, new NodeAdminView(config.nodeId(), topics, replicas, leaders,
-                    directory, node::allPartitionsRunning));
+                    directory, node::allPartitionsRunning, tiering));
             new NodeRegistration(config.nodeId(), clusterConfig, topics, directory, timer,
                     node.groups.settings().offsetsTopicPartitions(), clusterId).start();
             timer.scheduleWithFixedDelay(node::startMissingReplicas, 2, 2, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package io.ailurus.broker;
 
 import io.ailurus.cluster.admin.AdminResult;
 import io.ailurus.cluster.admin.AdminView;
+import io.ailurus.cluster.admin.CloudStorageView;
 import io.ailurus.cluster.admin.PartitionStatus;
 import io.ailurus.cluster.admin.ReplicaDump;
 import io.ailurus.partition.log.LogSlice;
@@ -18,6 +19,7 @@ import io.ailurus.cluster.membership.LeadershipTable;
 import io.ailurus.cluster.membership.NodeDirectory;
 import io.ailurus.partition.replica.LocalReplicas;
 import io.ailurus.partition.replica.ReplicaHandle;
+import io.ailurus.tier.S3Tiering;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -37,15 +39,19 @@ final class NodeAdminView implements AdminView {
     private final LeadershipTable leaders;
     private final NodeDirectory nodes;
     private final BooleanSupplier ready;
+    private final CloudStorageView cloudStorage;
 
+    /** {@code tiering} is null when tiered storage is off on this node. */
     NodeAdminView(final int nodeId, final ReplicatedTopicStore topics, final LocalReplicas replicas,
-            final LeadershipTable leaders, final NodeDirectory nodes, final BooleanSupplier ready) {
+            final LeadershipTable leaders, final NodeDirectory nodes, final BooleanSupplier ready,
+            final S3Tiering tiering) {
         this.nodeId = nodeId;
         this.topics = topics;
         this.replicas = replicas;
         this.leaders = leaders;
         this.nodes = nodes;
         this.ready = ready;
+        this.cloudStorage = new NodeCloudStorageView(nodeId, topics, replicas, leaders, nodes, tiering);
     }
 
     @Override
@@ -105,6 +111,11 @@ final class NodeAdminView implements AdminView {
         }
         return Optional.of(new ReplicaDump(topic, partition, nodeId, log.logStartOffset(), log.highWatermark(), end,
                 records));
+    }
+
+    @Override
+    public CloudStorageView cloudStorage() {
+        return cloudStorage;
     }
 
     @Override

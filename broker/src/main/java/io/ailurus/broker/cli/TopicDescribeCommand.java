@@ -1,6 +1,7 @@
 package io.ailurus.broker.cli;
 
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.DescribeConfigsOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
@@ -9,9 +10,15 @@ import org.apache.kafka.common.config.ConfigResource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code ailurus topic describe NAME}: id, partitions with leader, replicas and ISR, and the topic's own configs. */
+/**
+ * {@code ailurus topic describe NAME}: id, partitions with leader, replicas and ISR, and the topic's own configs; for a
+ * tiered topic also each partition's local start, bucket start and end, and local bytes.
+ */
 @Command(name = "describe", mixinStandardHelpOptions = true,
-        description = "Show a topic's id, partitions (leader, replicas, in-sync replicas) and configs set on it.")
+        description = {"Show a topic's id, partitions (leader, replicas, in-sync replicas) and configs set on it.",
+                "For a topic with remote.storage.enable=true each partition also shows LocalStart (first offset on "
+                        + "the leader's disk), RemoteStart and TieredUpTo (first and last offset in the bucket, - when "
+                        + "none) and LocalBytes (the leader's replica on disk)."})
 final class TopicDescribeCommand extends ClientCommand {
 
     @Parameters(paramLabel = "NAME", description = "The topic to describe.")
@@ -30,7 +37,9 @@ final class TopicDescribeCommand extends ClientCommand {
                     new DescribeTopicsOptions().timeoutMs(client.timeoutMsInt())).topicNameValues().get(name));
             final Config config = client.await(admin.describeConfigs(List.of(resource),
                     new DescribeConfigsOptions().timeoutMs(client.timeoutMsInt())).values().get(resource));
-            return TopicDescriptionFormat.render(description, config.entries());
+            final Map<Integer, TieredPartition> tiered = TieredPartitions.tiered(config.entries())
+                    ? new TieredPartitions(admin, client).of(description) : Map.of();
+            return TopicDescriptionFormat.render(description, config.entries(), tiered);
         });
         out().print(text);
         out().flush();

@@ -3,6 +3,7 @@ package io.ailurus.broker.cli;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -11,7 +12,8 @@ import org.apache.kafka.common.TopicPartitionInfo;
 
 /**
  * The text of {@code ailurus topic describe}, in the tab-separated layout of Kafka's {@code kafka-topics --describe}
- * so that it reads familiar and greps well: a topic line, a configs line, then one line per partition.
+ * so that it reads familiar and greps well: a topic line, a configs line, then one line per partition (for a tiered
+ * topic with its local and bucket extents at the end).
  */
 final class TopicDescriptionFormat {
 
@@ -19,6 +21,12 @@ final class TopicDescriptionFormat {
     }
 
     static String render(final TopicDescription topic, final Collection<ConfigEntry> configs) {
+        return render(topic, configs, Map.of());
+    }
+
+    /** With the tiered figures of each partition in {@code tiered} at the end of its line. */
+    static String render(final TopicDescription topic, final Collection<ConfigEntry> configs,
+            final Map<Integer, TieredPartition> tiered) {
         final StringBuilder out = new StringBuilder();
         final List<TopicPartitionInfo> partitions = topic.partitions();
         final int replicationFactor = partitions.isEmpty() ? 0 : partitions.get(0).replicas().size();
@@ -34,6 +42,7 @@ final class TopicDescriptionFormat {
                 .append("\tLeader: ").append(leader(p.leader()))
                 .append("\tReplicas: ").append(ids(p.replicas()))
                 .append("\tIsr: ").append(ids(p.isr()))
+                .append(tiered.containsKey(p.partition()) ? tiered.get(p.partition()).columns() : "")
                 .append('\n'));
         return out.toString();
     }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ailurus.cluster.membership.NodeStatus;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -26,7 +27,8 @@ import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
  * {@code GET /v1/brokers}, {@code GET /v1/cluster/health}, {@code GET /v1/partitions},
  * {@code GET /v1/partitions/{topic}/{partition}},
  * {@code GET /v1/partitions/{topic}/{partition}/records} (this node's replica, for checking replicas agree),
- * {@code POST /v1/brokers/{id}/decommission}. All answers are JSON.
+ * {@code POST /v1/brokers/{id}/decommission}, {@code GET /v1/cloud_storage/status/{topic}/{partition}},
+ * {@code GET /v1/cloud_storage/manifest/{topic}/{partition}}. All answers are JSON.
  */
 public final class AdminRoutes implements ManagementRouteProvider {
 
@@ -69,7 +71,26 @@ public final class AdminRoutes implements ManagementRouteProvider {
                         (topic, partition) -> get(() -> state.view().partition(topic, partition)
                                 .map(p -> json(200, p))
                                 .orElseGet(() -> json(404, Map.of("message",
-                                        "partition " + topic + "/" + partition + " does not exist")))))));
+                                        "partition " + topic + "/" + partition + " does not exist"))))),
+                path(PathMatchers.segment("cloud_storage").slash("status").slash(PathMatchers.segment())
+                                .slash(PathMatchers.integerSegment()),
+                        (topic, partition) -> get(() -> answer(state.view().cloudStorage().status(topic, partition),
+                                status -> json(200, status)))),
+                path(PathMatchers.segment("cloud_storage").slash("manifest").slash(PathMatchers.segment())
+                                .slash(PathMatchers.integerSegment()),
+                        (topic, partition) -> get(() -> answer(state.view().cloudStorage().manifest(topic, partition),
+                                AdminRoutes::jsonBytes)))));
+    }
+
+    /** The body through {@code found}, or the answer's status with its message in the routes' error shape. */
+    private static <T> Route answer(final AdminAnswer<T> answer, final Function<T, Route> found) {
+        return answer.hasBody() ? found.apply(answer.body())
+                : json(answer.status(), Map.of("message", answer.message()));
+    }
+
+    /** JSON that is already encoded (the manifest exactly as the bucket holds it). */
+    private static Route jsonBytes(final byte[] json) {
+        return complete(HttpResponse.create().withStatus(200).withEntity(ContentTypes.APPLICATION_JSON, json));
     }
 
     private List<Broker> brokers() {

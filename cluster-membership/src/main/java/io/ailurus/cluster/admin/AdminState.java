@@ -65,5 +65,10 @@ public final class AdminState extends AbstractExtensionId<AdminState.Holder> {
         public CompletionStage<AdminResult> decommission(final int nodeId) {
             return CompletableFuture.completedFuture(AdminResult.rejected(503, "the node is starting"));
         }
+
+        @Override
+        public CloudStorageView cloudStorage() {
+            return CloudStorageView.refusing(503, "the node is starting");
+        }
     };
 }

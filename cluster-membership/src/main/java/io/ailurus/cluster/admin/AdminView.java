@@ -19,6 +19,11 @@ public interface AdminView {
         return Optional.empty();
     }
 
+    /** Tiered storage on this node; a view without it refuses every partition. */
+    default CloudStorageView cloudStorage() {
+        return CloudStorageView.refusing(404, "tiered storage is off on this node");
+    }
+
     /** True once this node serves every partition it hosts (the readiness check). */
     boolean ready();
 

@@ -30,11 +30,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * ListOffsets (v1+): per partition, the offset for a timestamp or for one of Kafka's special timestamps, read from the
- * partition's log on this thread (indexes are in memory; a timestamp search reads at most a few batch headers).
+ * partition's log on this thread (indexes are in memory; a timestamp search reads at most a few batch headers), or,
+ * for a tiered partition, from the bucket below the local log (asynchronously: EARLIEST is the bucket's start,
+ * EARLIEST_LOCAL the local log's, LATEST_TIERED the bucket's last offset; a search by time asks the bucket first).
  *
  * <p>Only committed records are visible: an offset at or above the high watermark is never returned for a timestamp,
  * and LATEST is the high watermark. With no transactions yet, the last stable offset (READ_COMMITTED) equals it.
- * There is no tiered storage yet, so the local log is the whole log.
  */
 public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> {
 

@@ -41,7 +41,13 @@ final class DeadlineRetrier {
      */
     <T> CompletableFuture<T> call(final String operation, final String key,
             final Function<AttemptLimits, CompletionStage<T>> attempt) {
-        return new Call<>(operation, key, attempt).start();
+        return call(operation, key, callTimeout, attempt);
+    }
+
+    /** As {@link #call(String, String, Function)}, with a deadline of its own (a large upload needs more). */
+    <T> CompletableFuture<T> call(final String operation, final String key, final Duration deadline,
+            final Function<AttemptLimits, CompletionStage<T>> attempt) {
+        return new Call<>(operation, key, deadline, attempt).start();
     }
 
     /**
@@ -55,13 +61,17 @@ final class DeadlineRetrier {
         private final String key;
         private final Function<AttemptLimits, CompletionStage<T>> attempt;
         private final CompletableFuture<T> result = new CompletableFuture<>();
-        private final long deadlineNanos = System.nanoTime() + callTimeout.toNanos();
+        private final Duration callTimeout;
+        private final long deadlineNanos;
         private Cancellable deadlineTimer;
         private boolean finished;
         private int attempts;
         private Throwable lastFailure;
 
-        Call(final String operation, final String key, final Function<AttemptLimits, CompletionStage<T>> attempt) {
+        Call(final String operation, final String key, final Duration callTimeout,
+                final Function<AttemptLimits, CompletionStage<T>> attempt) {
+            this.callTimeout = callTimeout;
+            this.deadlineNanos = System.nanoTime() + callTimeout.toNanos();
             this.operation = operation;
             this.key = key;
             this.attempt = attempt;

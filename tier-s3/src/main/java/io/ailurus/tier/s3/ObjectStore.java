@@ -45,6 +45,8 @@ public final class ObjectStore {
 
     /** Bodies up to this size go up in one PUT; larger ones as a multipart upload (parts of 5 MiB, 4 in flight). */
     public static final long MULTIPART_THRESHOLD = 8L * 1024 * 1024;
+    /** The slowest upload rate a large upload's deadline allows for. */
+    public static final long SLOWEST_UPLOAD_BYTES_PER_SECOND = 4L * 1024 * 1024;
 
     /** Read size of file uploads: large enough for few stream elements, small enough to keep buffers small. */
     private static final int FILE_CHUNK_BYTES = 256 * 1024;
@@ -84,8 +86,9 @@ public final class ObjectStore {
 
     /**
      * Stores {@code length} bytes of {@code file} from {@code position} under {@code key}, streamed from the file (a
-     * multipart upload above {@link #MULTIPART_THRESHOLD}, whose attempt only the call's deadline bounds: give calls
-     * a {@link S3Settings#callTimeout()} that the largest upload fits in). The range must stay unchanged until the
+     * multipart upload above {@link #MULTIPART_THRESHOLD}, whose attempts only the call's deadline bounds: the call
+     * timeout plus the time the bytes take at {@link #SLOWEST_UPLOAD_BYTES_PER_SECOND}, so a 1 GiB segment is not
+     * cut off by a deadline meant for small requests). The range must stay unchanged until the
      * stage completes: a retry reads it again. A failed multipart attempt leaves its parts behind as an incomplete
      * upload; a bucket lifecycle rule (AbortIncompleteMultipartUpload) removes those.
      */
@@ -110,7 +113,7 @@ public final class ObjectStore {
         if (length <= MULTIPART_THRESHOLD) {
             return retrier.call("putFile", key, limits -> putOnce(key, range, length, limits));
         }
-        return retrier.call("putFile", key, limits -> multipartOnce(key, range, limits));
+        return retrier.call("putFile", key, uploadDeadline(length), limits -> multipartOnce(key, range, limits));
     }
 
     /** The object's bytes, or empty if there is no object under {@code key}. */
@@ -313,5 +316,9 @@ public final class ObjectStore {
             chunks.add(bytes.slice(offset, Math.min(bytes.size(), offset + FILE_CHUNK_BYTES)));
         }
         return Source.from(chunks);
+    }
+
+    private java.time.Duration uploadDeadline(final long length) {
+        return settings.callTimeout().plusSeconds(length / SLOWEST_UPLOAD_BYTES_PER_SECOND);
     }
 }

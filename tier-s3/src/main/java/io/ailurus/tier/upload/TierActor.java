@@ -129,6 +129,7 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
         term = -1;
         plan = null;
         status.setPending(0);
+        status.clearFailure();   // the next leader reports its own calls
         return this;
     }
 
