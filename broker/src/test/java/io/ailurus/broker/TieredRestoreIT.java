@@ -146,7 +146,8 @@ class TieredRestoreIT {
         final String topic = "restored";
         broker = startBroker(tmp.resolve("origin"));
         try (Admin admin = Admin.create(broker.clientProperties())) {
-            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1).configs(Map.of(
+            // One more partition than gets records: a restore must bring back the empty one too.
+            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS + 1, (short) 1).configs(Map.of(
                     "remote.storage.enable", "true", "segment.bytes", "8192", "redpanda.remote.delete", "false"))))
                     .all().get(30, TimeUnit.SECONDS);
         }
@@ -160,7 +161,7 @@ class TieredRestoreIT {
             // As with Redpanda: no partition count, it comes from the bucket.
             admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.empty(), java.util.Optional.empty())
                     .configs(Map.of("redpanda.remote.recovery", "true")))).all().get(30, TimeUnit.SECONDS);
-            assertEquals(PARTITIONS, admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size());
+            assertEquals(PARTITIONS + 1, admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size());
         }
         broker.node().awaitPartitionsRunning(Duration.ofSeconds(30));
         try (KafkaConsumer<String, String> consumer = Clients.consumer(broker)) {

@@ -16,9 +16,10 @@ final class TopicCreateCommand extends ClientCommand {
     @Parameters(paramLabel = "NAME", description = "The topic to create.")
     String name;
 
-    @Option(names = {"-p", "--partitions"}, paramLabel = "N", defaultValue = "1",
-            description = "Number of partitions (default: ${DEFAULT-VALUE}).")
-    int partitions;
+    @Option(names = {"-p", "--partitions"}, paramLabel = "N",
+            description = "Number of partitions (default: the broker's, 1 unless configured; a topic restored from "
+                    + "the bucket or a read replica takes the bucket's count).")
+    Integer partitions;
 
     @Option(names = {"-r", "--replication-factor"}, paramLabel = "N", defaultValue = "1",
             description = "Replicas of each partition (default: ${DEFAULT-VALUE}).")
@@ -38,14 +39,15 @@ final class TopicCreateCommand extends ClientCommand {
 
     @Override
     protected int execute() throws Exception {
-        require(partitions >= 1, "--partitions must be at least 1");
+        require(partitions == null || partitions >= 1, "--partitions must be at least 1");
         require(replicationFactor >= 1 && replicationFactor <= Short.MAX_VALUE,
                 "--replication-factor must be between 1 and " + Short.MAX_VALUE);
-        final NewTopic topic = new NewTopic(name, partitions, (short) replicationFactor)
-                .configs(KeyValue.toMap(configs));
+        final NewTopic topic = new NewTopic(name, java.util.Optional.ofNullable(partitions),
+                java.util.Optional.of((short) replicationFactor)).configs(KeyValue.toMap(configs));
+        final int created;
         try {
-            client.withAdmin(admin -> client.await(admin.createTopics(List.of(topic),
-                    new CreateTopicsOptions().timeoutMs(client.timeoutMsInt())).all()));
+            created = client.withAdmin(admin -> client.await(admin.createTopics(List.of(topic),
+                    new CreateTopicsOptions().timeoutMs(client.timeoutMsInt())).numPartitions(name)));
         } catch (Exception e) {
             if (ifNotExists && ErrorMessages.unwrap(e) instanceof TopicExistsException) {
                 out().printf("topic '%s' already exists%n", name);
@@ -53,8 +55,8 @@ final class TopicCreateCommand extends ClientCommand {
             }
             throw e;
         }
-        out().printf("created topic '%s' (%d partition%s, replication factor %d)%n", name, partitions,
-                partitions == 1 ? "" : "s", replicationFactor);
+        out().printf("created topic '%s' (%d partition%s, replication factor %d)%n", name, created,
+                created == 1 ? "" : "s", replicationFactor);
         return 0;
     }
 }

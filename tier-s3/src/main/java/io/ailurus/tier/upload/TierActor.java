@@ -274,6 +274,16 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
         }
         plan = new UploadPlan(manifest);
         adopt(manifest);
+        if (manifest.isEmpty() && manifest.term() == 0) {
+            // No manifest in the bucket yet: write an empty one, so that a restore finds every partition of the
+            // topic (the count is the bucket's), even those that never received a record.
+            busy = true;
+            final PartitionManifest first = new PartitionManifest(PartitionManifest.VERSION, tp.topic(), tp.partition(),
+                    term, -1, List.of());
+            final int t = term;
+            pipe(writeManifest(first).thenApply(done -> first), m -> new ManifestWritten(t, m), "write the first manifest");
+            return this;
+        }
         return onTick();
     }
 
