@@ -228,4 +228,51 @@ class TieredRestoreIT {
             }
         }
     }
+
+    @Test
+    void aSlowOrBrokenBucketHoldsNeitherLocalReadsNorTheConnection() throws Exception {
+        broker = startBroker(tmp.resolve("node"));
+        final String tiered = "cold";
+        final String local = "hot";
+        try (Admin admin = Admin.create(broker.clientProperties())) {
+            admin.createTopics(List.of(
+                    new NewTopic(tiered, PARTITIONS, (short) 1).configs(Map.of(
+                            "remote.storage.enable", "true", "segment.bytes", "8192", "local.retention.bytes", "0")),
+                    new NewTopic(local, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        produce(broker, tiered, 0, RECORDS_PER_PARTITION);
+        produce(broker, local, 0, RECORDS_PER_PARTITION);
+        await().atMost(Duration.ofSeconds(60)).until(() -> allUploaded(broker, tiered)
+                && replica(broker, tiered, 0).log().logStartOffset() > RECORDS_PER_PARTITION / 2);
+
+        final List<TopicPartition> both = List.of(new TopicPartition(tiered, 0), new TopicPartition(local, 0));
+        for (final ProxyFault fault : List.of(ProxyFault.delay(Duration.ofSeconds(20)), ProxyFault.FAIL_500)) {
+            proxy.setFault(fault);
+            // One consumer fetching a bucket partition and a local one: the local records keep coming.
+            try (KafkaConsumer<String, String> consumer = Clients.consumer(broker, "fetch.max.wait.ms", 500)) {
+                consumer.assign(both);
+                consumer.seekToBeginning(both);
+                final java.util.Set<Long> localOffsets = new java.util.HashSet<>();
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    for (final ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                        if (r.topic().equals(local)) {
+                            localOffsets.add(r.offset());
+                        } else {
+                            // Whatever comes from the bucket while it misbehaves is right.
+                            assertEquals("k" + r.offset(), r.key(), fault + ": a wrong record");
+                        }
+                    }
+                    return localOffsets.size() == RECORDS_PER_PARTITION;
+                });
+            }
+        }
+        proxy.setFault(ProxyFault.PASS);
+        try (KafkaConsumer<String, String> consumer = Clients.consumer(broker)) {
+            final List<ConsumerRecord<String, String>> read = Clients.readFromStart(consumer,
+                    List.of(new TopicPartition(tiered, 0)), RECORDS_PER_PARTITION, Duration.ofSeconds(60));
+            for (final ConsumerRecord<String, String> r : read) {
+                assertEquals("k" + r.offset(), r.key());
+            }
+        }
+    }
 }
