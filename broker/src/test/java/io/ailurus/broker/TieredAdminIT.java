@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -53,14 +52,7 @@ class TieredAdminIT {
     static void start() throws Exception {
         s3 = S3TestServer.start("ailurus");
         final int adminPort = freePort();
-        final Map<String, Object> config = new HashMap<>();
-        config.put("ailurus.tiered-storage.enabled", true);
-        config.put("ailurus.tiered-storage.s3.endpoint", s3.endpoint());
-        config.put("ailurus.tiered-storage.s3.bucket", "ailurus");
-        config.put("ailurus.tiered-storage.s3.access-key", "test");
-        config.put("ailurus.tiered-storage.s3.secret-key", "test");
-        config.put("ailurus.tiered-storage.upload-interval", "2s");
-        config.put("ailurus.log.retention-check-interval", "500ms");
+        final Map<String, Object> config = TieredConfig.node(s3.endpoint());
         // TestBroker binds the admin API to port 0, which the test could not learn: give it a known free port.
         config.put("ailurus.cluster.admin.port", adminPort);
         broker = TestBroker.start(dataDir, config);

@@ -11,7 +11,6 @@ import io.ailurus.tier.s3.testing.S3TestServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -63,16 +62,10 @@ class TieredRestoreIT {
     }
 
     private TestBroker startBroker(final Path dataDir) throws Exception {
-        final Map<String, Object> tiering = new HashMap<>();
-        tiering.put("ailurus.tiered-storage.enabled", true);
-        tiering.put("ailurus.tiered-storage.s3.endpoint", proxy.endpoint());
-        tiering.put("ailurus.tiered-storage.s3.bucket", "ailurus");
-        tiering.put("ailurus.tiered-storage.s3.access-key", "test");
-        tiering.put("ailurus.tiered-storage.s3.secret-key", "test");
+        final Map<String, Object> tiering = TieredConfig.node(proxy.endpoint());
         tiering.put("ailurus.tiered-storage.s3.call-timeout", "3s");
         tiering.put("ailurus.tiered-storage.upload-interval", "1s");
         tiering.put("ailurus.tiered-storage.manifest-poll-interval", "1s");
-        tiering.put("ailurus.log.retention-check-interval", "500ms");
         return TestBroker.start(dataDir, tiering);
     }
 

@@ -9,7 +9,6 @@ import io.ailurus.tier.s3.testing.S3TestServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -46,15 +45,8 @@ class TieredStorageIT {
     @BeforeAll
     static void start() throws Exception {
         s3 = S3TestServer.start("ailurus");
-        final Map<String, Object> tiering = new HashMap<>();
-        tiering.put("ailurus.tiered-storage.enabled", true);
-        tiering.put("ailurus.tiered-storage.s3.endpoint", s3.endpoint());
-        tiering.put("ailurus.tiered-storage.s3.bucket", "ailurus");
-        tiering.put("ailurus.tiered-storage.s3.access-key", "test");
-        tiering.put("ailurus.tiered-storage.s3.secret-key", "test");
-        tiering.put("ailurus.tiered-storage.upload-interval", "2s");
+        final Map<String, Object> tiering = TieredConfig.node(s3.endpoint());
         tiering.put("ailurus.tiered-storage.cache.chunk-bytes", "64KiB");
-        tiering.put("ailurus.log.retention-check-interval", "500ms");
         broker = TestBroker.start(dataDir, tiering);
     }
 
