@@ -300,9 +300,9 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
         if (plan == null) {
             return this;
         }
-        if (plan.failingSinceMs() >= 0) {
+        if (status.failingSinceMs() >= 0) {
             getContext().getLog().info("Partition {}: uploads work again after failing for {} s", tp,
-                    (System.currentTimeMillis() - plan.failingSinceMs()) / 1000);
+                    (System.currentTimeMillis() - status.failingSinceMs()) / 1000);
         }
         plan.onManifestWritten(written.manifest());
         status.clearFailure();
@@ -327,11 +327,9 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
         final Throwable cause = failed.cause() instanceof java.util.concurrent.CompletionException && failed.cause().getCause() != null
                 ? failed.cause().getCause() : failed.cause();
         final String error = "could not " + failed.operation() + ": " + cause.getMessage();
-        if (plan == null) {
-            plan = null;   // retry the load on the next tick, after the store's own retries gave up
-        } else {
-            plan.onFailure(error, now);
-        }
+        if (plan != null) {
+            plan.onFailure(now);
+        }   // else the load is retried on the next tick (the store's own retries and deadline already waited)
         status.onFailure(error, now);
         if (now - lastFailureLogMs >= FAILURE_LOG_INTERVAL_MS) {
             lastFailureLogMs = now;

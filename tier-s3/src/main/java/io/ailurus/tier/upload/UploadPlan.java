@@ -14,8 +14,6 @@ public final class UploadPlan {
     static final long MAX_BACKOFF_MS = 30_000;
 
     private PartitionManifest manifest;
-    private long failingSinceMs = -1;
-    private String lastError;
     private int consecutiveFailures;
     private long retryAtMs;
 
@@ -84,28 +82,13 @@ public final class UploadPlan {
     public void onManifestWritten(final PartitionManifest written) {
         manifest = written;
         consecutiveFailures = 0;
-        failingSinceMs = -1;
-        lastError = null;
         retryAtMs = 0;
     }
 
-    /** A call failed: back off exponentially, and remember since when calls fail. */
-    public void onFailure(final String error, final long nowMs) {
-        if (failingSinceMs < 0) {
-            failingSinceMs = nowMs;
-        }
-        lastError = error;
+    /** A call failed: back off exponentially (what failed and since when is {@link TierStatus}'s business). */
+    public void onFailure(final long nowMs) {
         consecutiveFailures++;
         final long backoff = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS << Math.min(consecutiveFailures - 1, 10));
         retryAtMs = nowMs + backoff;
-    }
-
-    /** When uploads started failing (wall clock ms), or -1 while they succeed. */
-    public long failingSinceMs() {
-        return failingSinceMs;
-    }
-
-    public String lastError() {
-        return lastError;
     }
 }
