@@ -59,6 +59,9 @@ public final class S3PartitionTier implements PartitionTier {
 
     @Override
     public void leadershipChanged(final boolean leading, final int term) {
+        // What this replica knew of the bucket may be stale: while it followed, another leader uploaded and its own
+        // log start moved up behind the uploads. Reads below the local log wait until the manifest of this term is in.
+        manifestLoaded = false;
         actor.tell(leading ? new TierActor.Lead(term) : TierActor.Unlead.INSTANCE);
     }
 
