@@ -219,7 +219,20 @@ class TieredRestoreIT {
                 assertTrue(failure.getCause() instanceof org.apache.kafka.common.errors.InvalidTopicException, failure.getCause().toString());
                 assertTrue(failure.getCause().getMessage().contains("read replica"), failure.getCause().getMessage());
             }
+            // Deleting the read replica leaves the owner's objects alone.
+            final int objects = objectsUnder(topic + "/").size();
+            try (Admin admin = Admin.create(mirror.clientProperties())) {
+                admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            }
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .until(() -> objectsUnder(topic + "/").size() >= objects);
         }
+    }
+
+    /** The bucket's keys under a prefix, listed with the broker's own S3 client. */
+    private List<String> objectsUnder(final String prefix) throws Exception {
+        return broker.node().tiering().store().list(prefix).toCompletableFuture().get(30, TimeUnit.SECONDS)
+                .stream().map(io.ailurus.tier.s3.ObjectInfo::key).toList();
     }
 
     @Test

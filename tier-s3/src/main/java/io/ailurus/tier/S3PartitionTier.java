@@ -1,6 +1,7 @@
 package io.ailurus.tier;
 
 import io.ailurus.partition.log.LogConfig;
+import io.ailurus.partition.log.RemoteStorageConfig;
 import io.ailurus.partition.log.SegmentLog;
 import io.ailurus.partition.tier.PartitionTier;
 import io.ailurus.partition.tier.RemoteLog;
@@ -9,6 +10,7 @@ import io.ailurus.tier.read.ChunkCache;
 import io.ailurus.tier.read.IndexCache;
 import io.ailurus.tier.read.RemoteReader;
 import io.ailurus.tier.s3.ObjectStore;
+import io.ailurus.tier.upload.CallChains;
 import io.ailurus.tier.upload.TierActor;
 import io.ailurus.tier.upload.TierStatus;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,6 +35,7 @@ public final class S3PartitionTier implements PartitionTier {
     private final AtomicReference<PartitionManifest> manifest;
     private volatile boolean manifestLoaded;
     private final TierStatus status = new TierStatus();
+    private final CallChains chains = new CallChains();
     private final ActorRef<TierActor.Command> actor;
     private final RemoteReader reader;
 
@@ -47,7 +50,7 @@ public final class S3PartitionTier implements PartitionTier {
         this.reader = new RemoteReader(tp.topic(), tp.partition(), manifest::get,
                 () -> manifestLoaded || !log.config().remote().usesBucket(), store, chunks, indexes);
         this.actor = replicaContext.spawn(TierActor.create(tp, log, store, this::publish, status,
-                        config.manifestPollInterval()), "tier",
+                        config.manifestPollInterval(), chains), "tier",
                 DispatcherSelector.fromConfig(DISPATCHER));
     }
 
@@ -77,13 +80,17 @@ public final class S3PartitionTier implements PartitionTier {
 
     @Override
     public void topicDeleted() {
-        if (log.config().remote().deleteOnTopicDelete()) {
-            node.deletePartitionObjects(tp);
+        final RemoteStorageConfig remote = log.config().remote();
+        // Never a read replica's: those objects belong to the cluster that owns the topic.
+        if (remote.deleteOnTopicDelete() && !remote.readReplica() && (remote.enabled() || !manifest.get().isEmpty())) {
+            // After the upload in flight, if any: it would otherwise put its object back into the emptied prefix.
+            chains.closeThen(() -> node.deletePartitionObjects(tp));
         }
     }
 
     @Override
     public void close() {
+        chains.close();
         node.detached(tp, this);
     }
 

@@ -65,10 +65,11 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
     }
 
     public static Behavior<Command> create(final TopicPartition tp, final SegmentLog log, final ObjectStore store,
-            final Consumer<PartitionManifest> publish, final TierStatus status, final Duration manifestPollInterval) {
+            final Consumer<PartitionManifest> publish, final TierStatus status, final Duration manifestPollInterval,
+            final CallChains chains) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
-            return new TierActor(ctx, tp, log, store, publish, status, manifestPollInterval.toMillis());
+            return new TierActor(ctx, tp, log, store, publish, status, manifestPollInterval.toMillis(), chains);
         }));
     }
 
@@ -84,13 +85,15 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
     private long requestedStart = -1;
     private long lastFailureLogMs;
     private final long manifestPollMs;
+    private final CallChains chains;
     private long nextPollMs;          // a read replica's next manifest read
 
     private TierActor(final ActorContext<Command> ctx, final TopicPartition tp, final SegmentLog log,
             final ObjectStore store, final Consumer<PartitionManifest> publish, final TierStatus status,
-            final long manifestPollMs) {
+            final long manifestPollMs, final CallChains chains) {
         super(ctx);
         this.manifestPollMs = manifestPollMs;
+        this.chains = chains;
         this.tp = tp;
         this.log = log;
         this.store = store;
@@ -147,7 +150,7 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
         if (plan == null) {
             busy = true;
             final int t = term;
-            pipe(loadManifestAndCleanOrphans(), m -> new ManifestLoaded(t, m), "load the manifest");
+            pipe(this::loadManifestAndCleanOrphans, m -> new ManifestLoaded(t, m), "load the manifest");
             return this;
         }
         final PartitionManifest retained = plan.afterRetention(config, now, requestedStart);
@@ -157,7 +160,7 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
             getContext().getLog().info("Partition {}: the bucket's retention drops {} segment(s); the bucket now starts at {}",
                     tp, dropped.size(), retained.startOffset());
             final int t = term;
-            pipe(writeManifest(retained).thenCompose(done -> deleteSegments(dropped)).thenApply(done -> retained),
+            pipe(() -> writeManifest(retained).thenCompose(done -> deleteSegments(dropped)).thenApply(done -> retained),
                     m -> new ManifestWritten(t, m), "apply the bucket's retention");
             return this;
         }
@@ -173,7 +176,7 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
         }
         busy = true;
         final int t = term;
-        pipe(upload(range, t), m -> new ManifestWritten(t, m), "upload offsets from " + range.baseOffset());
+        pipe(() -> upload(range, t), m -> new ManifestWritten(t, m), "upload offsets from " + range.baseOffset());
         return this;
     }
 
@@ -188,7 +191,7 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
         nextPollMs = now + manifestPollMs;
         busy = true;
         final int t = term;
-        pipe(store.get(ObjectKeys.manifest(tp.topic(), tp.partition())).thenApply(bytes -> bytes.map(ManifestCodec::decode)
+        pipe(() -> store.get(ObjectKeys.manifest(tp.topic(), tp.partition())).thenApply(bytes -> bytes.map(ManifestCodec::decode)
                 .orElseGet(() -> PartitionManifest.empty(tp.topic(), tp.partition()))),
                 m -> new ManifestWritten(t, m), "read the manifest of the cluster this topic replicates");
         return this;
@@ -253,9 +256,15 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
                 }));
     }
 
-    private <T> void pipe(final CompletionStage<T> call, final java.util.function.Function<T, Command> onSuccess,
-            final String operation) {
+    /** Starts a call chain (unless the partition is gone) and turns its outcome into a message. */
+    private <T> void pipe(final java.util.function.Supplier<CompletionStage<T>> chain,
+            final java.util.function.Function<T, Command> onSuccess, final String operation) {
         final int t = term;
+        final CompletionStage<T> call = chains.start(chain);
+        if (call == null) {
+            busy = false;
+            return;
+        }
         getContext().pipeToSelf(call, (value, failure) -> failure == null
                 ? onSuccess.apply(value) : new CallFailed(t, operation, failure));
     }
@@ -281,7 +290,7 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
             final PartitionManifest first = new PartitionManifest(PartitionManifest.VERSION, tp.topic(), tp.partition(),
                     term, -1, List.of());
             final int t = term;
-            pipe(writeManifest(first).thenApply(done -> first), m -> new ManifestWritten(t, m), "write the first manifest");
+            pipe(() -> writeManifest(first).thenApply(done -> first), m -> new ManifestWritten(t, m), "write the first manifest");
             return this;
         }
         return onTick();
