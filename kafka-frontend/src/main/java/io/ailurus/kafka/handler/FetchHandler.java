@@ -225,8 +225,12 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                         remaining -= slice.sizeInBytes();
                     }
                 } catch (OffsetOutOfRangeException e) {
-                    out.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code());
-                    anyError = true;
+                    // Local retention may have deleted the segment since this fetch chose to read locally; the
+                    // bucket still holds it: answer empty, and the consumer's next fetch reads it there.
+                    if (!w.replica().remote().holds(w.partition().fetchOffset())) {
+                        out.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code());
+                        anyError = true;
+                    }
                 }
             }
             topicOf(response, w.topic()).partitions().add(out);

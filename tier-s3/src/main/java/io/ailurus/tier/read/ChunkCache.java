@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * directory, evicted least-recently-used beyond {@code maxBytes}. Concurrent readers of one chunk share one GET. A
  * reader gets the chunk's bytes in memory, so evicting a file never pulls data from under a reader.
  *
- * <p>File I/O runs on the executor given (never on the thread that completed a GET, which is Pekko's).
+ * <p>File I/O runs on the executor given (never on the thread that completed a GET, which is Pekko's), behind the
+ * reader: a chunk is handed over as soon as its GET completes, and written to the cache after.
  */
 public final class ChunkCache {
 
@@ -67,15 +68,21 @@ public final class ChunkCache {
         if (existing != null) {
             return existing;
         }
-        fetch.get().thenApplyAsync(bytes -> {
-            store(id, bytes);
-            return bytes;
-        }, io).whenComplete((bytes, failure) -> {
-            loading.remove(id, mine);
+        fetch.get().whenComplete((bytes, failure) -> {
             if (failure != null) {
+                loading.remove(id, mine);
                 mine.completeExceptionally(failure);
-            } else {
-                mine.complete(bytes);
+                return;
+            }
+            // The reader gets the bytes at once; the copy on disk is written behind it, off the GET's thread.
+            mine.complete(bytes);
+            try {
+                io.execute(() -> {
+                    store(id, bytes);
+                    loading.remove(id, mine);
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                loading.remove(id, mine);
             }
         });
         return mine;

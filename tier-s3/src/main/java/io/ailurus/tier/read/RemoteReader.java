@@ -29,6 +29,9 @@ import org.apache.kafka.common.record.Records;
  */
 public final class RemoteReader implements RemoteLog {
 
+    /** Chunks fetched ahead of a sequential reader. */
+    static final int READ_AHEAD_CHUNKS = 2;
+
     private final String topic;
     private final int partition;
     private final Supplier<PartitionManifest> manifest;
@@ -136,6 +139,7 @@ public final class RemoteReader implements RemoteLog {
             parts.add(chunks.get(new ChunkCache.ChunkId(key, c),
                     () -> store.getRange(key, chunkStart, chunkEnd).toCompletableFuture()));
         }
+        readAhead(segment, key, lastChunk + 1);
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
             final byte[] out = new byte[(int) (to - from)];
             for (int i = 0; i < parts.size(); i++) {
@@ -149,6 +153,19 @@ public final class RemoteReader implements RemoteLog {
             }
             return out;
         });
+    }
+
+    /**
+     * Starts the GETs of the next chunks of a segment being read, unawaited: a consumer reading the bucket in order
+     * finds them cached (or in flight) at its next fetch instead of paying a GET's latency each time.
+     */
+    private void readAhead(final RemoteSegment segment, final String key, final long fromChunk) {
+        final int chunk = chunks.chunkBytes();
+        for (long c = fromChunk; c < fromChunk + READ_AHEAD_CHUNKS && c * chunk < segment.sizeBytes(); c++) {
+            final long chunkStart = c * chunk;
+            final long chunkEnd = Math.min(chunkStart + chunk, segment.sizeBytes());
+            chunks.get(new ChunkCache.ChunkId(key, c), () -> store.getRange(key, chunkStart, chunkEnd).toCompletableFuture());
+        }
     }
 
     private CompletableFuture<SegmentIndex> index(final RemoteSegment segment) {
