@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * the producer and the broker compete for CPU, so CPU seconds per GiB say more about a broker's cost than its
  * throughput alone. Returns -1 where the figure is not available (not Linux).
  */
-final class ProcessCpu {
+public final class ProcessCpu {
 
     /** USER_HZ: the unit of utime and stime. 100 on every mainstream Linux configuration. */
     private static final long CLOCK_TICKS_PER_SECOND = 100;
@@ -18,7 +18,7 @@ final class ProcessCpu {
     private ProcessCpu() {
     }
 
-    static long nanos(final long pid) {
+    public static long nanos(final long pid) {
         try {
             final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // "pid (comm) state ppid ...": comm may hold spaces, so count fields after the last ')'.
@@ -32,7 +32,7 @@ final class ProcessCpu {
     }
 
     /** This JVM's CPU time (the bench's producer or consumer), or -1. */
-    static long self() {
+    public static long self() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getProcessCpuTime();
         }

@@ -43,7 +43,14 @@ public final class Topics {
     /** As {@link #create(Admin, String, String, int)}, with {@code replicationFactor} replicas per partition. */
     public static void create(final Admin admin, final String bootstrap, final String topic, final int partitions,
             final short replicationFactor) throws InterruptedException, ExecutionException, TimeoutException {
-        admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor))).all()
+        create(admin, bootstrap, topic, partitions, replicationFactor, Map.of());
+    }
+
+    /** As {@link #create(Admin, String, String, int, short)}, with topic configs ({@code segment.bytes}, ...). */
+    public static void create(final Admin admin, final String bootstrap, final String topic, final int partitions,
+            final short replicationFactor, final Map<String, String> configs)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor).configs(configs))).all()
                 .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         awaitLeaders(admin, topic, partitions);
         awaitWritable(bootstrap, topic, partitions);
