@@ -126,6 +126,27 @@ class TieredStorageIT {
         }
     }
 
+    @Test
+    void aNewLeaderDeletesWhatNoManifestRecordsBeforeUploading() throws Exception {
+        final String topic = "orphaned";
+        // What a leader that died between a segment's upload and the manifest write leaves behind.
+        final String orphan = topic + "/0/00000000000000000000-00000000000000000099.log";
+        broker.node().tiering().store().put(orphan, new byte[] {1, 2, 3}).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        try (Admin admin = Admin.create(broker.clientProperties())) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of(
+                    "remote.storage.enable", "true", "segment.bytes", "16384")))).all().get(30, TimeUnit.SECONDS);
+        }
+        try (KafkaProducer<String, String> producer = Clients.producer(broker, "acks", "all")) {
+            for (int i = 0; i < 1_000; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, "k" + i, "v".repeat(50)));
+            }
+            producer.flush();
+        }
+        final ReplicaHandle replica = broker.node().services().replicas().leader(new TopicPartition(topic, 0));
+        await().atMost(Duration.ofSeconds(60)).until(() -> replica.remote().endOffset() > 0);
+        assertTrue(!objectsUnder(topic + "/").contains(orphan), "the orphan is gone");
+    }
+
     /** The bucket's keys under a prefix, listed with the broker's own S3 client. */
     private static List<String> objectsUnder(final String prefix) throws Exception {
         return broker.node().tiering().store().list(prefix).toCompletableFuture().get(30, TimeUnit.SECONDS)

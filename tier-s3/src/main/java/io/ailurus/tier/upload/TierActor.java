@@ -31,6 +31,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  */
 public final class TierActor extends AbstractBehavior<TierActor.Command> {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TierActor.class);
+
     /** How often the actor looks for work while leading. */
     static final Duration TICK = Duration.ofSeconds(1);
     /** Failures are logged on the first one, then at most this often. */
@@ -246,7 +248,8 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
                             .filter(key -> ObjectKeys.baseOffsetOf(key) >= 0 && !recorded.contains(key))
                             .toList();
                     if (!orphans.isEmpty()) {
-                        getContext().getLog().info("Partition {}: deleting {} object(s) no manifest records", tp, orphans.size());
+                        // On the thread that completed the listing: the actor's own logger is not to be used here.
+                        LOG.info("Partition {}: deleting {} object(s) no manifest records", tp, orphans.size());
                     }
                     CompletionStage<?> chain = CompletableFuture.completedFuture(null);
                     for (final String key : orphans) {
