@@ -29,7 +29,7 @@ class ChaosCiIT {
 
         final Set<Fault.Kind> ran = summary.windows().stream().map(w -> w.fault().kind())
                 .collect(Collectors.toCollection(TreeSet::new));
-        final Set<Fault.Kind> expected = new TreeSet<>(ChaosRun.availableKinds(profile.nodes(),
+        final Set<Fault.Kind> expected = new TreeSet<>(ChaosRun.availableKinds(profile,
                 summary.networkMode().startsWith("network namespaces")));
         assertEquals(expected, ran, "every available fault kind runs at least once (seed " + seed + ")");
         assertTrue(summary.nemesisProblems().isEmpty(), () -> "nemesis problems: " + summary.nemesisProblems());

@@ -42,13 +42,17 @@ public final class BrokerChecks implements AnomalyCheck {
         byPartition.forEach((p, replicas) -> {
             final long committed = replicas.values().stream().mapToLong(BrokerEvidence.ReplicaLog::highWatermark)
                     .min().orElse(0);
+            // Below a replica's log start it holds nothing to compare (tiered: local retention deleted it, the
+            // bucket holds it): the replicas must agree from the highest log start up.
+            final long from = replicas.values().stream().mapToLong(BrokerEvidence.ReplicaLog::logStartOffset)
+                    .max().orElse(0);
             Map.Entry<Integer, BrokerEvidence.ReplicaLog> first = null;
             for (final Map.Entry<Integer, BrokerEvidence.ReplicaLog> r : replicas.entrySet()) {
                 if (first == null) {
                     first = r;
                     continue;
                 }
-                for (int i = 0; i < committed; i++) {
+                for (int i = (int) from; i < committed; i++) {
                     final Long a = i < first.getValue().values().size() ? first.getValue().values().get(i) : null;
                     final Long b = i < r.getValue().values().size() ? r.getValue().values().get(i) : null;
                     if (a == null || !a.equals(b)) {

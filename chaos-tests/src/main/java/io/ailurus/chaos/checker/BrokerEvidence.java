@@ -18,8 +18,15 @@ public record BrokerEvidence(Map<Integer, List<String>> nodeLogs, List<String> u
         Optional<Map<Integer, Map<Integer, ReplicaLog>>> replicaLogs, Optional<List<LeaderEvent>> leaderEvents,
         Optional<List<CommitEvent>> commitEvents) {
 
-    /** A replica's values in offset order and the high watermark it had (only the prefix below it must agree). */
-    public record ReplicaLog(List<Long> values, long highWatermark) {
+    /**
+     * A replica's values in offset order and the high watermark it had (only the prefix below it must agree), and its
+     * log start offset: below it the replica holds nothing (a tiered replica's local retention deleted it).
+     */
+    public record ReplicaLog(List<Long> values, long highWatermark, long logStartOffset) {
+
+        public ReplicaLog(final List<Long> values, final long highWatermark) {
+            this(values, highWatermark, 0);
+        }
     }
 
     public record LeaderEvent(int partition, long term, int node) {

@@ -92,7 +92,8 @@ public final class BrokerEvidenceCollector {
                 values.set(offset, value == null || value.isNull() ? NO_VALUE : parse(value.asText()));
             }
         }
-        return new BrokerEvidence.ReplicaLog(values, dump.get("highWatermark").asLong());
+        return new BrokerEvidence.ReplicaLog(values, dump.get("highWatermark").asLong(),
+                dump.path("logStartOffset").asLong(0));
     }
 
     private static long parse(final String value) {

@@ -34,6 +34,17 @@ public final class ClusterUnderTest implements AutoCloseable {
     public static ClusterUnderTest create(final int n, final Path runDir, final boolean useNamespaces,
             final boolean durabilityJournal, final NodeLauncher launcher, final String tag, final long runStartNs)
             throws IOException {
+        return create(n, runDir, useNamespaces, durabilityJournal, harnessHost -> launcher, tag, runStartNs);
+    }
+
+    /**
+     * As above, with the launcher chosen once the network exists: {@code launcherFor} gets the harness's address as
+     * the nodes reach it (the bridge's address in namespace mode, 127.0.0.1 otherwise), for services the harness runs
+     * for the nodes (tiered mode: the bucket's fault proxy).
+     */
+    public static ClusterUnderTest create(final int n, final Path runDir, final boolean useNamespaces,
+            final boolean durabilityJournal, final LauncherFactory launcherFor, final String tag, final long runStartNs)
+            throws IOException {
         final Optional<NetworkNamespaces> net = useNamespaces
                 ? Optional.of(NetworkNamespaces.create(tag, 1 + Math.floorMod(tag.hashCode(), 250), n))
                 : Optional.empty();
@@ -50,6 +61,8 @@ public final class ClusterUnderTest implements AutoCloseable {
                             LoopbackPorts.free(), LoopbackPorts.free(), dataDir, log, List.of(), durabilityJournal));
                 }
             }
+            final NodeLauncher launcher = launcherFor.forHarnessHost(
+                    net.map(NetworkNamespaces::hostIp).orElse("127.0.0.1"));
             final List<BrokerNode> nodes = new ArrayList<>();
             for (final NodeSpec spec : specs) {
                 nodes.add(new BrokerNode(spec, launcher.command(spec, specs), runStartNs));
@@ -59,6 +72,12 @@ public final class ClusterUnderTest implements AutoCloseable {
             net.ifPresent(NetworkNamespaces::close);
             throw e;
         }
+    }
+
+    /** Picks the node launcher once the harness's address (as the nodes see it) is known. */
+    @FunctionalInterface
+    public interface LauncherFactory {
+        NodeLauncher forHarnessHost(String harnessHost) throws IOException;
     }
 
     public void startAll() throws IOException, InterruptedException {

@@ -1,6 +1,7 @@
 package io.ailurus.chaos.cluster;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,11 +15,29 @@ public final class NodeLauncher {
     private final String java;
     private final String classpath;
     private final String maxHeap;
+    private final Tiered tiered;   // null: tiered storage off
+
+    /**
+     * Tiered storage on every node: the bucket at {@code endpoint} (the harness's fault proxy), uploads every
+     * {@code uploadInterval}, object-store calls bounded by {@code callTimeout}, local retention checked every second.
+     */
+    public record Tiered(String endpoint, String bucket, Duration uploadInterval, Duration callTimeout) {
+    }
 
     public NodeLauncher(final String classpath, final String maxHeap) {
+        this(classpath, maxHeap, null);
+    }
+
+    private NodeLauncher(final String classpath, final String maxHeap, final Tiered tiered) {
         this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         this.classpath = classpath;
         this.maxHeap = maxHeap;
+        this.tiered = tiered;
+    }
+
+    /** The same launcher with tiered storage on. */
+    public NodeLauncher withTieredStorage(final Tiered t) {
+        return new NodeLauncher(classpath, maxHeap, t);
     }
 
     public static NodeLauncher fromThisJvm() {
@@ -41,7 +60,17 @@ public final class NodeLauncher {
                 // Peers send replication to this address (the namespace's own one when isolated).
                 "-Dailurus.cluster.aeron.host=" + node.host(),
                 // The harness reads replica dumps from the admin API, from outside the node's namespace.
-                "-Dailurus.cluster.admin.host=" + node.host(),
+                "-Dailurus.cluster.admin.host=" + node.host()));
+        if (tiered != null) {
+            cmd.addAll(List.of(
+                    // S3Mock accepts any credentials; without them the client would look for AWS's.
+                    "-Dailurus.tiered-storage.s3.access-key=chaos",
+                    "-Dailurus.tiered-storage.s3.secret-key=chaos",
+                    "-Dailurus.tiered-storage.s3.call-timeout=" + tiered.callTimeout().toMillis() + "ms",
+                    // Local retention deletes uploaded segments within a second, not the default interval.
+                    "-Dailurus.log.retention-check-interval=1s"));
+        }
+        cmd.addAll(List.of(
                 "-cp", classpath,
                 "io.ailurus.broker.Ailurus", "start",
                 "--node-id", Integer.toString(node.id()),
@@ -51,6 +80,12 @@ public final class NodeLauncher {
                 "--cluster-port", Integer.toString(node.clusterPort()),
                 "--admin-port", Integer.toString(node.adminPort()),
                 "--aeron-port", Integer.toString(node.aeronPort())));
+        if (tiered != null) {
+            cmd.addAll(List.of("--tiered-storage",
+                    "--tiered-storage-endpoint", tiered.endpoint(),
+                    "--tiered-storage-bucket", tiered.bucket(),
+                    "--tiered-storage-upload-interval", tiered.uploadInterval().toMillis() + "ms"));
+        }
         cmd.addAll(clusterFlags(node, cluster));
         return cmd;
     }

@@ -21,6 +21,7 @@ public final class Nemesis implements Runnable {
     private final Schedule schedule;
     private final LongSupplier nowNs;
     private final IntSupplier leader;
+    private final BucketFaults bucket;
     private final List<FaultWindow> windows = new CopyOnWriteArrayList<>();
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private volatile boolean stopped;
@@ -31,10 +32,21 @@ public final class Nemesis implements Runnable {
      */
     public Nemesis(final ClusterUnderTest cluster, final Schedule schedule, final LongSupplier nowNs,
             final IntSupplier leader) {
+        this(cluster, schedule, nowNs, leader, null);
+    }
+
+    /**
+     * @param bucket where object-store faults go (tiered mode), or null when the schedule has none. Several nemeses
+     *               may play their own schedules at once (tiered mode: node faults and object-store faults overlap);
+     *               each heals, when it ends, only what its own schedule could have broken.
+     */
+    public Nemesis(final ClusterUnderTest cluster, final Schedule schedule, final LongSupplier nowNs,
+            final IntSupplier leader, final BucketFaults bucket) {
         this.cluster = cluster;
         this.schedule = schedule;
         this.nowNs = nowNs;
         this.leader = leader;
+        this.bucket = bucket;
     }
 
     @Override
@@ -69,7 +81,17 @@ public final class Nemesis implements Runnable {
                 windows.add(new FaultWindow(fault, start, healedNs, note));
             }
         } finally {
+            healScheduled();
+        }
+    }
+
+    /** {@link #healAll} limited to what this nemesis's schedule could have broken. */
+    private void healScheduled() {
+        final boolean objectStoreOnly = schedule.steps().stream().allMatch(s -> s.fault().kind().objectStore());
+        if (!objectStoreOnly) {
             healAll();
+        } else if (bucket != null) {
+            bucket.heal();
         }
     }
 
@@ -130,6 +152,11 @@ public final class Nemesis implements Runnable {
             final NetworkNamespaces net = cluster.network()
                     .orElseThrow(() -> new IllegalStateException("partitions need network namespaces"));
             part.cuts().forEach(c -> net.cut(c.get(0), c.get(1)));
+        } else if (fault instanceof Fault.ObjectStore os) {
+            if (bucket == null) {
+                throw new IllegalStateException("object-store faults need the tiered mode's fault proxy");
+            }
+            bucket.inject(os);
         }
         return "";
     }
@@ -143,6 +170,8 @@ public final class Nemesis implements Runnable {
             p.targets().forEach(t -> cluster.node(t).resume());
         } else if (fault instanceof Fault.Partition) {
             cluster.network().ifPresent(NetworkNamespaces::heal);
+        } else if (fault instanceof Fault.ObjectStore && bucket != null) {
+            bucket.heal();
         }
     }
 
@@ -152,8 +181,14 @@ public final class Nemesis implements Runnable {
         }
     }
 
-    /** Resumes, restarts and reconnects everything; problems are recorded, not thrown. */
+    /**
+     * Resumes, restarts and reconnects everything, and lets the bucket answer again; problems are recorded, not
+     * thrown.
+     */
     public void healAll() {
+        if (bucket != null) {
+            bucket.heal();
+        }
         cluster.network().ifPresent(NetworkNamespaces::heal);
         for (final BrokerNode node : cluster.nodes()) {
             try {

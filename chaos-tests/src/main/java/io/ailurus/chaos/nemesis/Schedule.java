@@ -23,6 +23,12 @@ public record Schedule(long seed, List<Step> steps) {
     public record Timing(long startMs, long endMs, long minFaultMs, long maxFaultMs, long minGapMs, long maxGapMs) {
     }
 
+    /** How an unavailable bucket answers: S3's throttling answer, an internal error, or a reset connection. */
+    static final List<String> UNAVAILABLE_MODES = List.of("503", "500", "reset");
+    /** A slow bucket holds each request this long (ms) before forwarding it. */
+    static final long SLOW_MIN_MS = 2_000;
+    static final long SLOW_MAX_MS = 5_000;
+
     public Schedule {
         steps = List.copyOf(steps);
     }
@@ -69,6 +75,9 @@ public record Schedule(long seed, List<Step> steps) {
             case ISOLATE_LEADER -> new Fault.Partition(kind, List.of(), List.of());   // leader known only at run time
             case SPLIT -> new Fault.Partition(kind, sorted(minority), Grudges.isolate(minority, n));
             case RING -> new Fault.Partition(kind, List.of(), Grudges.ring(n));
+            case S3_UNAVAILABLE -> new Fault.ObjectStore(kind,
+                    UNAVAILABLE_MODES.get(rnd.nextInt(UNAVAILABLE_MODES.size())), 0);
+            case S3_SLOW -> new Fault.ObjectStore(kind, "delay", between(rnd, SLOW_MIN_MS, SLOW_MAX_MS));
         };
     }
 
@@ -78,10 +87,15 @@ public record Schedule(long seed, List<Step> steps) {
 
     /** {@code schedule.txt}: the seed, then one step per line. */
     public void write(final Path file, final String header) throws IOException {
+        Files.writeString(file, header + "\n" + render());
+    }
+
+    /** The seed, then one step per line. */
+    public String render() {
         final String body = steps.stream()
                 .map(s -> String.format("%8d ms +%6d ms  %-7s %s", s.atMs(), s.durationMs(), s.fault().kind().row,
                         s.fault().describe()))
                 .collect(Collectors.joining("\n"));
-        Files.writeString(file, header + "\nseed=" + seed + "\n" + body + "\n");
+        return "seed=" + seed + "\n" + body + "\n";
     }
 }

@@ -63,7 +63,8 @@ public final class ResultsWriter {
 
         s.brokerHealth().forEach(h -> b.append("broker health (informational): ").append(h).append('\n'));
         b.append('\n');
-        b.append("anomalies (RELIABILITY.md §5.2)\n");
+        s.tier().ifPresent(t -> tier(b, t));
+        b.append("anomalies (A1–A14, as in chaos-tests/README.md)\n");
         for (final CheckResult r : s.verdict().results()) {
             b.append(String.format("  %-4s %-42s %-11s %d%s%n", r.code(), r.name(), r.status(), r.anomalies().size(),
                     r.note().isEmpty() ? "" : "  (" + r.note() + ")"));
@@ -78,6 +79,29 @@ public final class ResultsWriter {
         }
         b.append(verdictLine(s)).append('\n');
         return b.toString();
+    }
+
+    private static void tier(final StringBuilder b, final TierSummary t) {
+        b.append("tiered storage: bucket through the fault proxy at ").append(t.endpoint()).append('\n');
+        b.append("  settings: ").append(t.settings()).append('\n');
+        b.append("  requests to the bucket: ").append(t.requests()).append(", of which ").append(t.faultedRequests())
+                .append(" met an injected fault; ").append(t.finalReadRequests())
+                .append(" while the final read ran (remote reads that missed the nodes' chunk caches)\n");
+        long remote = 0;
+        long total = 0;
+        for (final Map.Entry<Integer, TierSummary.Share> e : new TreeMap<>(t.shares()).entrySet()) {
+            final TierSummary.Share sh = e.getValue();
+            remote += sh.remote();
+            total += sh.total();
+            b.append(String.format("  p%d: log start %d, local log start %d, end %d: %d of %d offsets only in the "
+                    + "bucket%n", e.getKey(), sh.logStart(), sh.localStart(), sh.end(), sh.remote(), sh.total()));
+        }
+        b.append(String.format("final read from the bucket: %.1f %% of offsets (%d of %d below the leaders' local log "
+                + "starts, measured just before the final read)%n", 100 * t.remoteShare(), remote, total));
+        t.status().forEach(l -> b.append("  tier status (informational) ").append(l).append('\n'));
+        t.bucket().forEach(l -> b.append("  bucket (informational) ").append(l).append('\n'));
+        t.problems().forEach(l -> b.append("  tier problem: ").append(l).append('\n'));
+        b.append('\n');
     }
 
     public static String verdictLine(final RunSummary s) {

@@ -24,6 +24,10 @@ import org.apache.kafka.common.TopicPartition;
  * consumer group (subscribe: the group may move partitions, so skips are legal). Every poll is an op; under assign,
  * every tenth op is a ListOffsets(latest) for the offset-regression check. After an error the consumer is rebuilt as
  * a new process; under assign it resumes after the last offset it read, so nothing is read twice on purpose.
+ *
+ * <p>A replay consumer (assign mode with {@code rewindEvery}) goes back to the beginning of every partition every
+ * {@code rewindEvery}, recorded as an ASSIGN op (Jepsen's assign with seek-to-beginning, a reset point for the order
+ * checks): on a tiered topic, its reads below the local log start are served from the bucket.
  */
 final class ConsumerWorker implements Runnable {
 
@@ -35,13 +39,18 @@ final class ConsumerWorker implements Runnable {
     private final String groupId;
     private final HistoryRecorder history;
     private final AtomicInteger processes;
+    private final Duration rewindEvery;
     private final Map<Integer, Long> nextOffsets = new HashMap<>();
     private final Set<Integer> rebalanced = new TreeSet<>();
     private volatile boolean stopped;
 
-    /** {@code groupId} null: assign mode. */
+    /** {@code groupId} null: assign mode; {@code rewindEvery} null: never rewinds (only with assign). */
     ConsumerWorker(final String bootstrap, final String topic, final int partitions, final String groupId,
-            final HistoryRecorder history, final AtomicInteger processes) {
+            final HistoryRecorder history, final AtomicInteger processes, final Duration rewindEvery) {
+        if (rewindEvery != null && groupId != null) {
+            throw new IllegalArgumentException("only an assigned consumer rewinds");
+        }
+        this.rewindEvery = rewindEvery;
         this.bootstrap = bootstrap;
         this.topic = topic;
         this.partitions = partitions;
@@ -59,8 +68,17 @@ final class ConsumerWorker implements Runnable {
         KafkaConsumer<String, String> consumer = null;
         int process = -1;
         long polls = 0;
+        long nextRewindNs = rewindEvery == null ? Long.MAX_VALUE : System.nanoTime() + rewindEvery.toNanos();
         try {
             while (!stopped) {
+                if (consumer != null && System.nanoTime() >= nextRewindNs) {
+                    nextRewindNs = System.nanoTime() + rewindEvery.toNanos();
+                    if (!rewind(consumer, process)) {
+                        consumer.close(Duration.ZERO);
+                        consumer = null;
+                        continue;
+                    }
+                }
                 if (consumer == null) {
                     process = processes.incrementAndGet();
                     consumer = open(process);
@@ -100,6 +118,22 @@ final class ConsumerWorker implements Runnable {
             if (consumer != null) {
                 consumer.close(Duration.ofSeconds(2));
             }
+        }
+    }
+
+    /** Seeks every partition to its beginning, as an ASSIGN op; false when the consumer failed. */
+    private boolean rewind(final KafkaConsumer<String, String> consumer, final int process) {
+        final List<Integer> ps = IntStream.range(0, partitions).boxed().toList();
+        final Op inv = history.invoke(process, Fn.ASSIGN, o -> o.withPartitions(ps));
+        try {
+            consumer.seekToBeginning(topicPartitions());
+            nextOffsets.clear();
+            history.complete(inv.withType(OpType.OK));
+            return true;
+        } catch (RuntimeException e) {
+            history.complete(inv.withType(OpType.INFO).withError(ErrorClassifier.describe(e)));
+            nextOffsets.clear();
+            return false;
         }
     }
 

@@ -24,9 +24,25 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * @param assignConsumers    consumers with a manual assignment of every partition
  * @param subscribeConsumers consumers in one group
  * @param rate               total sends per second (spread over the producers)
+ * @param topicConfigs       the topic's configs (tiered mode: remote storage, small segments and local retention)
+ * @param replayConsumers    assigned consumers that go back to the beginning of every partition every
+ *                           {@code replayEvery} (tiered mode: their reads below the local log start go to the bucket)
  */
 public record Workload(String bootstrap, String topic, int partitions, int replicationFactor, int producers,
-        int assignConsumers, int subscribeConsumers, double rate, boolean idempotent, long seed) {
+        int assignConsumers, int subscribeConsumers, double rate, boolean idempotent, long seed,
+        Map<String, String> topicConfigs, int replayConsumers, Duration replayEvery) {
+
+    /** The plain workload: default topic configs, no replay consumer. */
+    public Workload(final String bootstrap, final String topic, final int partitions, final int replicationFactor,
+            final int producers, final int assignConsumers, final int subscribeConsumers, final double rate,
+            final boolean idempotent, final long seed) {
+        this(bootstrap, topic, partitions, replicationFactor, producers, assignConsumers, subscribeConsumers, rate,
+                idempotent, seed, Map.of(), 0, null);
+    }
+
+    public Workload {
+        topicConfigs = Map.copyOf(topicConfigs);
+    }
 
     /** The running threads; {@link #stop} joins them. */
     public final class Running {
@@ -54,7 +70,8 @@ public record Workload(String bootstrap, String topic, int partitions, int repli
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000"))) {
             while (System.nanoTime() < deadline) {
                 try {
-                    admin.createTopics(List.of(new NewTopic(topic, partitions, (short) replicationFactor)))
+                    admin.createTopics(List.of(new NewTopic(topic, partitions, (short) replicationFactor)
+                                    .configs(topicConfigs)))
                             .all().get(15, TimeUnit.SECONDS);
                     return;
                 } catch (ExecutionException e) {
@@ -95,9 +112,15 @@ public record Workload(String bootstrap, String topic, int partitions, int repli
         }
         for (int i = 0; i < assignConsumers + subscribeConsumers; i++) {
             final ConsumerWorker w = new ConsumerWorker(bootstrap, topic, partitions,
-                    i < assignConsumers ? null : "chaos-group", history, processes);
+                    i < assignConsumers ? null : "chaos-group", history, processes, null);
             running.stops.add(w::stop);
             running.threads.add(new Thread(w, "chaos-consumer-" + i));
+        }
+        for (int i = 0; i < replayConsumers; i++) {
+            final ConsumerWorker w = new ConsumerWorker(bootstrap, topic, partitions, null, history, processes,
+                    replayEvery);
+            running.stops.add(w::stop);
+            running.threads.add(new Thread(w, "chaos-replay-" + i));
         }
         running.threads.forEach(Thread::start);
         return running;

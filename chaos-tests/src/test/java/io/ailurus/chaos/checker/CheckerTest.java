@@ -197,6 +197,19 @@ class CheckerTest {
     }
 
     @Test
+    void replicasAgreeFromTheHighestLogStartUp() {
+        // Tiered: node 1's local retention deleted offsets 0-1 (NO_VALUE there), node 2 still holds them.
+        final var agree = Map.of(
+                1, Map.of(0, new BrokerEvidence.ReplicaLog(List.of(-1L, -1L, 102L, 103L), 4, 2)),
+                2, Map.of(0, new BrokerEvidence.ReplicaLog(List.of(100L, 101L, 102L, 103L), 4, 0)));
+        assertEquals(Status.PASS, BrokerChecks.divergence(agree).status());
+        final var differ = Map.of(
+                1, Map.of(0, new BrokerEvidence.ReplicaLog(List.of(-1L, -1L, 102L, 103L), 4, 2)),
+                2, Map.of(0, new BrokerEvidence.ReplicaLog(List.of(100L, 101L, 102L, 999L), 4, 0)));
+        assertEquals(Status.FAIL, BrokerChecks.divergence(differ).status());
+    }
+
+    @Test
     void unexpectedExitIsACrash() {
         final Verdict v = checker.check(clean().build(), BrokerEvidence.ofLogs(Map.of(), List.of("node 1 exited 1")), true);
         assertOnlyFailure(v, "A14");

@@ -41,6 +41,28 @@ class ScheduleTest {
     }
 
     @Test
+    void objectStoreFaultsAreSeededAndWithinTheirRanges() {
+        final List<Fault.Kind> bucket = List.of(Fault.Kind.S3_UNAVAILABLE, Fault.Kind.S3_SLOW);
+        final Schedule.Timing t = new Schedule.Timing(0, 600_000, 8_000, 14_000, 4_000, 8_000);
+        assertEquals(Schedule.generate(5, bucket, 3, t), Schedule.generate(5, bucket, 3, t));
+        final Schedule s = Schedule.generate(5, bucket, 3, t);
+        assertEquals(Set.copyOf(bucket), s.steps().subList(0, 2).stream().map(st -> st.fault().kind())
+                .collect(Collectors.toSet()), "both kinds before either repeats");
+        final Set<String> modes = new java.util.HashSet<>();
+        for (final Schedule.Step st : s.steps()) {
+            final Fault.ObjectStore f = (Fault.ObjectStore) st.fault();
+            assertTrue(f.targets().isEmpty());
+            if (f.kind() == Fault.Kind.S3_SLOW) {
+                assertTrue(f.delayMs() >= Schedule.SLOW_MIN_MS && f.delayMs() <= Schedule.SLOW_MAX_MS, f.toString());
+            } else {
+                assertTrue(Schedule.UNAVAILABLE_MODES.contains(f.mode()), f.toString());
+                modes.add(f.mode());
+            }
+        }
+        assertEquals(Set.copyOf(Schedule.UNAVAILABLE_MODES), modes, "every way of being unavailable shows up");
+    }
+
+    @Test
     void grudges() {
         assertEquals(List.of(List.of(1, 2), List.of(2, 3)), Grudges.isolate(List.of(2), 3));
         assertEquals(List.of(List.of(1, 3)), Grudges.ring(3));   // three nodes: a bridge through n2
