@@ -5,6 +5,8 @@ import com.typesafe.config.ConfigFactory;
 import io.ailurus.actors.Asks;
 import io.ailurus.actors.NodeConfig;
 import io.ailurus.cluster.admin.AdminState;
+import io.ailurus.wasm.node.TransformConfig;
+import io.ailurus.wasm.node.TransformService;
 import io.ailurus.cluster.controller.ControllerClient;
 import io.ailurus.cluster.controller.ControllerProducerIds;
 import io.ailurus.cluster.controller.ControllerReplica;
@@ -103,6 +105,7 @@ public final class Node implements AutoCloseable {
     private GroupCoordinator groups;
     private boolean closed;
     private S3Tiering tiering;   // null when tiered storage is off
+    private TransformService transforms;   // null when data transforms are off
 
     private Node(final NodeConfig config, final ReplicatedTopicStore topics, final ActorSystem<Void> system,
             final GroupCommitFlusher flusher, final LocalReplicas replicas, final ScheduledExecutorService timer,
@@ -222,6 +225,11 @@ public final class Node implements AutoCloseable {
                     () -> dispatcher[0].advertisedVersions());
             dispatcher[0] = new RequestDispatcher(handlers);
             listener.start(config.networkThreads(), config.maxRequestBytes(), config.maxInFlightPerConnection(), dispatcher[0]);
+            final TransformConfig transformConfig = TransformConfig.from(rootConfig);
+            if (transformConfig.enabled()) {
+                node.transforms = TransformService.start(transformConfig, system, topics, replicas, config.nodeId(),
+                        config.advertisedHost() + ":" + advertisedPort);
+            }
             LOG.info("ailurus node {} serving the Kafka API on {}:{} (advertised {}:{}), cluster {}, data dir {}, {}",
                     config.nodeId(), config.kafkaHost(), listener.boundPort(), config.advertisedHost(), advertisedPort,
                     clusterId, config.dataDir().toAbsolutePath().normalize(), clusterConfig.standalone()
@@ -487,6 +495,9 @@ public final class Node implements AutoCloseable {
         }
         closed = true;
         handOverLeadership(Duration.ofSeconds(3));
+        if (transforms != null) {
+            transforms.close();
+        }
         listener.close();
         try {
             org.apache.pekko.actor.CoordinatedShutdown.get(system)

@@ -30,6 +30,21 @@ final class AdminHttp {
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
+    static Reply post(final String url, final byte[] body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    static Reply put(final String url, final String json) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    static Reply delete(final String url) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).DELETE().build());
+    }
+
     private static Reply send(final HttpRequest request) throws IOException, InterruptedException {
         final HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         final String text = response.body();

@@ -2,6 +2,7 @@ package io.ailurus.cluster.controller;
 
 import io.ailurus.actors.serialization.KryoMessage;
 import io.ailurus.cluster.metadata.TopicMetadata;
+import io.ailurus.cluster.transform.TransformMetadata;
 import java.util.List;
 import java.util.Map;
 
@@ -49,5 +50,17 @@ public sealed interface ControllerCommand extends KryoMessage {
     }
 
     record DecommissionBroker(int nodeId) implements ControllerCommand {
+    }
+
+    /** Deploys a transform, or re-deploys one of the same name (new binary or environment, same topics). */
+    record DeployTransform(TransformMetadata transform) implements ControllerCommand {
+    }
+
+    record DeleteTransform(String name) implements ControllerCommand {
+    }
+
+    /** Changes a transform's environment (when not null; it replaces the whole map) and whether it is paused. */
+    record UpdateTransform(String name, Map<String, String> environment, Boolean paused)
+            implements ControllerCommand {
     }
 }

@@ -1,6 +1,7 @@
 package io.ailurus.cluster.controller;
 
 import io.ailurus.cluster.metadata.TopicMetadata;
+import io.ailurus.cluster.transform.TransformMetadata;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -14,9 +15,9 @@ import org.apache.kafka.common.Uuid;
  * so any thread can read topics, placements and brokers without locks.
  */
 public record ControllerImage(long appliedOffset, Map<String, TopicAssignment> topics, Map<Uuid, TopicAssignment> byId,
-        Map<Integer, BrokerRegistration> brokers, String clusterId) {
+        Map<Integer, BrokerRegistration> brokers, String clusterId, Map<String, TransformMetadata> transforms) {
 
-    public static final ControllerImage EMPTY = new ControllerImage(0, Map.of(), Map.of(), Map.of(), null);
+    public static final ControllerImage EMPTY = new ControllerImage(0, Map.of(), Map.of(), Map.of(), null, Map.of());
 
     static ControllerImage of(final ControllerState state) {
         final Map<String, TopicAssignment> topics = new TreeMap<>();
@@ -24,7 +25,9 @@ public record ControllerImage(long appliedOffset, Map<String, TopicAssignment> t
         return new ControllerImage(state.appliedOffset(), Map.copyOf(topics),
                 topics.values().stream().collect(Collectors.toUnmodifiableMap(t -> t.topic().id(), Function.identity())),
                 state.brokers().stream().collect(Collectors.toUnmodifiableMap(BrokerRegistration::nodeId, Function.identity())),
-                state.clusterId());
+                state.clusterId(),
+                state.transforms().stream().collect(Collectors.toUnmodifiableMap(TransformMetadata::name,
+                        Function.identity())));
     }
 
     public Optional<TopicAssignment> topic(final String name) {

@@ -1,6 +1,8 @@
 package io.ailurus.cluster.controller;
 
 import io.ailurus.cluster.metadata.TopicRules;
+import io.ailurus.cluster.transform.TransformMetadata;
+import io.ailurus.cluster.transform.TransformRules;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -10,6 +12,7 @@ import java.util.TreeMap;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.PolicyViolationException;
+import org.apache.kafka.common.errors.ResourceNotFoundException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -24,6 +27,7 @@ public final class ControllerState {
 
     private final Map<String, TopicAssignment> topics = new TreeMap<>();
     private final Map<Integer, BrokerRegistration> brokers = new TreeMap<>();
+    private final Map<String, TransformMetadata> transforms = new TreeMap<>();
     private long nextProducerId = FIRST_PRODUCER_ID;
     private String clusterId;
     private long appliedOffset;
@@ -35,12 +39,15 @@ public final class ControllerState {
         state.nextProducerId = snapshot.nextProducerId();
         state.appliedOffset = snapshot.appliedOffset();
         state.clusterId = snapshot.clusterId();
+        if (snapshot.transforms() != null) {
+            snapshot.transforms().forEach(t -> state.transforms.put(t.name(), t));
+        }
         return state;
     }
 
     public ControllerSnapshot snapshot() {
         return new ControllerSnapshot(appliedOffset, List.copyOf(topics.values()), List.copyOf(brokers.values()),
-                nextProducerId, clusterId);
+                nextProducerId, clusterId, List.copyOf(transforms.values()));
     }
 
     /** The id every broker reports to clients: the first registered broker's; null before any registered. */
@@ -63,6 +70,10 @@ public final class ControllerState {
 
     public Collection<BrokerRegistration> brokers() {
         return brokers.values();
+    }
+
+    public Collection<TransformMetadata> transforms() {
+        return transforms.values();
     }
 
     /** Applies one committed command found at {@code offset} of the controller log. */
@@ -94,6 +105,13 @@ public final class ControllerState {
             return created;
         } else if (command instanceof ControllerCommand.DeleteTopic d) {
             existing(d.name());
+            final String readBy = transforms.values().stream()
+                    .filter(t -> t.inputTopic().equals(d.name()) || t.outputTopics().contains(d.name()))
+                    .map(TransformMetadata::name).findFirst().orElse(null);
+            if (readBy != null) {
+                throw new PolicyViolationException("Topic '" + d.name() + "' is used by transform '" + readBy
+                        + "'; delete the transform first");
+            }
             topics.remove(d.name());
             return d.name();
         } else if (command instanceof ControllerCommand.CreatePartitions c) {
@@ -148,6 +166,26 @@ public final class ControllerState {
             final BrokerRegistration next = new BrokerRegistration(old.nodeId(), old.rack(), true);
             brokers.put(d.nodeId(), next);
             return next;
+        } else if (command instanceof ControllerCommand.DeployTransform d) {
+            final TransformMetadata next = d.transform();
+            TransformRules.check(next, transforms.get(next.name()), topics, transforms.values());
+            transforms.put(next.name(), next);
+            return next;
+        } else if (command instanceof ControllerCommand.DeleteTransform d) {
+            transform(d.name());
+            transforms.remove(d.name());
+            return d.name();
+        } else if (command instanceof ControllerCommand.UpdateTransform u) {
+            TransformMetadata changed = transform(u.name());
+            if (u.environment() != null) {
+                TransformRules.checkEnvironment(u.environment());
+                changed = changed.withEnvironment(u.environment());
+            }
+            if (u.paused() != null) {
+                changed = changed.withPaused(u.paused());
+            }
+            transforms.put(u.name(), changed);
+            return changed;
         }
         throw new IllegalArgumentException("unknown controller command " + command);
     }
@@ -158,6 +196,14 @@ public final class ControllerState {
                     + " does not exist.");
         }
         return topic.replicas().get(partition);
+    }
+
+    private TransformMetadata transform(final String name) {
+        final TransformMetadata transform = transforms.get(name);
+        if (transform == null) {
+            throw new ResourceNotFoundException("transform '" + name + "' does not exist");
+        }
+        return transform;
     }
 
     private TopicAssignment existing(final String name) {

@@ -2,6 +2,7 @@ package io.ailurus.cluster.controller;
 
 import io.ailurus.cluster.metadata.TopicConfigs;
 import io.ailurus.cluster.metadata.TopicListener;
+import io.ailurus.cluster.transform.TransformMetadata;
 import io.ailurus.cluster.metadata.TopicMetadata;
 import io.ailurus.cluster.metadata.TopicRules;
 import io.ailurus.cluster.metadata.TopicStore;
@@ -42,6 +43,7 @@ public final class ReplicatedTopicStore implements TopicStore, Consumer<Controll
     private final ScheduledExecutorService timer;
     private final Duration timeout;
     private final List<TopicListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ControllerImage>> imageListeners = new CopyOnWriteArrayList<>();
     private final List<ImageWaiter> waiters = new CopyOnWriteArrayList<>();
     private volatile ControllerImage image = ControllerImage.EMPTY;
 
@@ -89,6 +91,12 @@ public final class ReplicatedTopicStore implements TopicStore, Consumer<Controll
                 waiters.remove(w);
             }
         }
+        imageListeners.forEach(l -> l.accept(next));
+    }
+
+    /** Hears of every applied image, on the controller member's thread (hand work off). */
+    public void addImageListener(final Consumer<ControllerImage> listener) {
+        imageListeners.add(listener);
     }
 
     private CompletableFuture<ControllerImage> awaitImage(final Predicate<ControllerImage> condition) {
@@ -233,6 +241,29 @@ public final class ReplicatedTopicStore implements TopicStore, Consumer<Controll
      */
     public CompletableFuture<Object> registerBroker(final int nodeId, final String rack, final String clusterId) {
         return controller.apply(new ControllerCommand.RegisterBroker(nodeId, rack, clusterId));
+    }
+
+    /** Deploys (or re-deploys) a transform; completes once this node's image shows it. */
+    public CompletableFuture<TransformMetadata> deployTransform(final TransformMetadata transform) {
+        return controller.apply(new ControllerCommand.DeployTransform(transform))
+                .thenCompose(applied -> awaitImage(i -> transform.equals(i.transforms().get(transform.name()))))
+                .thenApply(i -> transform);
+    }
+
+    public CompletableFuture<Void> deleteTransform(final String name) {
+        return controller.apply(new ControllerCommand.DeleteTransform(name))
+                .thenCompose(applied -> awaitImage(i -> !i.transforms().containsKey(name)))
+                .thenApply(i -> null);
+    }
+
+    /** Replaces the environment (when not null) and sets paused (when not null). */
+    public CompletableFuture<TransformMetadata> updateTransform(final String name, final Map<String, String> env,
+                                                                final Boolean paused) {
+        return controller.apply(new ControllerCommand.UpdateTransform(name, env, paused))
+                .thenCompose(applied -> {
+                    final TransformMetadata changed = (TransformMetadata) applied;
+                    return awaitImage(i -> changed.equals(i.transforms().get(name))).thenApply(i -> changed);
+                });
     }
 
     public ControllerClient controller() {

@@ -2,14 +2,19 @@ package io.ailurus.cluster.controller;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ailurus.actors.serialization.KryoCodec;
 import io.ailurus.cluster.metadata.TopicMetadata;
+import io.ailurus.cluster.transform.TransformMetadata;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.PolicyViolationException;
+import org.apache.kafka.common.errors.ResourceNotFoundException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.Test;
@@ -101,6 +106,52 @@ class ControllerStateTest {
         assertEquals(List.of(4, 2, 3), moved.replicas().get(0), "the new replica takes the preferred leader's place");
         assertEquals(List.of(), moved.moves());
         assertEquals(List.of(2, 3, 1), moved.replicas().get(1));
+    }
+
+    private static TransformMetadata transform(final String name, final String in, final List<String> out) {
+        return new TransformMetadata(name, in, out, Map.of("K", "v"),
+                new TransformMetadata.BinaryRef("id-" + name, 0, 1, 10, "00"),
+                new TransformMetadata.StartPosition(TransformMetadata.StartPosition.Kind.TIMESTAMP, 5), false, 5);
+    }
+
+    @Test
+    void transformsFollowRedpandasRulesAndSurviveASnapshot() {
+        final ControllerState state = new ControllerState();
+        apply(state, new ControllerCommand.RegisterBroker(1, ""));
+        for (final String t : List.of("a", "b", "c", "__internal")) {
+            apply(state, new ControllerCommand.CreateTopic(topic(t, 2, 1), List.of(List.of(1), List.of(1))));
+        }
+        assertInstanceOf(ControllerResult.Applied.class,
+                apply(state, new ControllerCommand.DeployTransform(transform("ab", "a", List.of("b")))));
+        assertInstanceOf(UnknownTopicOrPartitionException.class, rejected(apply(state,
+                new ControllerCommand.DeployTransform(transform("x", "nope", List.of("b"))))));
+        assertInstanceOf(InvalidRequestException.class, rejected(apply(state,
+                new ControllerCommand.DeployTransform(transform("x", "a", List.of())))));
+        assertInstanceOf(InvalidRequestException.class, rejected(apply(state,
+                new ControllerCommand.DeployTransform(transform("x", "a", List.of("b", "b"))))));
+        assertInstanceOf(InvalidRequestException.class, rejected(apply(state,
+                new ControllerCommand.DeployTransform(transform("x", "a", List.of("__internal"))))));
+        final Exception cycle = rejected(apply(state,
+                new ControllerCommand.DeployTransform(transform("ba", "b", List.of("c", "a")))));
+        assertTrue(cycle.getMessage().contains("cycle"), cycle.getMessage());
+        final Exception moved = rejected(apply(state,
+                new ControllerCommand.DeployTransform(transform("ab", "a", List.of("c")))));
+        assertTrue(moved.getMessage().contains("may change its binary and environment only"), moved.getMessage());
+        assertInstanceOf(InvalidConfigurationException.class, rejected(apply(state,
+                new ControllerCommand.UpdateTransform("ab", Map.of("REDPANDA_X", "1"), null))));
+        assertInstanceOf(PolicyViolationException.class, rejected(apply(state,
+                new ControllerCommand.DeleteTopic("b"))), "a topic a transform writes cannot be deleted under it");
+
+        apply(state, new ControllerCommand.UpdateTransform("ab", Map.of("NEW", "1"), true));
+        final ControllerState restored = ControllerState.restore(
+                (ControllerSnapshot) codec.decode(codec.encode(state.snapshot())));
+        final TransformMetadata ab = ControllerImage.of(restored).transforms().get("ab");
+        assertEquals(Map.of("NEW", "1"), ab.environment());
+        assertTrue(ab.paused());
+        assertInstanceOf(ResourceNotFoundException.class, rejected(apply(restored,
+                new ControllerCommand.DeleteTransform("nope"))));
+        apply(restored, new ControllerCommand.DeleteTransform("ab"));
+        assertTrue(ControllerImage.of(restored).transforms().isEmpty());
     }
 
     private static Exception rejected(final ControllerResult result) {

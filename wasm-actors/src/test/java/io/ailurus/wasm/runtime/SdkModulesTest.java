@@ -96,7 +96,7 @@ class SdkModulesTest {
         return field.asText().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Access to the SDK-built modules under test resources {@code redpanda-sdk/}. */
+    /** Access to the SDK-built modules in examples/transforms (test resources {@code redpanda-sdk/}). */
     static final class SdkModules {
         private SdkModules() {
         }

@@ -1,0 +1,291 @@
+package io.ailurus.wasm.node;
+
+import io.ailurus.cluster.transform.TransformMetadata;
+import io.ailurus.partition.replica.ReplicaHandle;
+import io.ailurus.wasm.abi.InputBatch;
+import io.ailurus.wasm.runtime.GuestEnvironment;
+import io.ailurus.wasm.runtime.TransformVm;
+import io.ailurus.wasm.runtime.VmFailure;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One transform partition on the node that leads its input partition: a thin actor doing what {@link ProcessorState}
+ * decides. It reads committed input from the local log (on the I/O executor), hands each batch to its VM, writes the
+ * outputs, and only then moves on; a failure of the guest or of a write stops the VM and a fresh one starts after the
+ * back-off, at the first batch whose outputs were not all written (so a record that always fails is retried and
+ * reported, never skipped).
+ */
+final class ProcessorActor extends AbstractBehavior<ProcessorActor.Command> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessorActor.class);
+    private static final Duration TICK = Duration.ofSeconds(1);
+
+    sealed interface Command {
+    }
+
+    /** Stops after storing the progress (leadership moved, transform deleted, paused or re-deployed). */
+    enum Stop implements Command { INSTANCE }
+
+    private enum Tick implements Command { INSTANCE }
+
+    private enum Retry implements Command { INSTANCE }
+
+    private enum DataAvailable implements Command { INSTANCE }
+
+    private record ProgressLoaded(long offset, boolean fresh) implements Command {
+    }
+
+    private record VmStarted(TransformVm vm) implements Command {
+    }
+
+    private record BatchesRead(List<InputBatch> batches) implements Command {
+    }
+
+    private record Truncated(long logStart) implements Command {
+    }
+
+    private record BatchWritten(long next) implements Command {
+    }
+
+    private record Committed(long offset) implements Command {
+    }
+
+    private record Failed(String reason) implements Command {
+    }
+
+    static Behavior<Command> create(final TransformMetadata transform, final ReplicaHandle input,
+                                    final TransformServices services) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
+            return new ProcessorActor(ctx, timers, transform, input, services);
+        }));
+    }
+
+    private final TimerScheduler<Command> timers;
+    private final TransformMetadata transform;
+    private final ReplicaHandle input;
+    private final TopicPartition tp;
+    private final TransformServices services;
+    private final ProcessorState state;
+    private final ArrayDeque<InputBatch> pending = new ArrayDeque<>();
+    private TransformVm vm;
+    private CompletableFuture<Void> waiter;
+    private boolean stopping;
+
+    private ProcessorActor(final ActorContext<Command> ctx, final TimerScheduler<Command> timers,
+                           final TransformMetadata transform, final ReplicaHandle input,
+                           final TransformServices services) {
+        super(ctx);
+        this.timers = timers;
+        this.transform = transform;
+        this.input = input;
+        this.tp = input.topicPartition();
+        this.services = services;
+        this.state = new ProcessorState(services.config().commitInterval().toMillis());
+        run(state.start(now()));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(ProgressLoaded.class, m -> run(state.progressLoaded(m.offset(), m.fresh(), now())))
+                .onMessage(VmStarted.class, this::onVmStarted)
+                .onMessage(BatchesRead.class, this::onBatchesRead)
+                .onMessageEquals(DataAvailable.INSTANCE, () -> {
+                    waiter = null;
+                    return run(List.of(new ProcessorState.Effect.ReadFrom(state.nextOffset())));
+                })
+                .onMessage(Truncated.class, m -> run(state.inputTruncated(m.logStart())))
+                .onMessage(BatchWritten.class, this::onBatchWritten)
+                .onMessage(Committed.class, m -> {
+                    state.committed(m.offset());
+                    return stopping ? Behaviors.stopped() : this;
+                })
+                .onMessage(Failed.class, this::onFailed)
+                .onMessageEquals(Retry.INSTANCE, () -> run(state.retry(now())))
+                .onMessageEquals(Tick.INSTANCE, () -> run(state.tick(now())))
+                .onMessageEquals(Stop.INSTANCE, this::onStop)
+                .onSignal(org.apache.pekko.actor.typed.PostStop.class, signal -> {
+                    stopVm();
+                    services.statuses().remove(transform.name(), tp.partition());
+                    return this;
+                })
+                .build();
+    }
+
+    private Behavior<Command> onVmStarted(final VmStarted m) {
+        if (stopping || state.phase() != ProcessorState.Phase.STARTING) {
+            m.vm().close();
+            return this;
+        }
+        vm = m.vm();
+        LOG.info("Transform {} started on {} at offset {}", transform.name(), tp, state.nextOffset());
+        return run(state.vmReady(now()));
+    }
+
+    private Behavior<Command> onBatchesRead(final BatchesRead m) {
+        if (state.phase() != ProcessorState.Phase.RUNNING) {
+            return this;
+        }
+        if (m.batches().isEmpty()) {
+            waitForInput();
+            return this;
+        }
+        pending.addAll(m.batches());
+        processNext();
+        return this;
+    }
+
+    private Behavior<Command> onBatchWritten(final BatchWritten m) {
+        final List<ProcessorState.Effect> effects = state.written(m.next(), now());
+        if (!pending.isEmpty()) {
+            // The batches already read go first; only then is the log read again.
+            run(effects.stream().filter(e -> !(e instanceof ProcessorState.Effect.ReadFrom)).toList());
+            processNext();
+            return this;
+        }
+        return run(effects);
+    }
+
+    private Behavior<Command> onFailed(final Failed m) {
+        if (stopping) {
+            return Behaviors.stopped();
+        }
+        pending.clear();
+        LOG.warn("Transform {} on {} failed, restarting: {}", transform.name(), tp, m.reason());
+        services.logs().host(transform.name(), tp.partition(), "ERROR", m.reason());
+        return run(state.failed(m.reason(), now()));
+    }
+
+    private Behavior<Command> onStop() {
+        stopping = true;
+        final List<ProcessorState.Effect> effects = state.stop(now());
+        run(effects);
+        final boolean committing = effects.stream().anyMatch(e -> e instanceof ProcessorState.Effect.CommitProgress);
+        return committing ? this : Behaviors.stopped();
+    }
+
+    private Behavior<Command> run(final List<ProcessorState.Effect> effects) {
+        for (final ProcessorState.Effect effect : effects) {
+            if (effect instanceof ProcessorState.Effect.LoadProgress) {
+                loadProgress();
+            } else if (effect instanceof ProcessorState.Effect.StartVm) {
+                startVm();
+            } else if (effect instanceof ProcessorState.Effect.ReadFrom r) {
+                read(r.offset());
+            } else if (effect instanceof ProcessorState.Effect.CommitProgress c) {
+                commit(c.nextOffset());
+            } else if (effect instanceof ProcessorState.Effect.StopVm) {
+                stopVm();
+            } else if (effect instanceof ProcessorState.Effect.RetryAt r) {
+                timers.startSingleTimer(Retry.INSTANCE, Duration.ofMillis(Math.max(0, r.atMs() - now())));
+            }
+        }
+        if (!stopping) {
+            services.statuses().put(transform.name(), tp.partition(), state);
+        }
+        return this;
+    }
+
+    private void loadProgress() {
+        final CompletableFuture<ProgressLoaded> loaded = services.progress().load(transform, tp)
+                .thenCompose(stored -> stored.isPresent()
+                        ? CompletableFuture.completedFuture(new ProgressLoaded(stored.get(), false))
+                        : services.starts().resolve(transform.start(), tp).thenApply(o -> new ProgressLoaded(o, true)));
+        getContext().pipeToSelf(loaded, (m, e) -> e == null ? m : new Failed("progress not loaded: " + cause(e)));
+    }
+
+    private void startVm() {
+        final GuestEnvironment env = new GuestEnvironment(transform.name(), transform.inputTopic(),
+                transform.outputTopics(), transform.environment());
+        final CompletableFuture<TransformVm> started = services.binaries().get(transform.binary()).thenCompose(b -> {
+            final TransformVm fresh = TransformVm.start(b, env, services.config().limits(),
+                    services.logs().guest(transform.name(), tp.partition()), services.watchdog());
+            return fresh.ready().thenApply(ready -> fresh);
+        });
+        getContext().pipeToSelf(started, (v, e) -> e == null ? new VmStarted(v) : new Failed(cause(e)));
+    }
+
+    private void read(final long offset) {
+        final int maxBytes = services.config().readMaxBytes();
+        final CompletableFuture<Command> read = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new BatchesRead(InputReader.read(input, offset, maxBytes));
+            } catch (OffsetOutOfRangeException e) {
+                return input.logStartOffset() > offset ? new Truncated(input.logStartOffset())
+                        : new Failed("input not readable at offset " + offset + ": " + e.getMessage());
+            }
+        }, services.io());
+        getContext().pipeToSelf(read, (m, e) -> e == null ? m : new Failed("input not readable: " + cause(e)));
+    }
+
+    private void waitForInput() {
+        waiter = input.awaitHighWatermarkAbove(state.nextOffset());
+        getContext().pipeToSelf(waiter, (v, e) -> DataAvailable.INSTANCE);
+    }
+
+    private void processNext() {
+        if (vm == null || state.phase() != ProcessorState.Phase.RUNNING || pending.isEmpty()) {
+            pending.clear();
+            return;
+        }
+        final InputBatch batch = pending.poll();
+        final TransformVm current = vm;
+        final CompletableFuture<Long> done = current.process(batch)
+                .thenCompose(outputs -> services.outputs().write(transform.outputTopics(), tp.partition(), outputs))
+                .thenApply(written -> batch.lastOffset() + 1);
+        getContext().pipeToSelf(done, (next, e) -> e == null ? new BatchWritten(next) : new Failed(cause(e)));
+    }
+
+    private void commit(final long next) {
+        getContext().pipeToSelf(services.progress().commit(transform, tp, next),
+                (v, e) -> {
+                    if (e != null) {
+                        LOG.warn("Transform {} on {}: progress {} not stored: {}", transform.name(), tp, next,
+                                cause(e));
+                    }
+                    return e == null ? new Committed(next) : new Committed(-1);
+                });
+    }
+
+    private void stopVm() {
+        if (waiter != null) {
+            input.forget(waiter);
+            waiter = null;
+        }
+        if (vm != null) {
+            vm.close();
+            vm = null;
+        }
+    }
+
+    private static String cause(final Throwable e) {
+        Throwable t = e;
+        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
+                && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof VmFailure f) {
+            return f.getMessage();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    private static long now() {
+        return System.currentTimeMillis();
+    }
+}
