@@ -58,6 +58,8 @@ class TieredClusterIT {
                         .jvmOption("-Dailurus.tiered-storage.s3.access-key=test")
                         .jvmOption("-Dailurus.tiered-storage.s3.secret-key=test")
                         .jvmOption("-Dailurus.tiered-storage.upload-interval=1s")
+                        // What the killed leader uploaded but never recorded is deleted once 2 s old.
+                        .jvmOption("-Dailurus.tiered-storage.orphan-grace=2s")
                         .jvmOption("-Dailurus.log.retention-check-interval=1s")
                         .start()) {
             final ObjectStore bucket = new ObjectStore(system, S3Settings.forEndpoint(s3.endpoint(), "ailurus")

@@ -50,7 +50,7 @@ public final class S3PartitionTier implements PartitionTier {
         this.reader = new RemoteReader(tp.topic(), tp.partition(), manifest::get,
                 () -> manifestLoaded || !log.config().remote().usesBucket(), store, chunks, indexes);
         this.actor = replicaContext.spawn(TierActor.create(tp, log, store, this::publish, status,
-                        config.manifestPollInterval(), chains), "tier",
+                        config.manifestPollInterval(), config.orphanGrace(), chains), "tier",
                 DispatcherSelector.fromConfig(DISPATCHER));
     }
 

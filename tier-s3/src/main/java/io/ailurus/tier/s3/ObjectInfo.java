@@ -1,5 +1,7 @@
 package io.ailurus.tier.s3;
 
-/** An object found by {@link ObjectStore#list}: its key and size in bytes. */
-public record ObjectInfo(String key, long size) {
+import java.time.Instant;
+
+/** An object found by {@link ObjectStore#list}: its key, size in bytes and when it was last written (server time). */
+public record ObjectInfo(String key, long size, Instant lastModified) {
 }

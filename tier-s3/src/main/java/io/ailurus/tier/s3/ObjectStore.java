@@ -152,7 +152,7 @@ public final class ObjectStore {
     public CompletionStage<List<ObjectInfo>> list(final String prefix) {
         return retrier.call("list", prefix, limits -> Stages.relay(limits
                 .bound(S3.listBucket(bucket, Optional.of(prefix)).withAttributes(s3))
-                .map(contents -> new ObjectInfo(contents.getKey(), contents.getSize()))
+                .map(contents -> new ObjectInfo(contents.getKey(), contents.getSize(), contents.getLastModified()))
                 .runWith(Sink.seq(), materializer)))
                 .thenApply(List::copyOf);
     }

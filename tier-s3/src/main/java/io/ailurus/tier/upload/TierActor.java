@@ -39,7 +39,7 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
     private static final long FAILURE_LOG_INTERVAL_MS = 60_000;
 
     public sealed interface Command permits Lead, Unlead, ConfigChanged, StartMoved, Tick, ManifestLoaded, ManifestWritten,
-            CallFailed {
+            CallFailed, OrphansSwept {
     }
 
     /** The replica leads in {@code term}. */
@@ -66,12 +66,16 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
     record CallFailed(int term, String operation, Throwable cause) implements Command {
     }
 
+    record OrphansSwept(int term) implements Command {
+    }
+
     public static Behavior<Command> create(final TopicPartition tp, final SegmentLog log, final ObjectStore store,
             final Consumer<PartitionManifest> publish, final TierStatus status, final Duration manifestPollInterval,
-            final CallChains chains) {
+            final Duration orphanGrace, final CallChains chains) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
-            return new TierActor(ctx, tp, log, store, publish, status, manifestPollInterval.toMillis(), chains);
+            return new TierActor(ctx, tp, log, store, publish, status, manifestPollInterval.toMillis(), orphanGrace,
+                    chains);
         }));
     }
 
@@ -87,14 +91,19 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
     private long requestedStart = -1;
     private long lastFailureLogMs;
     private final long manifestPollMs;
+    private final Duration orphanGrace;
+    private long nextOrphanSweepMs;   // when an idle leader next deletes unrecorded objects grown old enough
+    /** The term this replica leads in, for call chains to check on their own threads (-1: not leading). */
+    private final java.util.concurrent.atomic.AtomicInteger leadingTerm = new java.util.concurrent.atomic.AtomicInteger(-1);
     private final CallChains chains;
     private long nextPollMs;          // a read replica's next manifest read
 
     private TierActor(final ActorContext<Command> ctx, final TopicPartition tp, final SegmentLog log,
             final ObjectStore store, final Consumer<PartitionManifest> publish, final TierStatus status,
-            final long manifestPollMs, final CallChains chains) {
+            final long manifestPollMs, final Duration orphanGrace, final CallChains chains) {
         super(ctx);
         this.manifestPollMs = manifestPollMs;
+        this.orphanGrace = orphanGrace;
         this.chains = chains;
         this.tp = tp;
         this.log = log;
@@ -121,17 +130,23 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
                 .onMessage(ManifestLoaded.class, this::onManifestLoaded)
                 .onMessage(ManifestWritten.class, this::onManifestWritten)
                 .onMessage(CallFailed.class, this::onCallFailed)
+                .onMessage(OrphansSwept.class, m -> {
+                    busy = false;
+                    return this;
+                })
                 .build();
     }
 
     private Behavior<Command> onLead(final Lead lead) {
         term = lead.term();
+        leadingTerm.set(term);
         plan = null;   // another leader may have changed the bucket since this replica last led
         return onTick();
     }
 
     private Behavior<Command> onUnlead() {
         term = -1;
+        leadingTerm.set(-1);
         plan = null;
         status.setPending(0);
         status.clearFailure();   // the next leader reports its own calls
@@ -152,7 +167,7 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
         if (plan == null) {
             busy = true;
             final int t = term;
-            pipe(this::loadManifestAndCleanOrphans, m -> new ManifestLoaded(t, m), "load the manifest");
+            pipe(() -> loadManifestAndCleanOrphans(t), m -> new ManifestLoaded(t, m), "load the manifest");
             return this;
         }
         final PartitionManifest retained = plan.afterRetention(config, now, requestedStart);
@@ -174,11 +189,25 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
         status.setPending(Math.max(0, log.highWatermark() - from));
         final SegmentRange range = log.closedRangeFrom(from);
         if (range == null) {
-            return this;
+            return now >= nextOrphanSweepMs ? sweepOrphans(now) : this;
         }
         busy = true;
         final int t = term;
         pipe(() -> upload(range, t), m -> new ManifestWritten(t, m), "upload offsets from " + range.baseOffset());
+        return this;
+    }
+
+    /**
+     * While idle, now and then: objects left unrecorded by a predecessor were too young to delete when this leader
+     * loaded the manifest; they are deleted once old enough.
+     */
+    private Behavior<Command> sweepOrphans(final long now) {
+        nextOrphanSweepMs = now + Math.max(1_000, orphanGrace.toMillis());
+        busy = true;
+        final int t = term;
+        final PartitionManifest recorded = plan.manifest();
+        pipe(() -> deleteUnrecorded(recorded, t, java.time.Instant.ofEpochMilli(now)), done -> new OrphansSwept(t),
+                "delete objects no manifest records");
         return this;
     }
 
@@ -232,31 +261,52 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
     /**
      * The bucket's manifest (empty when there is none), after deleting the segment objects it does not record: what
      * a leader uploaded before it failed to write the manifest. Done before any upload of this term, so a deletion
-     * never races an upload of the same key.
+     * never races an upload of the same key. Only objects older than the orphan grace are deleted, and only while this
+     * replica still leads in {@code t}: a younger one may belong to an old leader that is paused or cut off but still
+     * about to record it, or to a newer leader if this one is the stale one (both seen in the chaos harness).
      */
-    private CompletionStage<PartitionManifest> loadManifestAndCleanOrphans() {
-        final String prefix = ObjectKeys.partitionPrefix(tp.topic(), tp.partition());
+    private CompletionStage<PartitionManifest> loadManifestAndCleanOrphans(final int t) {
+        final java.time.Instant readAt = java.time.Instant.now();
         return store.get(ObjectKeys.manifest(tp.topic(), tp.partition()))
                 .thenApply(bytes -> bytes.map(ManifestCodec::decode)
                         .orElseGet(() -> PartitionManifest.empty(tp.topic(), tp.partition())))
-                .thenCompose(manifest -> store.list(prefix).thenCompose(objects -> {
-                    final Set<String> recorded = manifest.segments().stream()
-                            .flatMap(s -> java.util.stream.Stream.of(ObjectKeys.segment(tp.topic(), tp.partition(), s),
-                                    ObjectKeys.index(tp.topic(), tp.partition(), s)))
-                            .collect(Collectors.toSet());
-                    final List<String> orphans = objects.stream().map(io.ailurus.tier.s3.ObjectInfo::key)
-                            .filter(key -> ObjectKeys.baseOffsetOf(key) >= 0 && !recorded.contains(key))
-                            .toList();
-                    if (!orphans.isEmpty()) {
-                        // On the thread that completed the listing: the actor's own logger is not to be used here.
-                        LOG.info("Partition {}: deleting {} object(s) no manifest records", tp, orphans.size());
+                .thenCompose(manifest -> deleteUnrecorded(manifest, t, readAt).thenApply(done -> manifest));
+    }
+
+    /**
+     * Deletes the segment objects {@code manifest} does not record that were written before {@code asOf} minus the
+     * orphan grace, stopping as soon as this replica no longer leads in {@code t}.
+     */
+    private CompletionStage<?> deleteUnrecorded(final PartitionManifest manifest, final int t,
+                                                final java.time.Instant asOf) {
+        return store.list(ObjectKeys.partitionPrefix(tp.topic(), tp.partition())).thenCompose(objects -> {
+            final Set<String> recorded = manifest.segments().stream()
+                    .flatMap(s -> java.util.stream.Stream.of(ObjectKeys.segment(tp.topic(), tp.partition(), s),
+                            ObjectKeys.index(tp.topic(), tp.partition(), s)))
+                    .collect(Collectors.toSet());
+            final java.time.Instant oldEnough = asOf.minus(orphanGrace);
+            final List<io.ailurus.tier.s3.ObjectInfo> unrecorded = objects.stream()
+                    .filter(o -> ObjectKeys.baseOffsetOf(o.key()) >= 0 && !recorded.contains(o.key()))
+                    .toList();
+            final List<String> orphans = unrecorded.stream()
+                    .filter(o -> o.lastModified() != null && o.lastModified().isBefore(oldEnough))
+                    .map(io.ailurus.tier.s3.ObjectInfo::key).toList();
+            if (!orphans.isEmpty()) {
+                // On the thread that completed the listing: the actor's own logger is not to be used here.
+                LOG.info("Partition {}: deleting {} object(s) no manifest records ({} younger than {} left for now)",
+                        tp, orphans.size(), unrecorded.size() - orphans.size(), orphanGrace);
+            }
+            CompletionStage<?> chain = CompletableFuture.completedFuture(null);
+            for (final String key : orphans) {
+                chain = chain.thenCompose(done -> {
+                    if (leadingTerm.get() != t) {
+                        throw new IllegalStateException("no longer leading in term " + t + ": orphan cleanup stopped");
                     }
-                    CompletionStage<?> chain = CompletableFuture.completedFuture(null);
-                    for (final String key : orphans) {
-                        chain = chain.thenCompose(done -> store.delete(key));
-                    }
-                    return chain.thenApply(done -> manifest);
-                }));
+                    return store.delete(key);
+                });
+            }
+            return chain;
+        });
     }
 
     /** Starts a call chain (unless the partition is gone) and turns its outcome into a message. */
@@ -285,6 +335,7 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
             return this;
         }
         plan = new UploadPlan(manifest);
+        nextOrphanSweepMs = System.currentTimeMillis() + Math.max(1_000, orphanGrace.toMillis());
         adopt(manifest);
         if (manifest.isEmpty() && manifest.term() == 0) {
             // No manifest in the bucket yet: write an empty one, so that a restore finds every partition of the
