@@ -32,21 +32,19 @@ public final class ControllerState {
     private String clusterId;
     private long appliedOffset;
 
-    public static ControllerState restore(final ControllerSnapshot snapshot) {
+    public static ControllerState restore(final ControllerStateSnapshot snapshot) {
         final ControllerState state = new ControllerState();
         snapshot.topics().forEach(t -> state.topics.put(t.topic().name(), t));
         snapshot.brokers().forEach(b -> state.brokers.put(b.nodeId(), b));
         state.nextProducerId = snapshot.nextProducerId();
         state.appliedOffset = snapshot.appliedOffset();
         state.clusterId = snapshot.clusterId();
-        if (snapshot.transforms() != null) {
-            snapshot.transforms().forEach(t -> state.transforms.put(t.name(), t));
-        }
+        snapshot.transforms().forEach(t -> state.transforms.put(t.name(), t));
         return state;
     }
 
-    public ControllerSnapshot snapshot() {
-        return new ControllerSnapshot(appliedOffset, List.copyOf(topics.values()), List.copyOf(brokers.values()),
+    public ControllerStateSnapshot snapshot() {
+        return new ControllerStateSnapshot(appliedOffset, List.copyOf(topics.values()), List.copyOf(brokers.values()),
                 nextProducerId, clusterId, List.copyOf(transforms.values()));
     }
 

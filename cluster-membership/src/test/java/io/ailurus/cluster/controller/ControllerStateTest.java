@@ -74,7 +74,7 @@ class ControllerStateTest {
         apply(state, new ControllerCommand.CreateTopic(topic("t", 1, 2), List.of(List.of(1, 2))));
         apply(state, new ControllerCommand.AllocateProducerIds(1, 10));
         apply(state, new ControllerCommand.DecommissionBroker(2));
-        final ControllerSnapshot snapshot = (ControllerSnapshot) codec.decode(codec.encode(state.snapshot()));
+        final ControllerStateSnapshot snapshot = (ControllerStateSnapshot) codec.decode(codec.encode(state.snapshot()));
         final ControllerState restored = ControllerState.restore(snapshot);
         assertEquals(state.snapshot(), restored.snapshot());
         assertEquals(List.of(1, 2), restored.topic("t").orElseThrow().replicas().get(0));
@@ -97,7 +97,7 @@ class ControllerStateTest {
         assertInstanceOf(InvalidReplicationFactorException.class, rejected(apply(state,
                 new ControllerCommand.CompleteMove("t", 1))), "nothing moves there");
 
-        final ControllerSnapshot snapshot = (ControllerSnapshot) codec.decode(codec.encode(state.snapshot()));
+        final ControllerStateSnapshot snapshot = (ControllerStateSnapshot) codec.decode(codec.encode(state.snapshot()));
         final ControllerState restored = ControllerState.restore(snapshot);
         assertEquals(state.snapshot(), restored.snapshot(), "a move in flight survives a snapshot");
 
@@ -144,7 +144,7 @@ class ControllerStateTest {
 
         apply(state, new ControllerCommand.UpdateTransform("ab", Map.of("NEW", "1"), true));
         final ControllerState restored = ControllerState.restore(
-                (ControllerSnapshot) codec.decode(codec.encode(state.snapshot())));
+                (ControllerStateSnapshot) codec.decode(codec.encode(state.snapshot())));
         final TransformMetadata ab = ControllerImage.of(restored).transforms().get("ab");
         assertEquals(Map.of("NEW", "1"), ab.environment());
         assertTrue(ab.paused());
@@ -152,6 +152,18 @@ class ControllerStateTest {
                 new ControllerCommand.DeleteTransform("nope"))));
         apply(restored, new ControllerCommand.DeleteTransform("ab"));
         assertTrue(ControllerImage.of(restored).transforms().isEmpty());
+    }
+
+    @Test
+    void aSnapshotWrittenBeforeTransformsStillLoads() {
+        final ControllerState state = new ControllerState();
+        apply(state, new ControllerCommand.RegisterBroker(1, "r1", "c"));
+        apply(state, new ControllerCommand.CreateTopic(topic("t", 1, 1), List.of(List.of(1))));
+        final ControllerStateSnapshot now = state.snapshot();
+        final byte[] older = codec.encode(new ControllerSnapshot(now.appliedOffset(), now.topics(), now.brokers(),
+                now.nextProducerId(), now.clusterId()));
+        final ControllerState restored = ControllerState.restore(((ControllerSnapshot) codec.decode(older)).upgraded());
+        assertEquals(ControllerImage.of(state), ControllerImage.of(restored));
     }
 
     private static Exception rejected(final ControllerResult result) {
