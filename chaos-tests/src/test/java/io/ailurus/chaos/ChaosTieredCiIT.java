@@ -3,14 +3,10 @@ package io.ailurus.chaos;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ailurus.chaos.nemesis.Fault;
 import io.ailurus.chaos.report.ResultsWriter;
 import io.ailurus.chaos.report.RunSummary;
 import io.ailurus.chaos.report.TierSummary;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -35,14 +31,7 @@ class ChaosTieredCiIT {
         final ChaosRun run = new ChaosRun(profile, seed, ChaosRun.runDirFromSystemProperties(profile, seed));
         final RunSummary summary = run.run();
 
-        final Set<Fault.Kind> ran = summary.windows().stream().map(w -> w.fault().kind())
-                .collect(Collectors.toCollection(TreeSet::new));
-        final Set<Fault.Kind> expected = new TreeSet<>(ChaosRun.availableKinds(profile,
-                summary.networkMode().startsWith("network namespaces")));
-        assertEquals(expected, ran, "every available fault kind runs at least once (seed " + seed + ")");
-        assertTrue(summary.nemesisProblems().isEmpty(), () -> "nemesis problems: " + summary.nemesisProblems());
-        assertTrue(summary.finalRead().complete(), "the final read reached the end of every partition");
-        assertTrue(summary.verdict().valid(), () -> ResultsWriter.render(summary));
+        CiRunChecks.assertCompleteAndValid(profile, seed, summary);
         final TierSummary tier = summary.tier().orElseThrow();
         assertEquals(profile.partitions(), tier.shares().size(), () -> "tier measured: " + tier);
         assertTrue(tier.remoteShare() > MIN_REMOTE_SHARE, () -> "the final read came mostly from the bucket, but only "
