@@ -20,6 +20,7 @@ import io.ailurus.chaos.report.TierSummary;
 import io.ailurus.chaos.tier.BucketCheck;
 import io.ailurus.chaos.tier.S3UnderTest;
 import io.ailurus.chaos.tier.TierProbe;
+import io.ailurus.chaos.transform.TransformProbe;
 import io.ailurus.chaos.workload.FinalReader;
 import io.ailurus.chaos.workload.Workload;
 import java.io.IOException;
@@ -183,6 +184,14 @@ public final class ChaosRun {
                     tiering == null ? Map.of() : tiering.topicConfigs(), tiering == null ? 0 : tiering.replayConsumers(),
                     tiering == null ? null : tiering.replayEvery());
             workload.createTopic(java.time.Duration.ofSeconds(60));
+            // The transform workload reads the local log only: in tiered mode most input is soon in the bucket alone.
+            final boolean transform = tiering == null
+                    && Boolean.parseBoolean(System.getProperty("chaos.transform", "true").strip());
+            if (transform) {
+                TransformProbe.deploy(cluster, TOPIC, profile.partitions(), Math.min(3, profile.nodes()),
+                        java.time.Duration.ofSeconds(90));
+                log("transform deployed: " + TOPIC + " -> " + TransformProbe.outputOf(TOPIC));
+            }
             final long workloadStartNs = history.nowNs();
             final Workload.Running running = workload.start(history);
             log("workload running; " + schedule.steps().size() + " faults scheduled"
@@ -230,6 +239,10 @@ public final class ChaosRun {
             final FinalReader.Outcome finalRead = FinalReader.read(cluster.bootstrap(), TOPIC, profile.partitions(),
                     history, FINAL_READER_PROCESS, profile.finalReadLimit());
             final int requestsAfter = s3 == null ? 0 : s3.requests();
+            final Optional<io.ailurus.chaos.report.TransformSummary> transformed = transform
+                    ? Optional.of(TransformProbe.check(cluster.bootstrap(), TOPIC, profile.partitions(),
+                            history.history(), java.time.Duration.ofSeconds(90)))
+                    : Optional.empty();
             final List<String> tierStatus = tiering == null ? List.of()
                     : TierProbe.status(cluster, TOPIC, profile.partitions(), tierProblems);
             final History h = history.history();
@@ -251,7 +264,7 @@ public final class ChaosRun {
                     requestsAfter - requestsBefore, shares, tierStatus, copyBucket(s3, tierProblems), tierProblems));
             final RunSummary summary = new RunSummary(profile.name(), seed, profile.nodes(), networkMode, h, windows,
                     nemesisProblems, finalRead, verdict, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
-                    gcSummary(cluster), tier);
+                    gcSummary(cluster), tier, transformed);
             ResultsWriter.write(summary, runDir.resolve("results.txt"));
             Plots.throughput(h, windows, runDir.resolve("throughput.png"));
             Plots.latency(h, windows, runDir.resolve("latency.png"));

@@ -10,7 +10,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
-/** What every CI chaos run must show: each available fault kind ran, the nemesis worked, the read ended, VALID. */
+/**
+ * What every CI chaos run must show: each available fault kind ran, the nemesis worked, the read ended, VALID, and the
+ * transform workload's output holds every acknowledged input.
+ */
 final class CiRunChecks {
 
     private CiRunChecks() {
@@ -25,5 +28,7 @@ final class CiRunChecks {
         assertTrue(summary.nemesisProblems().isEmpty(), () -> "nemesis problems: " + summary.nemesisProblems());
         assertTrue(summary.finalRead().complete(), "the final read reached the end of every partition");
         assertTrue(summary.verdict().valid(), () -> ResultsWriter.render(summary));
+        summary.transform().ifPresent(t -> assertTrue(t.complete(), () -> "every acknowledged input has its "
+                + "transform output: " + ResultsWriter.render(summary)));
     }
 }

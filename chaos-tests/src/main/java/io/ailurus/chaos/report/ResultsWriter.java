@@ -64,6 +64,7 @@ public final class ResultsWriter {
         s.brokerHealth().forEach(h -> b.append("broker health (informational): ").append(h).append('\n'));
         b.append('\n');
         s.tier().ifPresent(t -> tier(b, t));
+        s.transform().ifPresent(t -> transform(b, t));
         b.append("anomalies (A1–A14, as in chaos-tests/README.md)\n");
         for (final CheckResult r : s.verdict().results()) {
             b.append(String.format("  %-4s %-42s %-11s %d%s%n", r.code(), r.name(), r.status(), r.anomalies().size(),
@@ -79,6 +80,16 @@ public final class ResultsWriter {
         }
         b.append(verdictLine(s)).append('\n');
         return b.toString();
+    }
+
+    private static void transform(final StringBuilder b, final TransformSummary t) {
+        b.append("transform workload (identity, Redpanda Go SDK module; at least once): ").append(t.acked())
+                .append(" acknowledged sends, ").append(t.outputs()).append(" outputs, ").append(t.duplicates())
+                .append(" duplicate(s), ").append(t.missingCount()).append(" missing")
+                .append(t.missing().isEmpty() ? "" : " " + t.missing()).append(t.complete() ? ": COMPLETE" : ": INCOMPLETE")
+                .append('\n');
+        t.problems().forEach(pr -> b.append("  transform problem: ").append(pr).append('\n'));
+        b.append('\n');
     }
 
     private static void tier(final StringBuilder b, final TierSummary t) {

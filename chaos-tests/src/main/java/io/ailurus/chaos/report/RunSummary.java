@@ -10,13 +10,13 @@ import java.util.Optional;
 /** Everything the report shows about one run; {@code tier} only in tiered mode. */
 public record RunSummary(String profile, long seed, int nodes, String networkMode, History history,
         List<FaultWindow> windows, List<String> nemesisProblems, FinalReader.Outcome finalRead, Verdict verdict,
-        long durationMs, List<String> brokerHealth, Optional<TierSummary> tier) {
+        long durationMs, List<String> brokerHealth, Optional<TierSummary> tier, Optional<TransformSummary> transform) {
 
     public RunSummary(final String profile, final long seed, final int nodes, final String networkMode,
             final History history, final List<FaultWindow> windows, final List<String> nemesisProblems,
             final FinalReader.Outcome finalRead, final Verdict verdict, final long durationMs,
             final List<String> brokerHealth) {
         this(profile, seed, nodes, networkMode, history, windows, nemesisProblems, finalRead, verdict, durationMs,
-                brokerHealth, Optional.empty());
+                brokerHealth, Optional.empty(), Optional.empty());
     }
 }
