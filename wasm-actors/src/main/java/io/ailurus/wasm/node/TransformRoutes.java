@@ -6,6 +6,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.delete;
 import static org.apache.pekko.http.javadsl.server.Directives.extractStrictEntity;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
+import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathEndOrSingleSlash;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
@@ -47,7 +48,8 @@ public final class TransformRoutes implements ManagementRouteProvider {
     @Override
     public Route routes(final ManagementRouteProviderSettings settings) {
         return pathPrefix(PathMatchers.segment("v1").slash("transform"), () -> concat(
-                pathEndOrSingleSlash(() -> get(() -> answer(s -> s.list()))),
+                pathEndOrSingleSlash(() -> get(() -> parameterOptional("local", local ->
+                        answer(s -> s.list(local.isPresent()))))),
                 path("deploy", () -> post(() -> extractStrictEntity(BODY_TIMEOUT, entity ->
                         answer(s -> s.deploy(entity.getData().toArray()))))),
                 path(PathMatchers.segment().slash("meta"), name -> put(() -> extractStrictEntity(BODY_TIMEOUT,

@@ -3,6 +3,9 @@ package io.ailurus.wasm.node;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ailurus.cluster.admin.AdminAnswer;
+import io.ailurus.cluster.admin.AdminState;
+import io.ailurus.cluster.membership.NodeDirectory;
+import io.ailurus.cluster.membership.NodeInfo;
 import io.ailurus.cluster.controller.ReplicatedTopicStore;
 import io.ailurus.cluster.transform.TransformMetadata;
 import io.ailurus.cluster.transform.TransformMetadata.StartPosition;
@@ -39,6 +42,8 @@ public final class TransformService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransformService.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(2)).build();
 
     private final TransformConfig config;
     private final ReplicatedTopicStore topics;
@@ -47,10 +52,12 @@ public final class TransformService implements AutoCloseable {
     private final Loopback kafka;
     private final BinaryStore binaries;
     private final TransformServices services;
+    private final java.util.function.Supplier<NodeDirectory> directory;
 
     private TransformService(final TransformConfig config, final ReplicatedTopicStore topics,
                              final LocalReplicas replicas, final int nodeId, final Loopback kafka,
-                             final TransformServices services, final BinaryStore binaries) {
+                             final TransformServices services, final BinaryStore binaries,
+                             final java.util.function.Supplier<NodeDirectory> directory) {
         this.config = config;
         this.topics = topics;
         this.replicas = replicas;
@@ -58,6 +65,7 @@ public final class TransformService implements AutoCloseable {
         this.kafka = kafka;
         this.services = services;
         this.binaries = binaries;
+        this.directory = directory;
     }
 
     /** Starts the node's transforms; {@code bootstrap} is the node's own Kafka listener. */
@@ -75,7 +83,7 @@ public final class TransformService implements AutoCloseable {
                 new ProgressStore(kafka), new StartPositions(kafka), io, watchdog, new StatusBoard(),
                 new TransformLogs(kafka, internal, nodeId));
         final TransformService service = new TransformService(config, topics, replicas, nodeId, kafka, services,
-                store);
+                store, () -> AdminState.ID.get(system).directory());
         system.systemActorOf(TransformManager.create(topics, replicas, services), "transforms", Props.empty());
         TransformAdmin.ID.get(system).install(service);
         LOG.info("Data transforms on: at most {} MiB of memory and {} ms a batch per transform partition",
@@ -140,8 +148,67 @@ public final class TransformService implements AutoCloseable {
         });
     }
 
-    /** {@code GET /v1/transform}: every transform with the status and lag of each input partition. */
-    CompletionStage<AdminAnswer<Object>> list() {
+    /**
+     * {@code GET /v1/transform}: every transform with the status and lag of each input partition. A node knows the
+     * status of the partitions it runs; unless {@code localOnly}, it asks every other live node for theirs.
+     */
+    CompletionStage<AdminAnswer<Object>> list(final boolean localOnly) {
+        final CompletionStage<AdminAnswer<Object>> local = localList();
+        if (localOnly) {
+            return local;
+        }
+        final List<CompletableFuture<JsonNode>> peers = new ArrayList<>();
+        for (final NodeInfo peer : directory.get().aliveNodes()) {
+            if (peer.nodeId() != nodeId) {
+                peers.add(peerList(peer));
+            }
+        }
+        return local.thenCombine(CompletableFuture.allOf(peers.toArray(CompletableFuture[]::new)),
+                (mine, all) -> {
+                    final JsonNode merged = JSON.valueToTree(mine.body());
+                    peers.forEach(p -> mergeStatuses(merged, p.join()));
+                    return AdminAnswer.found((Object) merged);
+                });
+    }
+
+    /** Another node's own view; an unreachable node contributes nothing (its partitions stay unknown). */
+    private CompletableFuture<JsonNode> peerList(final NodeInfo peer) {
+        final java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "http://" + peer.adminHost() + ":" + peer.adminPort() + "/v1/transform?local=true"))
+                .timeout(java.time.Duration.ofSeconds(3)).GET().build();
+        return HTTP.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofByteArray())
+                .thenApply(r -> {
+                    try {
+                        return r.statusCode() == 200 ? JSON.readTree(r.body()) : JSON.createArrayNode();
+                    } catch (java.io.IOException e) {
+                        return (JsonNode) JSON.createArrayNode();
+                    }
+                })
+                .exceptionally(e -> JSON.createArrayNode());
+    }
+
+    /** Takes a peer's status of each partition it runs (running, errored or starting) into {@code merged}. */
+    private static void mergeStatuses(final JsonNode merged, final JsonNode peer) {
+        for (final JsonNode theirs : peer) {
+            for (final JsonNode ours : merged) {
+                if (!ours.path("name").asText().equals(theirs.path("name").asText())) {
+                    continue;
+                }
+                final com.fasterxml.jackson.databind.node.ArrayNode statuses =
+                        (com.fasterxml.jackson.databind.node.ArrayNode) ours.get("status");
+                for (final JsonNode s : theirs.path("status")) {
+                    final String state = s.path("status").asText();
+                    final int partition = s.path("partition").asInt();
+                    if ((state.equals("running") || state.equals("errored") || state.equals("starting"))
+                            && partition >= 0 && partition < statuses.size()) {
+                        statuses.set(partition, s);
+                    }
+                }
+            }
+        }
+    }
+
+    private CompletionStage<AdminAnswer<Object>> localList() {
         final List<TransformMetadata> all = new ArrayList<>(topics.image().transforms().values());
         final List<CompletableFuture<Map<String, Object>>> described = new ArrayList<>();
         for (final TransformMetadata t : all) {
@@ -208,7 +275,12 @@ public final class TransformService implements AutoCloseable {
         out.put("input_topic", t.inputTopic());
         out.put("output_topics", t.outputTopics());
         final List<Object> env = new ArrayList<>();
-        t.environment().forEach((k, v) -> env.add(Map.of("key", k, "value", v)));
+        t.environment().forEach((k, v) -> {
+            final Map<String, Object> kv = new LinkedHashMap<>();   // "key" first, as Redpanda lists it
+            kv.put("key", k);
+            kv.put("value", v);
+            env.add(kv);
+        });
         out.put("environment", env);
         out.put("compression", "none");
         out.put("paused", t.paused());
