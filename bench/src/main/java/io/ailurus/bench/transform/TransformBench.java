@@ -148,6 +148,7 @@ public final class TransformBench {
     /** The identity transform (Rust) on a live input at a fixed rate; each input carries its send time in a header. */
     private Histogram lag() throws Exception {
         deploy("lag", "lag-in", "lag-out", "rust-identity.wasm", null);
+        awaitRunning("lag");   // the steady state: not the seconds in which its VMs start
         final Histogram lags = new Histogram(60_000, 3);
         final int perSecond = (int) (lagMBps * 1e6 / recordBytes);
         final int total = perSecond * lagSeconds;
@@ -157,9 +158,10 @@ public final class TransformBench {
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             final long begin = System.nanoTime();
             for (int i = 0; i < total; i++) {
-                final long due = begin + (long) (i * 1e9 / perSecond);
-                while (System.nanoTime() < due) {
-                    Thread.onSpinWait();
+                // Paced by sleeping, not spinning: a spinning producer would take one of the box's two cores.
+                final long wait = begin + (long) (i * 1e9 / perSecond) - System.nanoTime();
+                if (wait > 200_000) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
                 }
                 final ProducerRecord<byte[], byte[]> r = new ProducerRecord<>("lag-in", i % PARTITIONS, null, value);
                 r.headers().add("sent", String.valueOf(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
@@ -242,6 +244,24 @@ public final class TransformBench {
         if (r.statusCode() != 200) {
             throw new IllegalStateException("deploy of " + name + " failed: " + r.statusCode() + " " + r.body());
         }
+    }
+
+    /** Until every partition of {@code name} reports running. */
+    private void awaitRunning(final String name) throws Exception {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            final String list = HTTP.send(HttpRequest.newBuilder(URI.create(admin + "/v1/transform")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            final int at = list.indexOf("\"name\":\"" + name + "\"");
+            final String mine = at < 0 ? "" : list.substring(at);
+            final int end = mine.indexOf("\"name\":", 8);
+            final String status = end < 0 ? mine : mine.substring(0, end);
+            if (at >= 0 && status.split("\"status\":\"running\"", -1).length - 1 == PARTITIONS) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException(name + " did not run on every partition within 60 s");
     }
 
     private void delete(final String name) throws Exception {

@@ -238,17 +238,28 @@ final class ProcessorActor extends AbstractBehavior<ProcessorActor.Command> {
         getContext().pipeToSelf(waiter, (v, e) -> DataAvailable.INSTANCE);
     }
 
+    /**
+     * Hands every batch read so far to the guest, one after the other, then writes all their outputs and waits for
+     * them once: a busy partition pays one produce round trip per read, not one per input batch.
+     */
     private void processNext() {
         if (vm == null || state.phase() != ProcessorState.Phase.RUNNING || pending.isEmpty()) {
             pending.clear();
             return;
         }
-        final InputBatch batch = pending.poll();
+        final List<InputBatch> batches = new java.util.ArrayList<>(pending);
+        pending.clear();
         final TransformVm current = vm;
-        final CompletableFuture<Long> done = current.process(batch)
-                .thenCompose(outputs -> services.outputs().write(transform.outputTopics(), tp.partition(), outputs))
-                .thenApply(written -> batch.lastOffset() + 1);
-        getContext().pipeToSelf(done, (next, e) -> e == null ? new BatchWritten(next) : new Failed(cause(e)));
+        final List<io.ailurus.wasm.abi.OutputRecord> outputs = new java.util.ArrayList<>();
+        CompletableFuture<Void> transformed = CompletableFuture.completedFuture(null);
+        for (final InputBatch batch : batches) {
+            transformed = transformed.thenCompose(done -> current.process(batch)).thenAccept(outputs::addAll);
+        }
+        final long next = batches.get(batches.size() - 1).lastOffset() + 1;
+        final CompletableFuture<Long> done = transformed
+                .thenCompose(all -> services.outputs().write(transform.outputTopics(), tp.partition(), outputs))
+                .thenApply(written -> next);
+        getContext().pipeToSelf(done, (n, e) -> e == null ? new BatchWritten(n) : new Failed(cause(e)));
     }
 
     private void commit(final long next) {
