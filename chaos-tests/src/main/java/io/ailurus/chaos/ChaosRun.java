@@ -184,9 +184,10 @@ public final class ChaosRun {
                     tiering == null ? Map.of() : tiering.topicConfigs(), tiering == null ? 0 : tiering.replayConsumers(),
                     tiering == null ? null : tiering.replayEvery());
             workload.createTopic(java.time.Duration.ofSeconds(60));
-            // The transform workload reads the local log only: in tiered mode most input is soon in the bucket alone.
+            // Opt-in (-Dchaos.transform=true) until ListOffsets honours the read lease (A10, chaos-tests/RESULTS.md);
+            // never in tiered mode: a transform reads the local log only, and there most input is soon in the bucket.
             final boolean transform = tiering == null
-                    && Boolean.parseBoolean(System.getProperty("chaos.transform", "true").strip());
+                    && Boolean.parseBoolean(System.getProperty("chaos.transform", "false").strip());
             if (transform) {
                 TransformProbe.deploy(cluster, TOPIC, profile.partitions(), Math.min(3, profile.nodes()),
                         java.time.Duration.ofSeconds(90));
