@@ -115,6 +115,10 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
             return CompletableFuture.completedFuture(unknown(index, fenced));
         }
         final ReplicaHandle replica = lookup.replica();
+        if (!replica.inReadLease()) {
+            // A leader cut off from its peers may already have a successor: its high watermark could be stale.
+            return CompletableFuture.completedFuture(unknown(index, Errors.NOT_LEADER_OR_FOLLOWER));
+        }
         return offsetFor(replica, index, timestamp)
                 // The leader epoch exists from v4 on; serializing a non-default value at an older version fails.
                 .thenApply(answer -> version >= 4 ? answer : answer.setLeaderEpoch(ListOffsetsResponse.UNKNOWN_EPOCH))

@@ -44,9 +44,11 @@ class ListOffsetsHandlerTest {
         log.append(batch(100, 200, 300), 0, 1_000);
         log.append(batch(250, 900, 400), 0, 1_000);
         log.setHighWatermark(5);
-        TopicPartitionsTest.startReplica(replicas, tp, log);
+        replica = TopicPartitionsTest.startReplica(replicas, tp, log);
         handler = new ListOffsetsHandler(TopicPartitionsTest.services(dataDir, topics, replicas));
     }
+
+    private io.ailurus.partition.replica.ReplicaHandle replica;
 
     @AfterEach
     void tearDown() throws Exception {
@@ -99,6 +101,18 @@ class ListOffsetsHandlerTest {
         assertEquals(Errors.NOT_LEADER_OR_FOLLOWER.code(), response.topics().get(1).partitions().get(0).errorCode());
         assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), response.topics().get(2).partitions().get(0).errorCode());
         assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), response.topics().get(3).partitions().get(0).errorCode());
+    }
+
+    @Test
+    void aLeaderOutsideItsReadLeaseSendsTheClientElsewhere() throws Exception {
+        // What a leader cut off from its peers publishes once a majority has not answered for an election timeout.
+        final java.lang.reflect.Method lease = io.ailurus.partition.replica.ReplicaHandle.class
+                .getDeclaredMethod("setReadLeaseUntil", long.class);
+        lease.setAccessible(true);
+        lease.invoke(replica, System.nanoTime() / 1_000_000 - 1);
+        final ListOffsetsResponse response = call(handler, request(
+                partition("t", 0, ListOffsetsRequest.LATEST_TIMESTAMP, -1)), (short) 10);
+        assertEquals(Errors.NOT_LEADER_OR_FOLLOWER.code(), response.topics().get(0).partitions().get(0).errorCode());
     }
 
     @Test

@@ -154,6 +154,10 @@ class TopicPartitionsTest {
         final Method lead = ReplicaHandle.class.getDeclaredMethod("setLeadership", ReplicaHandle.Leadership.class);
         lead.setAccessible(true);
         lead.invoke(handle, new ReplicaHandle.Leadership(NODE_ID, 0, true));
+        // A lone voter's read lease never runs out.
+        final Method lease = ReplicaHandle.class.getDeclaredMethod("setReadLeaseUntil", long.class);
+        lease.setAccessible(true);
+        lease.invoke(handle, Long.MAX_VALUE);
         return handle;
     }
 

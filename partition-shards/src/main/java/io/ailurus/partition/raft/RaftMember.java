@@ -382,9 +382,21 @@ public final class RaftMember {
      * (ListOffsets, OffsetForLeaderEpoch, metadata).
      */
     public boolean isLeaderWithQuorum(final long nowMs) {
+        return nowMs < readLeaseUntilMs(nowMs);
+    }
+
+    /**
+     * Until when (exclusive, on the member's clock) this member may answer linearizable reads alone, as of
+     * {@code nowMs}: {@link Long#MIN_VALUE} when it may not (see {@link #isLeaderWithQuorum}), {@link Long#MAX_VALUE}
+     * for a lone voter.
+     */
+    public long readLeaseUntilMs(final long nowMs) {
         if (role != RaftRole.LEADER || transferTarget != NO_NODE || timeoutNowSent
                 || (commitIndex <= termStartOffset && !alone())) {
-            return false;
+            return Long.MIN_VALUE;
+        }
+        if (alone()) {
+            return Long.MAX_VALUE;
         }
         final long[] times = new long[voters.size()];
         int i = 0;
@@ -393,7 +405,8 @@ public final class RaftMember {
         }
         Arrays.sort(times);
         final long quorumTime = times[times.length - quorum()];
-        return quorumTime != Long.MIN_VALUE && nowMs - quorumTime < config.electionTimeoutMinMs() - config.leaseMarginMs();
+        return quorumTime == Long.MIN_VALUE ? Long.MIN_VALUE
+                : quorumTime + config.electionTimeoutMinMs() - config.leaseMarginMs();
     }
 
     public RaftRole role() {

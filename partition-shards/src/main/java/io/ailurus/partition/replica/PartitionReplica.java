@@ -290,6 +290,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
                 rebuildProducerState();
                 setLeading(true, env.nodeId(), leaderTerm);
             }
+            handle.setReadLeaseUntil(member.readLeaseUntilMs(now()));
             if (asLeader && member.votersCommitted() && !member.voters().equals(reportedVoters)) {
                 reportedVoters = member.voters();
                 env.leadership().votersCommitted(tp, env.nodeId(), leaderTerm, reportedVoters, ++votersReports);
@@ -370,7 +371,9 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
 
     private Behavior<Command> onRaftInbound(final RaftInbound inbound) {
         if (!closed) {
-            member.handle(inbound.fromNode(), inbound.message(), now());
+            final long now = now();
+            member.handle(inbound.fromNode(), inbound.message(), now);
+            handle.setReadLeaseUntil(member.readLeaseUntilMs(now));   // acknowledgements extend it
         }
         return this;
     }
@@ -378,6 +381,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
     private Behavior<Command> onTick() {
         if (!closed) {
             member.tick(now());
+            handle.setReadLeaseUntil(member.readLeaseUntilMs(now()));
             if (--ticksToUploadRollCheck <= 0) {
                 ticksToUploadRollCheck = TICKS_PER_UPLOAD_ROLL_CHECK;
                 rollForUpload();
@@ -607,6 +611,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
 
     private Behavior<Command> onTransferLeadership(final TransferLeadership request) {
         request.reply().complete(!closed && member.transferLeadership(request.targetNode(), now()));
+        handle.setReadLeaseUntil(member.readLeaseUntilMs(now()));   // a transferring leader answers no more reads
         return this;
     }
 

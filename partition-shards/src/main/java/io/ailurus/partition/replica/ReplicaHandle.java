@@ -23,6 +23,7 @@ public final class ReplicaHandle {
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> waiters = new ConcurrentLinkedQueue<>();
     private volatile Leadership leadership = Leadership.NONE;
     private volatile RemoteLog remote = RemoteLog.NONE;
+    private volatile long readLeaseUntilMs = Long.MIN_VALUE;   // on the replica's clock (nanoTime in ms)
 
     /** Who leads the partition as this replica knows it, and whether it is this replica (then ready to serve). */
     public record Leadership(int leaderId, int term, boolean leading) {
@@ -56,6 +57,19 @@ public final class ReplicaHandle {
 
     void setLeadership(final Leadership next) {
         leadership = next;
+    }
+
+    void setReadLeaseUntil(final long untilMs) {
+        readLeaseUntilMs = untilMs;
+    }
+
+    /**
+     * Whether this leader may still answer reads that must be linearizable (ListOffsets) alone: a majority heard from
+     * it recently enough that no other leader can have been elected. A leader cut off from its peers loses it before
+     * a successor can win an election.
+     */
+    public boolean inReadLease() {
+        return System.nanoTime() / 1_000_000 < readLeaseUntilMs;
     }
 
     public TopicPartition topicPartition() {
