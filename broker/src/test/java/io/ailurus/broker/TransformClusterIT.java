@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -25,8 +24,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -129,23 +126,13 @@ class TransformClusterIT {
     }
 
     private static KafkaProducer<String, String> producer(final TestCluster cluster) {
-        final Properties p = new Properties();
-        p.put("bootstrap.servers", cluster.bootstrap());
-        p.put("acks", "all");
-        p.put("enable.idempotence", "true");
-        p.put("linger.ms", "5");
-        p.put("request.timeout.ms", "5000");
-        p.put("delivery.timeout.ms", "90000");
-        p.put("retry.backoff.ms", "100");
-        p.put("metadata.max.age.ms", "2000");
-        return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+        return Clients.producer(cluster.bootstrap(), "acks", "all", "enable.idempotence", "true", "linger.ms", 5,
+                "request.timeout.ms", 5000, "delivery.timeout.ms", 90000, "retry.backoff.ms", 100,
+                "metadata.max.age.ms", 2000);
     }
 
     private static KafkaConsumer<String, String> consumer(final TestCluster cluster) {
-        final Properties p = new Properties();
-        p.put("bootstrap.servers", cluster.bootstrap());
-        p.put("metadata.max.age.ms", "2000");
-        return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+        return Clients.consumer(cluster.bootstrap(), "metadata.max.age.ms", 2000);
     }
 
     private static List<Future<RecordMetadata>> send(final KafkaProducer<String, String> producer, final String prefix,

@@ -151,14 +151,7 @@ final class ProcessorActor extends AbstractBehavior<ProcessorActor.Command> {
     }
 
     private Behavior<Command> onBatchWritten(final BatchWritten m) {
-        final List<ProcessorState.Effect> effects = state.written(m.next(), now());
-        if (!pending.isEmpty()) {
-            // The batches already read go first; only then is the log read again.
-            run(effects.stream().filter(e -> !(e instanceof ProcessorState.Effect.ReadFrom)).toList());
-            processNext();
-            return this;
-        }
-        return run(effects);
+        return run(state.written(m.next(), now()));   // processNext took every batch read: read on
     }
 
     private Behavior<Command> onFailed(final Failed m) {
