@@ -104,6 +104,7 @@ public final class RaftMember {
     private long termStartOffset;
     private long nextHeartbeatMs;
     private long checkQuorumAtMs;
+    private long[] leaseTimes = new long[0];
     private int transferTarget = NO_NODE;
     private long transferDeadlineMs;
     private boolean timeoutNowSent;
@@ -398,7 +399,11 @@ public final class RaftMember {
         if (alone()) {
             return Long.MAX_VALUE;
         }
-        final long[] times = new long[voters.size()];
+        // Reused: the replica asks after every Raft message it handles.
+        if (leaseTimes.length != voters.size()) {
+            leaseTimes = new long[voters.size()];
+        }
+        final long[] times = leaseTimes;
         int i = 0;
         for (final int v : voters) {
             times[i++] = v == selfId ? nowMs : (followers.containsKey(v) ? followers.get(v).leaseSentMs : Long.MIN_VALUE);
