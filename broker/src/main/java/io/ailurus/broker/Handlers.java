@@ -20,6 +20,7 @@ import io.ailurus.kafka.handler.ApiVersionsHandler;
 import io.ailurus.kafka.handler.CreatePartitionsHandler;
 import io.ailurus.kafka.handler.CreateTopicsHandler;
 import io.ailurus.kafka.handler.DeleteRecordsHandler;
+import io.ailurus.kafka.handler.DescribeProducersHandler;
 import io.ailurus.kafka.handler.DeleteTopicsHandler;
 import io.ailurus.kafka.handler.DescribeClusterHandler;
 import io.ailurus.kafka.handler.DescribeConfigsHandler;
@@ -59,6 +60,7 @@ final class Handlers {
                 new IncrementalAlterConfigsHandler(services),
                 new DescribeClusterHandler(services),
                 new DeleteRecordsHandler(services),
+                new DescribeProducersHandler(services),
                 new DescribeLogDirsHandler(services),
                 new FindCoordinatorHandler(services, groups),
                 new JoinGroupHandler(groups),

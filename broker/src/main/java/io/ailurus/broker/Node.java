@@ -228,7 +228,7 @@ public final class Node implements AutoCloseable {
             final TransformConfig transformConfig = TransformConfig.from(rootConfig);
             if (transformConfig.enabled()) {
                 node.transforms = TransformService.start(transformConfig, system, topics, replicas, config.nodeId(),
-                        config.advertisedHost() + ":" + advertisedPort);
+                        config.advertisedHost() + ":" + advertisedPort, node.services.producerIds());
             }
             LOG.info("ailurus node {} serving the Kafka API on {}:{} (advertised {}:{}), cluster {}, data dir {}, {}",
                     config.nodeId(), config.kafkaHost(), listener.boundPort(), config.advertisedHost(), advertisedPort,

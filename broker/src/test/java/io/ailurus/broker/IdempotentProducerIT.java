@@ -186,6 +186,28 @@ class IdempotentProducerIT {
     }
 
     @Test
+    void describeProducersShowsTheProducersEpochAndLastSequence() throws Exception {
+        final String topic = "described-producers";
+        try (KafkaProducer<String, String> producer = producer();
+             org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                     Map.of("bootstrap.servers", "127.0.0.1:" + proxy.port()))) {
+            for (int i = 0; i < 7; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, null, "v" + i)).get();   // one batch each
+            }
+            final TopicPartition tp = new TopicPartition(topic, 0);
+            final List<org.apache.kafka.clients.admin.ProducerState> producers = admin.describeProducers(List.of(tp))
+                    .partitionResult(tp).get(30, TimeUnit.SECONDS).activeProducers();
+            assertEquals(1, producers.size(), "producers: " + producers);
+            final org.apache.kafka.clients.admin.ProducerState state = producers.get(0);
+            assertEquals(0, state.producerEpoch());
+            assertEquals(6, state.lastSequence(), "seven records, sequences 0..6");
+            assertTrue(state.lastTimestamp() > 0, "last timestamp: " + state.lastTimestamp());
+            assertTrue(state.currentTransactionStartOffset().isEmpty());
+
+        }
+    }
+
+    @Test
     void initTransactionsFailsFastSinceTransactionsAreNotSupported() throws Exception {
         final KafkaProducer<String, String> producer = Clients.producer(broker, "transactional.id", "tx-1",
                 "max.block.ms", "60000");

@@ -29,6 +29,6 @@ final class CiRunChecks {
         assertTrue(summary.finalRead().complete(), "the final read reached the end of every partition");
         assertTrue(summary.verdict().valid(), () -> ResultsWriter.render(summary));
         summary.transform().ifPresent(t -> assertTrue(t.complete(), () -> "every acknowledged input has its "
-                + "transform output: " + ResultsWriter.render(summary)));
+                + "transform output, exactly once: " + ResultsWriter.render(summary)));
     }
 }

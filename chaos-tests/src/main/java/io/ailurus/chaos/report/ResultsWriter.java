@@ -83,7 +83,7 @@ public final class ResultsWriter {
     }
 
     private static void transform(final StringBuilder b, final TransformSummary t) {
-        b.append("transform workload (identity, Redpanda Go SDK module; at least once): ").append(t.acked())
+        b.append("transform workload (identity, Redpanda Go SDK module; exactly once): ").append(t.acked())
                 .append(" acknowledged sends, ").append(t.outputs()).append(" outputs, ").append(t.duplicates())
                 .append(" duplicate(s), ").append(t.missingCount()).append(" missing")
                 .append(t.missing().isEmpty() ? "" : " " + t.missing()).append(t.complete() ? ": COMPLETE" : ": INCOMPLETE")

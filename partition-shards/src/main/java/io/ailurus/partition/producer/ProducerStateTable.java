@@ -37,6 +37,7 @@ public final class ProducerStateTable {
 
     private static final class Entry {
         short epoch;
+        long lastTimestamp = RecordBatch.NO_TIMESTAMP;
         final ArrayDeque<BatchMetadata> batches = new ArrayDeque<>(MAX_CACHED_BATCHES);
 
         Entry(final short epoch) {
@@ -68,6 +69,10 @@ public final class ProducerStateTable {
                 return new Check(Errors.DUPLICATE_SEQUENCE_NUMBER, b, null);
             }
         }
+        final BatchMetadata covering = covering(entry, firstSeq, lastSeq);
+        if (covering != null) {
+            return new Check(Errors.DUPLICATE_SEQUENCE_NUMBER, covering, null);
+        }
         final BatchMetadata last = entry.batches.peekLast();
         if (last != null && !inSequence(last.lastSeq(), firstSeq)) {
             return new Check(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER, null, "producer " + producerId + " sent sequence "
@@ -76,9 +81,41 @@ public final class ProducerStateTable {
         return Check.OK;
     }
 
+    /**
+     * The remembered batch holding {@code lastSeq} when the whole range lies inside the remembered batches but was cut
+     * differently: a writer that replays with sequences derived from its stored progress (data transforms) may batch
+     * the same records another way. A Kafka producer never sends such a batch; Kafka would answer it out of order.
+     */
+    private static BatchMetadata covering(final Entry entry, final int firstSeq, final int lastSeq) {
+        final BatchMetadata oldest = entry.batches.peekFirst();
+        if (oldest == null || firstSeq < oldest.firstSeq() || lastSeq < firstSeq) {
+            return null;
+        }
+        for (final BatchMetadata b : entry.batches) {
+            if (b.firstSeq() <= lastSeq && lastSeq <= b.lastSeq()) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    /** A producer as DescribeProducers shows it. */
+    public record ProducerSnapshot(long producerId, short epoch, int lastSequence, long lastTimestamp) {
+    }
+
+    /** Every producer the partition remembers, with its latest batch (appended, not necessarily committed). */
+    public java.util.List<ProducerSnapshot> snapshot() {
+        final java.util.List<ProducerSnapshot> all = new java.util.ArrayList<>(producers.size());
+        producers.forEach((id, entry) -> {
+            final BatchMetadata last = entry.batches.peekLast();
+            all.add(new ProducerSnapshot(id, entry.epoch, last == null ? -1 : last.lastSeq(), entry.lastTimestamp));
+        });
+        return all;
+    }
+
     /** Records an appended (or replayed) batch. */
     public void record(final long producerId, final short epoch, final int firstSeq, final int lastSeq,
-            final long firstOffset, final long lastOffset) {
+            final long firstOffset, final long lastOffset, final long maxTimestamp) {
         if (producerId == RecordBatch.NO_PRODUCER_ID) {
             return;
         }
@@ -96,6 +133,7 @@ public final class ProducerStateTable {
             entry.batches.pollFirst();
         }
         entry.batches.addLast(new BatchMetadata(firstSeq, lastSeq, firstOffset, lastOffset));
+        entry.lastTimestamp = Math.max(entry.lastTimestamp, maxTimestamp);
     }
 
     /** Forgets everything (before a replay after truncation). */

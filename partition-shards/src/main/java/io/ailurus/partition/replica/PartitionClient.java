@@ -25,4 +25,11 @@ public final class PartitionClient {
         replica.actor().tell(new PartitionReplica.DeleteRecords(beforeOffset, reply));
         return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
+
+    public CompletableFuture<PartitionReplica.DescribeProducersResult> describeProducers(final ReplicaHandle replica,
+            final Duration timeout) {
+        final CompletableFuture<PartitionReplica.DescribeProducersResult> reply = new CompletableFuture<>();
+        replica.actor().tell(new PartitionReplica.DescribeProducers(reply));
+        return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
 }

@@ -69,7 +69,8 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
     private static final int TICKS_PER_MEMBERSHIP_STEP = 10;
 
     public sealed interface Command permits Append, DeleteRecords, UpdateConfig, Start, Stop, Delete, Flushed,
-            FlushFailed, FlushHere, RetentionTick, RaftInbound, Tick, EndOffsetForEpoch, TransferLeadership {
+            FlushFailed, FlushHere, RetentionTick, RaftInbound, Tick, EndOffsetForEpoch, TransferLeadership,
+            DescribeProducers {
     }
 
     /**
@@ -107,6 +108,14 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
 
     /** OffsetForLeaderEpoch, answered by the leader from its epoch history. */
     public record EndOffsetForEpoch(int epoch, CompletableFuture<EpochHistory.EpochEndOffset> reply) implements Command {
+    }
+
+    /** DescribeProducers, answered by the leader from its idempotence table. */
+    public record DescribeProducers(CompletableFuture<DescribeProducersResult> reply) implements Command {
+    }
+
+    /** {@code producers} is empty unless {@code error} is NONE. */
+    public record DescribeProducersResult(Errors error, List<ProducerStateTable.ProducerSnapshot> producers) {
     }
 
     /** Hands leadership to another replica (clean shutdown, rebalancing); completes with whether it started. */
@@ -341,7 +350,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
             for (final RecordBatch batch : slice.records().batches()) {
                 if (batch.hasProducerId() && !batch.isControlBatch()) {
                     producers.record(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
-                            batch.lastSequence(), batch.baseOffset(), batch.lastOffset());
+                            batch.lastSequence(), batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp());
                 }
                 offset = batch.nextOffset();
             }
@@ -359,6 +368,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
                 .onMessageEquals(FlushHere.INSTANCE, this::onFlushHere)
                 .onMessage(DeleteRecords.class, this::onDeleteRecords)
                 .onMessage(EndOffsetForEpoch.class, this::onEndOffsetForEpoch)
+                .onMessage(DescribeProducers.class, this::onDescribeProducers)
                 .onMessage(TransferLeadership.class, this::onTransferLeadership)
                 .onMessage(UpdateConfig.class, this::onUpdateConfig)
                 .onMessageEquals(Start.INSTANCE, () -> this)
@@ -505,7 +515,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         }
         for (final MutableRecordBatch batch : records.batches()) {
             producers.record(batch.producerId(), batch.producerEpoch(), batch.baseSequence(), batch.lastSequence(),
-                    batch.baseOffset(), batch.lastOffset());
+                    batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp());
         }
         final long appendTime = log.config().timestampType() == TimestampType.LOG_APPEND_TIME
                 ? nowMs : RecordBatch.NO_TIMESTAMP;
@@ -592,6 +602,12 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         } catch (ApiException e) {
             request.reply().complete(new DeleteRecordsResult(Errors.forException(e), log.logStartOffset()));
         }
+        return this;
+    }
+
+    private Behavior<Command> onDescribeProducers(final DescribeProducers request) {
+        request.reply().complete(leading ? new DescribeProducersResult(Errors.NONE, producers.snapshot())
+                : new DescribeProducersResult(Errors.NOT_LEADER_OR_FOLLOWER, List.of()));
         return this;
     }
 

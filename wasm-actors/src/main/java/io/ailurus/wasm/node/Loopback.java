@@ -43,7 +43,11 @@ final class Loopback implements AutoCloseable {
         if (admin == null) {
             admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     AdminClientConfig.CLIENT_ID_CONFIG, "ailurus-transforms-admin",
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000,
+                    // A request to a node that just died is given up after 5 s and retried elsewhere, well within the
+                    // call's 30 s, so a transform partition moved by that death starts in seconds.
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                    AdminClientConfig.METADATA_MAX_AGE_CONFIG, 5_000));
         }
         return admin;
     }

@@ -46,7 +46,7 @@ final class ProcessorActor extends AbstractBehavior<ProcessorActor.Command> {
 
     private enum DataAvailable implements Command { INSTANCE }
 
-    private record ProgressLoaded(long offset, boolean fresh) implements Command {
+    private record ProgressLoaded(long offset, boolean storeFirst, OutputSequences sequences) implements Command {
     }
 
     private record VmStarted(TransformVm vm) implements Command {
@@ -58,10 +58,13 @@ final class ProcessorActor extends AbstractBehavior<ProcessorActor.Command> {
     private record Truncated(long logStart) implements Command {
     }
 
-    private record BatchWritten(long next) implements Command {
+    private record BatchWritten(long next, OutputSequences sequences) implements Command {
     }
 
     private record Committed(long offset) implements Command {
+    }
+
+    private record CommitFailed(long offset, String reason) implements Command {
     }
 
     private record Failed(String reason) implements Command {
@@ -82,6 +85,9 @@ final class ProcessorActor extends AbstractBehavior<ProcessorActor.Command> {
     private final TransformServices services;
     private final ProcessorState state;
     private final ArrayDeque<InputBatch> pending = new ArrayDeque<>();
+    private final SequencedWriter writer;
+    /** The output sequences as of the state's next offset: stored with it. */
+    private OutputSequences written;
     private TransformVm vm;
     private CompletableFuture<Void> waiter;
     private boolean stopping;
@@ -96,13 +102,18 @@ final class ProcessorActor extends AbstractBehavior<ProcessorActor.Command> {
         this.tp = input.topicPartition();
         this.services = services;
         this.state = new ProcessorState(services.config().commitInterval().toMillis());
+        this.writer = new SequencedWriter(services.kafka(), services.io(),
+                "ailurus-transform-" + transform.name() + "-" + tp.partition());
         run(state.start(now()));
     }
 
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(ProgressLoaded.class, m -> run(state.progressLoaded(m.offset(), m.fresh(), now())))
+                .onMessage(ProgressLoaded.class, m -> {
+                    written = m.sequences();
+                    return run(state.progressLoaded(m.offset(), m.storeFirst(), now()));
+                })
                 .onMessage(VmStarted.class, this::onVmStarted)
                 .onMessage(BatchesRead.class, this::onBatchesRead)
                 .onMessageEquals(DataAvailable.INSTANCE, () -> {
@@ -112,15 +123,19 @@ final class ProcessorActor extends AbstractBehavior<ProcessorActor.Command> {
                 .onMessage(Truncated.class, m -> run(state.inputTruncated(m.logStart())))
                 .onMessage(BatchWritten.class, this::onBatchWritten)
                 .onMessage(Committed.class, m -> {
-                    state.committed(m.offset());
-                    return stopping ? Behaviors.stopped() : this;
+                    if (stopping) {
+                        return Behaviors.stopped();
+                    }
+                    return run(state.committed(m.offset()));
                 })
+                .onMessage(CommitFailed.class, this::onCommitFailed)
                 .onMessage(Failed.class, this::onFailed)
                 .onMessageEquals(Retry.INSTANCE, () -> run(state.retry(now())))
                 .onMessageEquals(Tick.INSTANCE, () -> run(state.tick(now())))
                 .onMessageEquals(Stop.INSTANCE, this::onStop)
                 .onSignal(org.apache.pekko.actor.typed.PostStop.class, signal -> {
                     stopVm();
+                    writer.close();
                     services.statuses().remove(transform.name(), tp.partition());
                     return this;
                 })
@@ -151,7 +166,22 @@ final class ProcessorActor extends AbstractBehavior<ProcessorActor.Command> {
     }
 
     private Behavior<Command> onBatchWritten(final BatchWritten m) {
+        if (state.phase() != ProcessorState.Phase.RUNNING) {
+            return this;
+        }
+        written = m.sequences();
         return run(state.written(m.next(), now()));   // processNext took every batch read: read on
+    }
+
+    private Behavior<Command> onCommitFailed(final CommitFailed m) {
+        if (stopping) {
+            return Behaviors.stopped();
+        }
+        if (state.phase() == ProcessorState.Phase.STORING_START) {
+            return onFailed(new Failed("start not stored: " + m.reason()));
+        }
+        LOG.warn("Transform {} on {}: progress {} not stored: {}", transform.name(), tp, m.offset(), m.reason());
+        return this;
     }
 
     private Behavior<Command> onFailed(final Failed m) {
@@ -194,11 +224,24 @@ final class ProcessorActor extends AbstractBehavior<ProcessorActor.Command> {
         return this;
     }
 
+    /**
+     * The stored progress; a first start (or progress stored without output sequences) gets a new producer id, which
+     * is stored with the start offset before anything is written.
+     */
     private void loadProgress() {
-        final CompletableFuture<ProgressLoaded> loaded = services.progress().load(transform, tp)
-                .thenCompose(stored -> stored.isPresent()
-                        ? CompletableFuture.completedFuture(new ProgressLoaded(stored.get(), false))
-                        : services.starts().resolve(transform.start(), tp).thenApply(o -> new ProgressLoaded(o, true)));
+        final int outputs = transform.outputTopics().size();
+        final CompletableFuture<ProgressLoaded> loaded = services.progress().load(transform, tp).thenCompose(stored -> {
+            if (stored.isPresent() && stored.get().sequences().isPresent()) {
+                return CompletableFuture.completedFuture(
+                        new ProgressLoaded(stored.get().offset(), false, stored.get().sequences().get()));
+            }
+            final CompletableFuture<Long> start = stored.isPresent()
+                    ? CompletableFuture.completedFuture(stored.get().offset())
+                    : services.starts().resolve(transform.start(), tp);
+            return start.thenCombine(CompletableFuture.supplyAsync(services.producerIds()::nextProducerId,
+                    services.io()), (offset, producerId) ->
+                    new ProgressLoaded(offset, true, OutputSequences.fresh(producerId, outputs)));
+        });
         getContext().pipeToSelf(loaded, (m, e) -> e == null ? m : new Failed("progress not loaded: " + cause(e)));
     }
 
@@ -249,21 +292,18 @@ final class ProcessorActor extends AbstractBehavior<ProcessorActor.Command> {
             transformed = transformed.thenCompose(done -> current.process(batch)).thenAccept(outputs::addAll);
         }
         final long next = batches.get(batches.size() - 1).lastOffset() + 1;
-        final CompletableFuture<Long> done = transformed
-                .thenCompose(all -> services.outputs().write(transform.outputTopics(), tp.partition(), outputs))
-                .thenApply(written -> next);
-        getContext().pipeToSelf(done, (n, e) -> e == null ? new BatchWritten(n) : new Failed(cause(e)));
+        final OutputSequences before = written;
+        final CompletableFuture<BatchWritten> done = transformed.thenCompose(all -> {
+            final OutputPlan plan = OutputPlan.plan(transform.outputTopics(), tp.partition(), outputs, before,
+                    services.partitionCount());
+            return writer.write(plan.batches()).thenApply(ok -> new BatchWritten(next, plan.after()));
+        });
+        getContext().pipeToSelf(done, (m, e) -> e == null ? m : new Failed(cause(e)));
     }
 
     private void commit(final long next) {
-        getContext().pipeToSelf(services.progress().commit(transform, tp, next),
-                (v, e) -> {
-                    if (e != null) {
-                        LOG.warn("Transform {} on {}: progress {} not stored: {}", transform.name(), tp, next,
-                                cause(e));
-                    }
-                    return e == null ? new Committed(next) : new Committed(-1);
-                });
+        getContext().pipeToSelf(services.progress().commit(transform, tp, next, written),
+                (v, e) -> e == null ? new Committed(next) : new CommitFailed(next, cause(e)));
     }
 
     private void stopVm() {

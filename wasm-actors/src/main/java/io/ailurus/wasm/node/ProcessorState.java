@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The life of one transform partition, free of I/O: load the progress, start a VM, run batches, store the progress
+ * The life of one transform partition, free of I/O: load the progress (a new start position, or new output sequences,
+ * is stored before anything is written, so a crash cannot lose them), start a VM, run batches, store the progress
  * every commit interval, and after a failure wait (1 s doubling to 30 s, back to 1 s once a run lasted 10 s, as
  * Redpanda) and start a fresh VM where the last written batch ended, so no record is skipped. Every step takes the time
  * and returns what the actor must do.
@@ -15,7 +16,7 @@ public final class ProcessorState {
     static final long MAX_BACKOFF_MS = 30_000;
     static final long HEALTHY_RUN_MS = 10_000;
 
-    public enum Phase { LOADING, STARTING, RUNNING, BACKING_OFF, STOPPED }
+    public enum Phase { LOADING, STORING_START, STARTING, RUNNING, BACKING_OFF, STOPPED }
 
     /** What the actor does next. */
     public sealed interface Effect {
@@ -42,6 +43,7 @@ public final class ProcessorState {
     private Phase phase = Phase.LOADING;
     private long nextOffset = -1;
     private long committed = -1;
+    private boolean startStored;
     private long lastCommitMs;
     private long runningSinceMs;
     private long backoffMs;
@@ -57,19 +59,21 @@ public final class ProcessorState {
         return List.of(new Effect.LoadProgress());
     }
 
-    /** The offset to start from; {@code fresh}: none was stored, so it is stored at once (a restart starts there). */
-    public List<Effect> progressLoaded(final long offset, final boolean fresh, final long nowMs) {
+    /**
+     * The offset to start from; {@code storeFirst}: it (or the output sequences going with it) is not stored yet, so
+     * it is stored before the VM starts.
+     */
+    public List<Effect> progressLoaded(final long offset, final boolean storeFirst, final long nowMs) {
         nextOffset = offset;
-        phase = Phase.STARTING;
-        final List<Effect> effects = new ArrayList<>();
-        if (fresh) {
-            effects.add(commit(nowMs));
-        } else {
-            committed = offset;
-            lastCommitMs = nowMs;
+        if (storeFirst) {
+            phase = Phase.STORING_START;
+            return List.of(commit(nowMs));
         }
-        effects.add(new Effect.StartVm());
-        return effects;
+        committed = offset;
+        lastCommitMs = nowMs;
+        startStored = true;
+        phase = Phase.STARTING;
+        return List.of(new Effect.StartVm());
     }
 
     public List<Effect> vmReady(final long nowMs) {
@@ -116,8 +120,14 @@ public final class ProcessorState {
         return List.of();
     }
 
-    public void committed(final long offset) {
+    public List<Effect> committed(final long offset) {
         committed = Math.max(committed, offset);
+        if (phase == Phase.STORING_START && offset == nextOffset) {
+            startStored = true;
+            phase = Phase.STARTING;
+            return List.of(new Effect.StartVm());
+        }
+        return List.of();
     }
 
     public List<Effect> failed(final String reason, final long nowMs) {
@@ -136,7 +146,7 @@ public final class ProcessorState {
         if (phase != Phase.BACKING_OFF) {
             return List.of();
         }
-        if (nextOffset < 0) {
+        if (!startStored) {
             phase = Phase.LOADING;
             return List.of(new Effect.LoadProgress());
         }

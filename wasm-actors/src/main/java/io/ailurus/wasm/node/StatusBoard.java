@@ -20,7 +20,7 @@ final class StatusBoard {
         final String name = switch (state.phase()) {
             case RUNNING -> "running";
             case BACKING_OFF -> "errored";
-            case LOADING, STARTING -> state.error().isEmpty() ? "starting" : "errored";
+            case LOADING, STORING_START, STARTING -> state.error().isEmpty() ? "starting" : "errored";
             case STOPPED -> "inactive";
         };
         statuses.put(new Key(transform, partition),

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import io.ailurus.partition.producer.ProducerIdSource;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -68,10 +69,14 @@ public final class TransformService implements AutoCloseable {
         this.directory = directory;
     }
 
-    /** Starts the node's transforms; {@code bootstrap} is the node's own Kafka listener. */
+    /**
+     * Starts the node's transforms; {@code bootstrap} is the node's own Kafka listener, {@code producerIds} the source
+     * InitProducerId uses (the transforms' outputs are written as idempotent producers).
+     */
     public static TransformService start(final TransformConfig config, final ActorSystem<?> system,
                                          final ReplicatedTopicStore topics, final LocalReplicas replicas,
-                                         final int nodeId, final String bootstrap) {
+                                         final int nodeId, final String bootstrap,
+                                         final ProducerIdSource producerIds) {
         final Loopback kafka = new Loopback(bootstrap);
         final InternalTopics internal = new InternalTopics(topics);
         final BinaryStore store = new BinaryStore(kafka, internal);
@@ -79,7 +84,7 @@ public final class TransformService implements AutoCloseable {
         final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(daemon("transform-watchdog"));
         final TransformServices services = new TransformServices(config,
                 new BinaryCache(store, config.limits(), io),
-                new OutputWriter(kafka, topic -> topics.topic(topic).map(t -> t.partitions()).orElse(0)),
+                kafka, topic -> topics.topic(topic).map(t -> t.partitions()).orElse(0), producerIds,
                 new ProgressStore(kafka), new StartPositions(kafka), io, watchdog, new StatusBoard(),
                 new TransformLogs(kafka, internal, nodeId));
         final TransformService service = new TransformService(config, topics, replicas, nodeId, kafka, services,

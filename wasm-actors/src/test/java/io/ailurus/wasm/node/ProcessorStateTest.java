@@ -13,15 +13,29 @@ class ProcessorStateTest {
     private void running(final long offset, final boolean fresh, final long now) {
         state.start(now);
         state.progressLoaded(offset, fresh, now);
+        if (fresh) {
+            state.committed(offset);
+        }
         state.vmReady(now);
     }
 
     @Test
     void aFreshPartitionStoresWhereItStartsBeforeRunning() {
         assertEquals(List.of(new Effect.LoadProgress()), state.start(0));
-        assertEquals(List.of(new Effect.CommitProgress(40), new Effect.StartVm()), state.progressLoaded(40, true, 0));
+        assertEquals(List.of(new Effect.CommitProgress(40)), state.progressLoaded(40, true, 0));
+        assertEquals(ProcessorState.Phase.STORING_START, state.phase());
+        assertEquals(List.of(new Effect.StartVm()), state.committed(40));
         assertEquals(List.of(new Effect.ReadFrom(40)), state.vmReady(10));
         assertEquals(ProcessorState.Phase.RUNNING, state.phase());
+    }
+
+    @Test
+    void aStartThatCouldNotBeStoredIsLoadedAgainAfterTheBackOff() {
+        state.start(0);
+        state.progressLoaded(40, true, 0);
+        assertEquals(List.of(new Effect.StopVm(), new Effect.RetryAt(1_100)), state.failed("not stored", 100));
+        assertEquals(List.of(new Effect.LoadProgress()), state.retry(1_100),
+                "nothing was written with what was not stored: load (and allocate) afresh");
     }
 
     @Test

@@ -1,0 +1,87 @@
+package io.ailurus.wasm.node;
+
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.RequestHeader;
+
+/**
+ * A blocking Kafka-protocol connection to one broker, one request at a time, for writes a producer client cannot
+ * make: idempotent batches whose producer id and sequences the caller chooses. Requests and responses are encoded by
+ * kafka-clients. Any I/O failure closes it; the caller opens a new one.
+ */
+final class BrokerChannel implements AutoCloseable {
+
+    private static final int CONNECT_TIMEOUT_MS = 5_000;
+    /** A response larger than this is not one we asked for (our requests are produce requests of one batch). */
+    private static final int MAX_RESPONSE_BYTES = 16 << 20;
+
+    private final String clientId;
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+    private int correlationId;
+
+    BrokerChannel(final String host, final int port, final String clientId, final int readTimeoutMs)
+            throws IOException {
+        this.clientId = clientId;
+        this.socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
+            socket.setSoTimeout(readTimeoutMs);
+            socket.setTcpNoDelay(true);
+            in = new DataInputStream(socket.getInputStream());
+            out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    synchronized AbstractResponse send(final AbstractRequest request) throws IOException {
+        final RequestHeader header = new RequestHeader(request.apiKey(), request.version(), clientId, ++correlationId);
+        try {
+            final ByteBuffer frame = request.serializeWithHeader(header);
+            final byte[] size = ByteBuffer.allocate(4).putInt(frame.remaining()).array();
+            out.write(size);
+            if (frame.hasArray()) {
+                out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
+            } else {
+                final byte[] copy = new byte[frame.remaining()];
+                frame.get(copy);
+                out.write(copy);
+            }
+            out.flush();
+            final int length = in.readInt();
+            if (length < 0 || length > MAX_RESPONSE_BYTES) {
+                throw new IOException("response of " + length + " bytes from " + socket.getRemoteSocketAddress());
+            }
+            final byte[] body = new byte[length];
+            in.readFully(body);
+            return AbstractResponse.parseResponse(ByteBuffer.wrap(body), header);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e instanceof IOException io ? io : new IOException("bad response from "
+                    + socket.getRemoteSocketAddress() + ": " + e.getMessage(), e);
+        }
+    }
+
+    boolean isOpen() {
+        return !socket.isClosed();
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing: nothing left to do with it
+        }
+    }
+}
