@@ -84,7 +84,7 @@ final class BrokerProcess implements AutoCloseable {
     void start() throws IOException, InterruptedException {
         final List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
+                "-Xmx512m", "-XX:-DontCompileHugeMethods",
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
                 "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED"));
         command.addAll(jvmOptions);

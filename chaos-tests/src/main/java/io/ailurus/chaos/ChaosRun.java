@@ -184,10 +184,10 @@ public final class ChaosRun {
                     tiering == null ? Map.of() : tiering.topicConfigs(), tiering == null ? 0 : tiering.replayConsumers(),
                     tiering == null ? null : tiering.replayEvery());
             workload.createTopic(java.time.Duration.ofSeconds(60));
-            // Opt-in (-Dchaos.transform=true) until more runs with it are in (chaos-tests/RESULTS.md, bug 4);
-            // never in tiered mode: a transform reads the local log only, and there most input is soon in the bucket.
+            // On unless -Dchaos.transform=false; never in tiered mode: a transform reads the local log only, and
+            // there most input is soon in the bucket.
             final boolean transform = tiering == null
-                    && Boolean.parseBoolean(System.getProperty("chaos.transform", "false").strip());
+                    && Boolean.parseBoolean(System.getProperty("chaos.transform", "true").strip());
             if (transform) {
                 TransformProbe.deploy(cluster, TOPIC, profile.partitions(), Math.min(3, profile.nodes()),
                         java.time.Duration.ofSeconds(90));

@@ -17,8 +17,12 @@ public final class AilurusBroker implements BrokerUnderTest {
     public static final String MAIN_CLASS = "io.ailurus.broker.Ailurus";
     public static final String BUILD_HINT = "mvn -B -q -Dstyle.color=never -pl broker -am install -DskipTests";
 
-    /** As in the ./ailurus launcher: Aeron (Agrona) reaches into JDK internals (shared/DESIGN.md §8). */
+    /**
+     * As in the ./ailurus launcher: Aeron (Agrona) reaches into JDK internals (docs/DESIGN.md), and transforms need
+     * HotSpot to compile the large methods WebAssembly functions become.
+     */
     private static final List<String> REQUIRED_FLAGS = List.of(
+            "-XX:-DontCompileHugeMethods",
             "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
             "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
             "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED");

@@ -37,11 +37,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Data transforms on one node: (1) the broker's own produce throughput of the input (acks=all), the ceiling; (2) the
  * backlog throughput of the identity transform built with Redpanda's Go SDK and with its Rust SDK over the same
  * records, from the deploy until every output is written; (3) the output lag (input produce time to output consumed)
- * at a fixed input rate; (4) the time from a deploy request to the first output record.
+ * at a fixed input rate, after a warm-up of a few seconds at that rate; (4) the time from a deploy request to the
+ * first output record.
  *
  * <pre>
  * mvn -B -q install -DskipTests
- * java -cp "$(cat bench/target/classpath.txt):bench/target/classes" io.ailurus.bench.transform.TransformBench [--quick]
+ * java -cp "$(cat bench/target/classpath.txt):bench/target/classes" io.ailurus.bench.transform.TransformBench [--quick] [--jfr]
  * </pre>
  */
 public final class TransformBench {
@@ -57,7 +58,10 @@ public final class TransformBench {
     private String bootstrap;
     private String admin;
 
-    private TransformBench(final Path home, final boolean quick) {
+    private final boolean jfr;
+
+    private TransformBench(final Path home, final boolean quick, final boolean jfr) {
+        this.jfr = jfr;
         this.home = home;
         this.records = quick ? 100_000 : 1_000_000;
         this.recordBytes = 1024;
@@ -67,7 +71,7 @@ public final class TransformBench {
 
     public static void main(final String[] args) throws Exception {
         final boolean quick = List.of(args).contains("--quick");
-        new TransformBench(Path.of("").toAbsolutePath(), quick).run();
+        new TransformBench(Path.of("").toAbsolutePath(), quick, List.of(args).contains("--jfr")).run();
     }
 
     private void run() throws Exception {
@@ -79,6 +83,11 @@ public final class TransformBench {
         bootstrap = "127.0.0.1:" + port;
         admin = "http://127.0.0.1:" + adminPort;
         final List<String> jvm = new ArrayList<>(List.of("-Xmx2g"));
+        jvm.addAll(List.of(System.getProperty("bench.extra-jvm-flags", "").split(" ")).stream()
+                .filter(f -> !f.isBlank()).toList());
+        if (jfr) {
+            jvm.add("-XX:StartFlightRecording=filename=" + dir.resolve("ailurus.jfr") + ",settings=profile");
+        }
         jvm.addAll(AilurusBroker.requiredJvmFlags());
         final ChildJvm broker = ChildJvm.start("ailurus", jvm, AilurusBroker.classpath(home), AilurusBroker.MAIN_CLASS,
                 List.of("start", "--data-dir", dir.resolve("data").toString(), "--port", String.valueOf(port),
@@ -88,13 +97,15 @@ public final class TransformBench {
             broker.awaitPort(port, Duration.ofSeconds(120));
             broker.awaitPort(adminPort, Duration.ofSeconds(60));
             final String started = Instant.now().toString();
-            createTopics(List.of("in", "out-go", "out-rust", "lag-in", "lag-out", "first-in", "first-out"));
+            createTopics(List.of("in", "out-go", "out-go-warm", "out-rust", "lag-in", "lag-out", "first-in", "first-out"));
             final double produceMBps = produce("in", records) ;
             final double[] go = backlog("identity-go", "go-identity.wasm", "out-go");
+            // The same binary again: HotSpot has compiled its methods (once per node and binary, shared by its VMs).
+            final double[] goWarm = backlog("identity-go-warm", "go-identity.wasm", "out-go-warm");
             final double[] rust = backlog("identity-rust", "rust-identity.wasm", "out-rust");
             final Histogram lag = lag();
             final long firstOutputMs = deployToFirstOutput();
-            print(started, produceMBps, go, rust, lag, firstOutputMs);
+            print(started, produceMBps, go, goWarm, rust, lag, firstOutputMs);
         } finally {
             broker.stop(Duration.ofSeconds(30));
         }
@@ -145,15 +156,27 @@ public final class TransformBench {
         return new double[] {records / seconds, (double) records * recordBytes / 1e6 / seconds};
     }
 
-    /** The identity transform (Rust) on a live input at a fixed rate; each input carries its send time in a header. */
+    /** Seconds at the lag run's rate before the measured ones: the JVMs' code paths warm up (JIT), not measured. */
+    private static final int LAG_WARM_UP_SECONDS = 5;
+
+    /**
+     * The identity transform (Rust) on a live input at a fixed rate; each input carries its send time in a header.
+     * The reader is positioned before the first send (its own start is not the transform's lag), and the first
+     * {@link #LAG_WARM_UP_SECONDS} seconds of input are a warm-up whose worst lag is printed but not counted.
+     */
     private Histogram lag() throws Exception {
         deploy("lag", "lag-in", "lag-out", "rust-identity.wasm", null);
         awaitRunning("lag");   // the steady state: not the seconds in which its VMs start
         final Histogram lags = new Histogram(60_000, 3);
         final int perSecond = (int) (lagMBps * 1e6 / recordBytes);
-        final int total = perSecond * lagSeconds;
-        final Thread reader = new Thread(() -> readLags(total, lags), "lag-reader");
+        final int warmUp = perSecond * LAG_WARM_UP_SECONDS;
+        final int total = warmUp + perSecond * lagSeconds;
+        final java.util.concurrent.CountDownLatch readerReady = new java.util.concurrent.CountDownLatch(1);
+        final Thread reader = new Thread(() -> readLags(total, lags, readerReady), "lag-reader");
         reader.start();
+        if (!readerReady.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the lag reader did not start");
+        }
         final byte[] value = new byte[recordBytes];
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             final long begin = System.nanoTime();
@@ -165,6 +188,9 @@ public final class TransformBench {
                 }
                 final ProducerRecord<byte[], byte[]> r = new ProducerRecord<>("lag-in", i % PARTITIONS, null, value);
                 r.headers().add("sent", String.valueOf(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
+                if (i < warmUp) {
+                    r.headers().add("warm-up", new byte[0]);
+                }
                 producer.send(r);
             }
         }
@@ -173,7 +199,12 @@ public final class TransformBench {
         return lags;
     }
 
-    private void readLags(final int total, final Histogram lags) {
+    /** The worst lag of the records sent in each measured second of the lag run, to tell a stall from a steady lag. */
+    private final java.util.SortedMap<Integer, Long> worstPerSecond = new java.util.TreeMap<>();
+    private long firstSentMs = -1;
+    private long worstWarmUpMs;
+
+    private void readLags(final int total, final Histogram lags, final java.util.concurrent.CountDownLatch ready) {
         final Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
@@ -182,14 +213,26 @@ public final class TransformBench {
             final List<TopicPartition> tps = partitions("lag-out");
             consumer.assign(tps);
             consumer.seekToBeginning(tps);
+            tps.forEach(consumer::position);   // resolves the start offsets now, not on the first poll
+            consumer.poll(Duration.ZERO);
+            ready.countDown();
             int seen = 0;
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(lagSeconds + 120L);
             while (seen < total && System.nanoTime() < deadline) {
                 for (final ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
                     final long sent = Long.parseLong(new String(r.headers().lastHeader("sent").value(),
                             StandardCharsets.UTF_8));
-                    lags.recordValue(Math.max(0, Math.min(59_999, System.currentTimeMillis() - sent)));
+                    final long lagMs = Math.max(0, Math.min(59_999, System.currentTimeMillis() - sent));
                     seen++;
+                    if (r.headers().lastHeader("warm-up") != null) {
+                        worstWarmUpMs = Math.max(worstWarmUpMs, lagMs);
+                        continue;
+                    }
+                    lags.recordValue(lagMs);
+                    if (firstSentMs < 0) {
+                        firstSentMs = sent;
+                    }
+                    worstPerSecond.merge((int) ((sent - firstSentMs) / 1000), lagMs, Math::max);
                 }
             }
         }
@@ -269,18 +312,23 @@ public final class TransformBench {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private void print(final String started, final double produceMBps, final double[] go, final double[] rust,
+    private void print(final String started, final double produceMBps, final double[] go, final double[] goWarm,
+                       final double[] rust,
                        final Histogram lag, final long firstOutputMs) {
         System.out.printf("""
                 TransformBench, started %s: %d records of %d B, %d partitions, one node
                   produce acks=all (the ceiling)      %8.1f MB/s
                   backlog identity, Go SDK module     %8.1f MB/s  %9.0f records/s  ratio %.2f  (target >= 0.50)
+                  ... again, its code compiled (warm) %8.1f MB/s  %9.0f records/s  ratio %.2f
                   backlog identity, Rust SDK module   %8.1f MB/s  %9.0f records/s  ratio %.2f  (target >= 0.50)
                   output lag at %.0f MB/s (Rust)        p50 %d ms  p99 %d ms  max %d ms  (target p99 <= 100 ms)
                   deploy to first output (Go)         %d ms
                 """, started, records, recordBytes, PARTITIONS, produceMBps, go[1], go[0], go[1] / produceMBps,
+                goWarm[1], goWarm[0], goWarm[1] / produceMBps,
                 rust[1], rust[0], rust[1] / produceMBps, lagMBps, lag.getValueAtPercentile(50),
                 lag.getValueAtPercentile(99), lag.getMaxValue(), firstOutputMs);
+        System.out.println("  worst lag (ms) of the records sent in each measured second of the lag run: "
+                + worstPerSecond.values() + "; in the " + LAG_WARM_UP_SECONDS + " s warm-up before: " + worstWarmUpMs);
     }
 
     private static void deleteTree(final Path dir) throws java.io.IOException {

@@ -50,6 +50,8 @@ public final class NodeLauncher {
                 "-Xmx" + maxHeap, "-XX:+UseSerialGC", "-XX:ActiveProcessorCount=1",
                 // One GC log per incarnation (%p = pid) beside the node log: stalls in the history are GC or not.
                 "-Xlog:gc:file=" + node.logFile() + ".gc-%p:uptime,time",
+                // Transforms: as the ./ailurus launcher, let HotSpot compile the guests' large methods.
+                "-XX:-DontCompileHugeMethods",
                 // Aeron/Agrona reach into JDK internals (DESIGN.md §8).
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
                 "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",

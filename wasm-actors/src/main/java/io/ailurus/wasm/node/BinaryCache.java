@@ -43,6 +43,13 @@ final class BinaryCache {
         return binary;
     }
 
+    /** The binary with this hash if this node has compiled it (and it loaded). */
+    java.util.Optional<TransformBinary> compiled(final String sha256) {
+        final CompletableFuture<TransformBinary> binary = compiled.get(sha256);
+        return binary != null && binary.isDone() && !binary.isCompletedExceptionally()
+                ? java.util.Optional.of(binary.join()) : java.util.Optional.empty();
+    }
+
     void seed(final String sha256, final TransformBinary binary) {
         compiled.putIfAbsent(sha256, CompletableFuture.completedFuture(binary));
     }

@@ -135,7 +135,11 @@ public final class TransformService implements AutoCloseable {
         }
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return TransformBinary.load(request.wasm(), config.limits());
+                // A binary this node compiled before (a re-deploy, the same module under another name) was valid
+                // then and is now: compiling 2 MB of Go again would cost seconds of CPU.
+                final java.util.Optional<TransformBinary> known =
+                        services.binaries().compiled(BinaryStore.sha256(request.wasm()));
+                return known.isPresent() ? known.get() : TransformBinary.load(request.wasm(), config.limits());
             } catch (InvalidTransformException e) {
                 throw new CompletionException(e);
             }
