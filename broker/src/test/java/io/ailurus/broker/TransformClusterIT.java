@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Timeout;
  * Three broker processes and a transform whose input partition has three replicas: kill -9 of the node running the
  * transform partition while records arrive. The transform moves with the input's leadership, and every input
  * record's output appears exactly once, in input order (the replay of what the killed node had written but not yet
- * recorded as progress is recognised by the output partition); the killed node, restarted, still knows the deployment.
+ * recorded as progress is recognised by the output partition); the killed node, restarted, still knows the deployment;
+ * a clean shutdown of the next node running it moves it again, with its leadership.
  */
 @Timeout(300)
 class TransformClusterIT {
@@ -68,6 +69,14 @@ class TransformClusterIT {
                 await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> AdminHttp.get(
                         cluster.node(victim).adminUrl() + "/v1/transform").body().get(0).get("name").asText()
                         .equals("copy"));
+
+                // A clean shutdown hands the input's leadership over: the transform goes with it.
+                final List<Future<RecordMetadata>> moving = send(producer, "d", 1_000);
+                assertEquals(143, cluster.node(successor).terminate(), "node " + successor + " stops cleanly on SIGTERM");
+                collect(moving, "d", acked);
+                produce(producer, "e", 500, acked);
+                assertTrue(runningNode(cluster) != successor, "the transform runs on the input's next leader");
+                cluster.node(successor).start();
             }
 
             final List<String> input = readAll(cluster, IN);
