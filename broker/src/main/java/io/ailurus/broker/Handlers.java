@@ -4,6 +4,7 @@ import io.ailurus.kafka.ApiHandler;
 import io.ailurus.kafka.BrokerServices;
 import io.ailurus.kafka.group.GroupCoordinator;
 import io.ailurus.kafka.handler.AlterConfigsHandler;
+import io.ailurus.kafka.handler.ConsumerGroupDescribeHandler;
 import io.ailurus.kafka.handler.ConsumerGroupHeartbeatHandler;
 import io.ailurus.kafka.handler.FindCoordinatorHandler;
 import io.ailurus.kafka.handler.JoinGroupHandler;
@@ -73,6 +74,7 @@ final class Handlers {
                 new DescribeGroupsHandler(groups),
                 new DeleteGroupsHandler(groups),
                 new OffsetDeleteHandler(groups),
-                new ConsumerGroupHeartbeatHandler(groups));
+                new ConsumerGroupHeartbeatHandler(groups),
+                new ConsumerGroupDescribeHandler(groups));
     }
 }

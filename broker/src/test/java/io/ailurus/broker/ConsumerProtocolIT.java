@@ -93,12 +93,36 @@ class ConsumerProtocolIT {
                 final Set<TopicPartition> all = new HashSet<>(a.assignment());
                 all.addAll(b.assignment());
                 assertEquals(4, all.size());
+                assertDescribedAsConsumerGroup("g848-split", a.assignment(), b.assignment());
             }
             final long deadline = System.nanoTime() + 60_000_000_000L;
             while (System.nanoTime() < deadline && a.assignment().size() != 4) {
                 a.poll(Duration.ofMillis(100));
             }
             assertEquals(4, a.assignment().size());
+        }
+    }
+
+    /** What an admin sees of a consumer-protocol group: its type, state, assignor and each member's partitions. */
+    private static void assertDescribedAsConsumerGroup(final String group, final Set<TopicPartition> a,
+                                                       final Set<TopicPartition> b) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", broker.bootstrap()))) {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                final org.apache.kafka.clients.admin.ConsumerGroupDescription d = admin
+                        .describeConsumerGroups(List.of(group)).describedGroups().get(group)
+                        .get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals(org.apache.kafka.common.GroupType.CONSUMER, d.type());
+                assertEquals(org.apache.kafka.common.GroupState.STABLE, d.groupState());
+                assertEquals("uniform", d.partitionAssignor());
+                assertEquals(Set.of(a, b), d.members().stream()
+                        .map(m -> m.assignment().topicPartitions()).collect(java.util.stream.Collectors.toSet()));
+            });
+
+            final org.apache.kafka.clients.admin.GroupListing listed = admin.listGroups().all()
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS).stream()
+                    .filter(g -> g.groupId().equals(group)).findFirst().orElseThrow();
+            assertEquals(java.util.Optional.of(org.apache.kafka.common.GroupType.CONSUMER), listed.type());
         }
     }
 }

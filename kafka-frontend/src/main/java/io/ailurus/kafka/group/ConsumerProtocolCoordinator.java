@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
@@ -224,6 +225,43 @@ final class ConsumerProtocolCoordinator {
                             new ConsumerPartitionAssignor.Assignment(new ArrayList<>(m.assigned))))));
         }
         return out;
+    }
+
+    /**
+     * The group as ConsumerGroupDescribe shows it, or GROUP_ID_NOT_FOUND when it is not a consumer-protocol group
+     * (Kafka's answer, on which kafka-clients' admin asks again with DescribeGroups).
+     */
+    ConsumerGroupDescribeResponseData.DescribedGroup describeConsumerGroup(final String groupId) {
+        final ConsumerProtocolGroup g = groups.get(groupId);
+        final ConsumerGroupDescribeResponseData.DescribedGroup out =
+                new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(groupId);
+        if (g == null || g.members.isEmpty()) {
+            return out.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
+                    .setErrorMessage("Group " + groupId + " is not a consumer group.");
+        }
+        out.setGroupState(g.state()).setGroupEpoch(g.groupEpoch).setAssignmentEpoch(g.targetEpoch)
+                .setAssignorName("uniform");
+        for (final ConsumerProtocolGroup.Member m : g.members.values()) {
+            out.members().add(new ConsumerGroupDescribeResponseData.Member()
+                    .setMemberId(m.memberId).setInstanceId(m.instanceId).setMemberEpoch(m.epoch)
+                    .setClientId(m.clientId).setClientHost(m.clientHost).setSubscribedTopicNames(m.subscribed)
+                    .setAssignment(describedAssignment(m.assigned))
+                    .setTargetAssignment(describedAssignment(g.target(m.memberId)))
+                    .setMemberType((byte) 1));
+        }
+        return out;
+    }
+
+    private ConsumerGroupDescribeResponseData.Assignment describedAssignment(final Set<TopicPartition> partitions) {
+        final Map<String, List<Integer>> byTopic = new java.util.TreeMap<>();
+        partitions.forEach(tp -> byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition()));
+        final ConsumerGroupDescribeResponseData.Assignment a = new ConsumerGroupDescribeResponseData.Assignment();
+        byTopic.forEach((topic, parts) -> topics.topic(topic).ifPresent(t -> {
+            parts.sort(Integer::compare);
+            a.topicPartitions().add(new ConsumerGroupDescribeResponseData.TopicPartitions()
+                    .setTopicId(t.id()).setTopicName(topic).setPartitions(parts));
+        }));
+        return a;
     }
 
     private static byte[] bytes(final ByteBuffer buffer) {

@@ -64,7 +64,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinatorShard.Command> {
 
     public sealed interface Command permits Join, Sync, Heartbeat, Leave, CommitOffsets, FetchOffsets, Describe,
-            ListAll, DeleteGroup, DeleteOffsets, SessionExpired, PendingExpired, RebalanceDeadline, Persisted, Tick, Stop,
+            DescribeConsumerGroup, ListAll, DeleteGroup, DeleteOffsets, SessionExpired, PendingExpired, RebalanceDeadline, Persisted, Tick, Stop,
             ConsumerHeartbeat, ConsumerSessionExpired, RevocationDeadline {
     }
 
@@ -95,6 +95,12 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
     }
 
     public record Describe(String groupId, short version, ActorRef<DescribeGroupsResponseData.DescribedGroup> replyTo)
+            implements Command {
+    }
+
+    /** ConsumerGroupDescribe of one group (KIP-848). */
+    public record DescribeConsumerGroup(String groupId,
+            ActorRef<org.apache.kafka.common.message.ConsumerGroupDescribeResponseData.DescribedGroup> replyTo)
             implements Command {
     }
 
@@ -269,6 +275,10 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
                 .onMessage(CommitOffsets.class, this::onCommit)
                 .onMessage(FetchOffsets.class, this::onFetch)
                 .onMessage(Describe.class, this::onDescribe)
+                .onMessage(DescribeConsumerGroup.class, d -> {
+                    d.replyTo().tell(consumerProtocol.describeConsumerGroup(d.groupId()));
+                    return this;
+                })
                 .onMessage(ListAll.class, this::onList)
                 .onMessage(DeleteGroup.class, this::onDeleteGroup)
                 .onMessage(DeleteOffsets.class, this::onDeleteOffsets)

@@ -12,8 +12,6 @@ import io.ailurus.cluster.metadata.TopicMetadata;
 import io.ailurus.partition.replica.LocalReplicas;
 import java.nio.file.Path;
 import java.util.List;
-import io.ailurus.kafka.BrokerServices;
-import io.ailurus.kafka.ClusterView;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.Uuid;
@@ -147,43 +145,6 @@ class CreateTopicsHandlerTest {
         assertEquals(Errors.INVALID_CONFIG.code(), response.data().topics().find("badconfig").errorCode());
         assertNotEquals(null, response.data().topics().find("badconfig").errorMessage());
         assertFalse(topics.topic("dup").isPresent());
-    }
-
-    @Test
-    void theAnswerWaitsUntilEveryNewPartitionHasALeader() throws Exception {
-        // A cluster in which the new topic's partitions elect their leaders only after a few looks.
-        final java.util.concurrent.atomic.AtomicInteger looks = new java.util.concurrent.atomic.AtomicInteger();
-        final ClusterView electing = new ClusterView() {
-            @Override
-            public List<Broker> brokers() {
-                return List.of(new Broker(NODE_ID, "broker.example", 19092, ""));
-            }
-
-            @Override
-            public int controllerId() {
-                return NODE_ID;
-            }
-
-            @Override
-            public PartitionState partition(final org.apache.kafka.common.TopicPartition tp) {
-                final int leader = tp.topic().equals("electing") && looks.incrementAndGet() <= 5 ? -1 : NODE_ID;
-                return new PartitionState(leader, 1, List.of(NODE_ID), List.of(NODE_ID));
-            }
-        };
-        final java.util.concurrent.ScheduledExecutorService timer =
-                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        try {
-            final CreateTopicsHandler waiting = new CreateTopicsHandler(new BrokerServices(
-                    TopicPartitionsTest.nodeConfig(dataDir), "test-cluster", "broker.example", 19092, topics,
-                    new LocalReplicas(), null, null, timer, electing));
-            final CreateTopicsRequestData data = new CreateTopicsRequestData().setTimeoutMs(1000);
-            data.topics().add(topic("electing", 2, (short) 1));
-            final CreateTopicsResponse response = call(waiting, data, (short) 7);
-            assertEquals(Errors.NONE.code(), response.data().topics().find("electing").errorCode());
-            assertTrue(looks.get() > 5, "answered after the leaders were there (" + looks.get() + " looks)");
-        } finally {
-            timer.shutdownNow();
-        }
     }
 
     private CreatableTopicResult createOne(final CreatableTopic topic, final short version) throws Exception {
