@@ -538,8 +538,14 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
         checkJoinComplete(group);
     }
 
+    /**
+     * Whether the initial delay still holds the join open: for a new group, or while every member is new. A group
+     * whose last member just left has no one to wait for (not "every member new"): it is empty at once, so a
+     * DeleteGroups right after the leave succeeds, as in Kafka.
+     */
     private boolean initialDelayRunning(final ClassicGroup group) {
-        return group.generationId == 0 || group.members.values().stream().allMatch(m -> m.isNew)
+        return group.generationId == 0 || !group.members.isEmpty()
+                && group.members.values().stream().allMatch(m -> m.isNew)
                 && System.currentTimeMillis() - group.rebalanceStartMs < settings.initialRebalanceDelayMs();
     }
 
