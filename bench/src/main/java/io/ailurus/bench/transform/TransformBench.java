@@ -83,8 +83,6 @@ public final class TransformBench {
         bootstrap = "127.0.0.1:" + port;
         admin = "http://127.0.0.1:" + adminPort;
         final List<String> jvm = new ArrayList<>(List.of("-Xmx2g"));
-        jvm.addAll(List.of(System.getProperty("bench.extra-jvm-flags", "").split(" ")).stream()
-                .filter(f -> !f.isBlank()).toList());
         if (jfr) {
             jvm.add("-XX:StartFlightRecording=filename=" + dir.resolve("ailurus.jfr") + ",settings=profile");
         }

@@ -55,23 +55,25 @@ public final class DescribeProducersHandler implements ApiHandler<DescribeProduc
     @Override
     public CompletableFuture<AbstractResponse> handle(final RequestContext context,
             final DescribeProducersRequest request) {
-        final DescribeProducersResponseData data = new DescribeProducersResponseData();
         final List<CompletableFuture<PartitionResponse>> all = new ArrayList<>();
         for (final TopicRequest topic : request.data().topics()) {
-            final TopicResponse answer = new TopicResponse().setName(topic.name());
-            data.topics().add(answer);
             for (final int partition : topic.partitionIndexes()) {
-                final CompletableFuture<PartitionResponse> result = describe(topic.name(), partition);
-                all.add(result.thenApply(r -> {
-                    synchronized (answer) {
-                        answer.partitions().add(r);
-                    }
-                    return r;
-                }));
+                all.add(describe(topic.name(), partition));
             }
         }
-        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-                .thenApply(done -> new DescribeProducersResponse(data));
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            // In the request's order; every future is complete and handles its own failure.
+            final DescribeProducersResponseData data = new DescribeProducersResponseData();
+            int i = 0;
+            for (final TopicRequest topic : request.data().topics()) {
+                final TopicResponse answer = new TopicResponse().setName(topic.name());
+                for (int p = 0; p < topic.partitionIndexes().size(); p++) {
+                    answer.partitions().add(all.get(i++).join());
+                }
+                data.topics().add(answer);
+            }
+            return new DescribeProducersResponse(data);
+        });
     }
 
     private CompletableFuture<PartitionResponse> describe(final String topic, final int partition) {
