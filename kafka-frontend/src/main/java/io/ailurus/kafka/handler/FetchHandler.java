@@ -6,6 +6,7 @@ import io.ailurus.kafka.BrokerServices;
 import io.ailurus.kafka.RequestContext;
 import io.ailurus.partition.log.LogSlice;
 import io.ailurus.partition.log.SegmentLog;
+import io.ailurus.partition.producer.PartitionTransactions;
 import io.ailurus.partition.replica.ReplicaHandle;
 import io.ailurus.partition.tier.RemoteLog;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
@@ -182,8 +184,10 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
             } else {
                 final SegmentLog log = w.replica().log();
                 final long hw = w.replica().highWatermark();
-                out.setHighWatermark(hw).setLastStableOffset(hw).setLogStartOffset(w.replica().logStartOffset());
-                if (data.isolationLevel() == 1) {
+                final long lso = w.replica().lastStableOffset();
+                final boolean readCommitted = data.isolationLevel() == 1;
+                out.setHighWatermark(hw).setLastStableOffset(lso).setLogStartOffset(w.replica().logStartOffset());
+                if (readCommitted) {
                     out.setAbortedTransactions(List.of());
                 }
                 if (remoteRead != null) {
@@ -217,10 +221,14 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                 }
                 try {
                     final int limit = Math.min(w.partition().partitionMaxBytes(), Math.max(remaining, 0));
-                    final LogSlice slice = log.read(w.partition().fetchOffset(), Math.max(limit, 1), hw);
+                    final long fetchOffset = w.partition().fetchOffset();
+                    final LogSlice slice = log.read(fetchOffset, Math.max(limit, 1), readCommitted ? lso : hw);
                     // Only the response's first batch may exceed the limits (so a consumer can always progress).
                     if (!slice.isEmpty() && (total == 0 || slice.sizeInBytes() <= limit)) {
                         out.setRecords(slice.records());
+                        if (readCommitted) {
+                            out.setAbortedTransactions(abortedTransactions(w.replica(), fetchOffset, lso, slice));
+                        }
                         total += slice.sizeInBytes();
                         remaining -= slice.sizeInBytes();
                     }
@@ -240,6 +248,33 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
             return response;
         }
         return null;
+    }
+
+    /** Above this many candidates, the read's batches are walked to send only the aborted transactions it meets. */
+    private static final int ABORTED_WITHOUT_BOUNDING = 8;
+
+    /**
+     * The aborted transactions a read_committed consumer needs for a read from {@code fetchOffset}: those overlapping
+     * the records returned, so that it drops their records (it sees the ABORT markers in the data).
+     */
+    private static List<FetchResponseData.AbortedTransaction> abortedTransactions(final ReplicaHandle replica,
+            final long fetchOffset, final long lso, final LogSlice slice) {
+        List<PartitionTransactions.Aborted> found = replica.transactions().abortedIn(fetchOffset, lso);
+        if (found.isEmpty()) {
+            return List.of();
+        }
+        if (found.size() > ABORTED_WITHOUT_BOUNDING) {
+            long end = fetchOffset;
+            for (final RecordBatch batch : slice.records().batches()) {
+                end = batch.nextOffset();
+            }
+            found = replica.transactions().abortedIn(fetchOffset, end);
+        }
+        final List<FetchResponseData.AbortedTransaction> out = new ArrayList<>(found.size());
+        for (final PartitionTransactions.Aborted a : found) {
+            out.add(new FetchResponseData.AbortedTransaction().setProducerId(a.producerId()).setFirstOffset(a.firstOffset()));
+        }
+        return out;
     }
 
     /** A failed remote read is KAFKA_STORAGE_ERROR, which clients retry; one not finished yet is no error. */

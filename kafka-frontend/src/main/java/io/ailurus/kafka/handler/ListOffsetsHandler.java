@@ -84,7 +84,7 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
                 final CompletableFuture<ListOffsetsPartitionResponse> answer =
                         duplicates.contains(new TopicPartition(topic.name(), partition.partitionIndex()))
                                 ? CompletableFuture.completedFuture(unknown(partition.partitionIndex(), Errors.INVALID_REQUEST))
-                                : listOffset(topic.name(), partition, version);
+                                : listOffset(topic.name(), partition, version, request.isolationLevel());
                 // Each answer fills its own slot, so the response keeps the request's order whatever completes first.
                 pending.add(answer.thenAccept(a -> {
                     synchronized (topicResponse) {
@@ -99,7 +99,7 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
     }
 
     private CompletableFuture<ListOffsetsPartitionResponse> listOffset(final String topic, final ListOffsetsPartition partition,
-            final short version) {
+            final short version, final org.apache.kafka.common.IsolationLevel isolation) {
         final int index = partition.partitionIndex();
         final long timestamp = partition.timestamp();
         if (timestamp < 0 && version < SPECIAL_TIMESTAMP_SINCE.getOrDefault(timestamp, Short.MAX_VALUE)) {
@@ -119,7 +119,13 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
             // A leader cut off from its peers may already have a successor: its high watermark could be stale.
             return CompletableFuture.completedFuture(unknown(index, Errors.NOT_LEADER_OR_FOLLOWER));
         }
-        return offsetFor(replica, index, timestamp)
+        final CompletableFuture<ListOffsetsPartitionResponse> found =
+                isolation == org.apache.kafka.common.IsolationLevel.READ_COMMITTED && timestamp == ListOffsetsRequest.LATEST_TIMESTAMP
+                        // read_committed consumers end at the last stable offset, not at undecided transactions
+                        ? CompletableFuture.completedFuture(found(index, RecordBatch.NO_TIMESTAMP, replica.lastStableOffset(),
+                                replica.leaderEpoch()))
+                        : offsetFor(replica, index, timestamp);
+        return found
                 // The leader epoch exists from v4 on; serializing a non-default value at an older version fails.
                 .thenApply(answer -> version >= 4 ? answer : answer.setLeaderEpoch(ListOffsetsResponse.UNKNOWN_EPOCH))
                 .exceptionally(failure -> {   // KafkaStorageException: the log (or the bucket) failed

@@ -60,6 +60,9 @@ public final class ProducerStateTable {
             return new Check(Errors.INVALID_PRODUCER_EPOCH, null,
                     "producer " + producerId + " epoch " + epoch + " is older than the current epoch " + entry.epoch);
         }
+        if (firstSeq == RecordBatch.NO_SEQUENCE) {
+            return Check.OK;   // a coordinator's transactional write (offsets): fenced by epoch only, as in Kafka
+        }
         if (epoch > entry.epoch) {
             return firstSeq == 0 ? Check.OK : new Check(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER, null,
                     "producer " + producerId + " started epoch " + epoch + " at sequence " + firstSeq + ", not 0");
@@ -129,11 +132,41 @@ public final class ProducerStateTable {
         } else if (epoch < entry.epoch) {
             return;
         }
+        if (firstSeq == RecordBatch.NO_SEQUENCE) {
+            return;   // no sequence to remember for duplicate detection
+        }
         if (entry.batches.size() == MAX_CACHED_BATCHES) {
             entry.batches.pollFirst();
         }
         entry.batches.addLast(new BatchMetadata(firstSeq, lastSeq, firstOffset, lastOffset));
         entry.lastTimestamp = Math.max(entry.lastTimestamp, maxTimestamp);
+    }
+
+    /**
+     * Checks a transaction marker before it is appended: one from an older epoch than the producer's is fenced (a
+     * newer epoch of the same transactional id has taken over and wrote its own markers).
+     */
+    public Check checkMarker(final long producerId, final short epoch) {
+        final Entry entry = producers.get(producerId);
+        if (entry != null && epoch < entry.epoch) {
+            return new Check(Errors.INVALID_PRODUCER_EPOCH, null, "marker of producer " + producerId + " epoch " + epoch
+                    + " is older than the current epoch " + entry.epoch);
+        }
+        return Check.OK;
+    }
+
+    /**
+     * Records an appended transaction marker: it carries the producer's epoch as the coordinator knows it, so a
+     * bumped epoch (a fenced zombie's transaction aborted) takes effect here and the zombie's batches are refused.
+     */
+    public void recordMarker(final long producerId, final short epoch) {
+        final Entry entry = producers.get(producerId);
+        if (entry == null) {
+            producers.put(producerId, new Entry(epoch));
+        } else if (epoch > entry.epoch) {
+            entry.epoch = epoch;
+            entry.batches.clear();
+        }
     }
 
     /** Forgets everything (before a replay after truncation). */

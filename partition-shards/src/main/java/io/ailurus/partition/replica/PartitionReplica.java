@@ -3,6 +3,7 @@ package io.ailurus.partition.replica;
 import io.ailurus.partition.log.LogConfig;
 import io.ailurus.partition.log.LogSlice;
 import io.ailurus.partition.log.SegmentLog;
+import io.ailurus.partition.producer.PartitionTransactions;
 import io.ailurus.partition.producer.ProducerStateTable;
 import io.ailurus.partition.raft.CommitWaiters;
 import io.ailurus.partition.raft.EpochHistory;
@@ -31,6 +32,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.ControlRecordType;
+import org.apache.kafka.common.record.EndTransactionMarker;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MutableRecordBatch;
 import org.apache.kafka.common.record.RecordBatch;
@@ -70,7 +73,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
 
     public sealed interface Command permits Append, DeleteRecords, UpdateConfig, Start, Stop, Delete, Flushed,
             FlushFailed, FlushHere, RetentionTick, RaftInbound, Tick, EndOffsetForEpoch, TransferLeadership,
-            DescribeProducers {
+            DescribeProducers, WriteTxnMarker {
     }
 
     /**
@@ -119,6 +122,14 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
     }
 
     /** Hands leadership to another replica (clean shutdown, rebalancing); completes with whether it started. */
+    /**
+     * Appends a transaction marker (COMMIT or ABORT) for {@code producerId}, written by its transaction coordinator;
+     * completes once committed (acks=all).
+     */
+    public record WriteTxnMarker(long producerId, short producerEpoch, boolean commit, int coordinatorEpoch,
+            CompletableFuture<AppendResult> reply) implements Command {
+    }
+
     public record TransferLeadership(int targetNode, CompletableFuture<Boolean> reply) implements Command {
     }
 
@@ -300,6 +311,9 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
                 setLeading(true, env.nodeId(), leaderTerm);
             }
             handle.setReadLeaseUntil(member.readLeaseUntilMs(now()));
+            if (asLeader) {
+                handle.transactions().update(log.highWatermark());
+            }
             if (asLeader && member.votersCommitted() && !member.voters().equals(reportedVoters)) {
                 reportedVoters = member.voters();
                 env.leadership().votersCommitted(tp, env.nodeId(), leaderTerm, reportedVoters, ++votersReports);
@@ -337,9 +351,14 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         }
     }
 
-    /** Replays the batch headers of the log into the producer table (idempotence follows leadership). */
+    /**
+     * Replays the batch headers of the log into the producer table and the partition's transactions (idempotence and
+     * the last stable offset follow leadership).
+     */
     private void rebuildProducerState() {
         producers.clear();
+        final PartitionTransactions transactions = handle.transactions();
+        transactions.clear();
         long offset = log.logStartOffset();
         final long end = log.logEndOffset();
         while (offset < end) {
@@ -348,13 +367,27 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
                 break;
             }
             for (final RecordBatch batch : slice.records().batches()) {
-                if (batch.hasProducerId() && !batch.isControlBatch()) {
-                    producers.record(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
-                            batch.lastSequence(), batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp());
+                if (batch.hasProducerId()) {
+                    recordProducerBatch(batch);
                 }
                 offset = batch.nextOffset();
             }
         }
+        transactions.update(log.highWatermark());
+    }
+
+    /** What an appended or replayed batch of a producer tells the producer table and the transactions. */
+    private void recordProducerBatch(final RecordBatch batch) {
+        if (batch.isControlBatch()) {
+            if (PartitionTransactions.markerType(batch) != null) {
+                producers.recordMarker(batch.producerId(), batch.producerEpoch());
+                handle.transactions().onControlBatch(batch);
+            }
+            return;
+        }
+        producers.record(batch.producerId(), batch.producerEpoch(), batch.baseSequence(), batch.lastSequence(),
+                batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp());
+        handle.transactions().onDataBatch(batch);
     }
 
     @Override
@@ -369,6 +402,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
                 .onMessage(DeleteRecords.class, this::onDeleteRecords)
                 .onMessage(EndOffsetForEpoch.class, this::onEndOffsetForEpoch)
                 .onMessage(DescribeProducers.class, this::onDescribeProducers)
+                .onMessage(WriteTxnMarker.class, this::onWriteTxnMarker)
                 .onMessage(TransferLeadership.class, this::onTransferLeadership)
                 .onMessage(UpdateConfig.class, this::onUpdateConfig)
                 .onMessageEquals(Start.INSTANCE, () -> this)
@@ -514,8 +548,9 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
             return this;
         }
         for (final MutableRecordBatch batch : records.batches()) {
-            producers.record(batch.producerId(), batch.producerEpoch(), batch.baseSequence(), batch.lastSequence(),
-                    batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp());
+            if (batch.hasProducerId()) {
+                recordProducerBatch(batch);
+            }
         }
         final long appendTime = log.config().timestampType() == TimestampType.LOG_APPEND_TIME
                 ? nowMs : RecordBatch.NO_TIMESTAMP;
@@ -529,6 +564,43 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         return this;
     }
 
+    private Behavior<Command> onWriteTxnMarker(final WriteTxnMarker marker) {
+        if (!leading) {
+            marker.reply().complete(AppendResult.failed(Errors.NOT_LEADER_OR_FOLLOWER,
+                    "this replica does not lead " + tp, log.logStartOffset()));
+            return this;
+        }
+        final ProducerStateTable.Check check = producers.checkMarker(marker.producerId(), marker.producerEpoch());
+        if (check.error() != Errors.NONE) {
+            marker.reply().complete(AppendResult.failed(check.error(), check.message(), log.logStartOffset()));
+            return this;
+        }
+        final MemoryRecords records = MemoryRecords.withEndTransactionMarker(System.currentTimeMillis(),
+                marker.producerId(), marker.producerEpoch(), new EndTransactionMarker(
+                        marker.commit() ? ControlRecordType.COMMIT : ControlRecordType.ABORT, marker.coordinatorEpoch()));
+        final ProposeResult proposed;
+        try {
+            appendAwaitsDurability = true;
+            proposed = member.propose(records, now());
+        } catch (KafkaStorageException e) {
+            marker.reply().complete(AppendResult.failed(Errors.KAFKA_STORAGE_ERROR, e.getMessage(), log.logStartOffset()));
+            return this;
+        } finally {
+            appendAwaitsDurability = false;
+        }
+        if (!(proposed instanceof ProposeResult.Accepted accepted)) {
+            marker.reply().complete(AppendResult.failed(Errors.NOT_LEADER_OR_FOLLOWER,
+                    "this replica does not lead " + tp, log.logStartOffset()));
+            return this;
+        }
+        for (final MutableRecordBatch batch : records.batches()) {
+            recordProducerBatch(batch);
+        }
+        pendingAcks.add(accepted, new PendingAck(new AppendResult(Errors.NONE, null, accepted.baseOffset(),
+                RecordBatch.NO_TIMESTAMP, log.logStartOffset()), marker.reply()));
+        return this;
+    }
+
     /**
      * Checks the producer sequence of every batch; a lone batch that repeats an appended one is a duplicate (a retry
      * whose first response was lost).
@@ -538,6 +610,10 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         int batches = 0;
         for (final MutableRecordBatch batch : records.batches()) {
             batches++;
+            if (batch.isControlBatch()) {
+                return new ProducerStateTable.Check(Errors.INVALID_RECORD, null,
+                        "clients may not write control batches (transaction markers are the coordinator's)");
+            }
             if (!batch.hasProducerId()) {
                 continue;
             }
@@ -641,6 +717,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
     private Behavior<Command> onRetentionTick() {
         try {
             log.deleteExpiredSegments(System.currentTimeMillis());
+            handle.transactions().trimBefore(log.logStartOffset());
         } catch (KafkaStorageException e) {
             getContext().getLog().error("Partition {}: retention failed: {}", tp, e.getMessage());
         }

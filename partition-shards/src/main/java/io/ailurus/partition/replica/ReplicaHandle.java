@@ -1,6 +1,7 @@
 package io.ailurus.partition.replica;
 
 import io.ailurus.partition.log.SegmentLog;
+import io.ailurus.partition.producer.PartitionTransactions;
 import io.ailurus.partition.tier.RemoteLog;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,7 @@ public final class ReplicaHandle {
     private volatile Leadership leadership = Leadership.NONE;
     private volatile RemoteLog remote = RemoteLog.NONE;
     private volatile long readLeaseUntilMs = Long.MIN_VALUE;   // on the replica's clock (nanoTime in ms)
+    private final PartitionTransactions transactions = new PartitionTransactions();
 
     /** Who leads the partition as this replica knows it, and whether it is this replica (then ready to serve). */
     public record Leadership(int leaderId, int term, boolean leading) {
@@ -111,6 +113,19 @@ public final class ReplicaHandle {
             return Math.max(0, remoteStart);
         }
         return remoteStart >= 0 && remoteStart < local ? remoteStart : local;
+    }
+
+    /**
+     * The partition's transactions (open ones, the last stable offset, aborted ones), kept by the leader: read
+     * them here, only the replica's actor changes them.
+     */
+    public PartitionTransactions transactions() {
+        return transactions;
+    }
+
+    /** The end of what read_committed consumers may read: the high watermark, held back by undecided transactions. */
+    public long lastStableOffset() {
+        return isReadReplica() ? highWatermark() : Math.min(transactions.lastStableOffset(), log.highWatermark());
     }
 
     public ActorRef<PartitionReplica.Command> actor() {
