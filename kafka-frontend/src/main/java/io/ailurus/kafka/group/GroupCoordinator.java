@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
@@ -17,6 +18,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.ListGroupsResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -103,6 +107,33 @@ public final class GroupCoordinator implements LocalReplicas.Listener {
                     "this broker is not the coordinator of group " + groupId));
         }
         return Asks.ask(shard, message, ASK_TIMEOUT, system.scheduler());
+    }
+
+    /** TxnOffsetCommit: offsets pending in the producer's transaction until its marker; NOT_COORDINATOR as {@link #ask}. */
+    public CompletableFuture<TxnOffsetCommitResponseData> txnCommitOffsets(final TxnOffsetCommitRequestData request) {
+        return ask(request.groupId(), replyTo -> new GroupCoordinatorShard.TxnCommitOffsets(request, replyTo));
+    }
+
+    /**
+     * For the transaction coordinator at EndTxn, in place of a partition's WriteTxnMarker: writes the producer's
+     * COMMIT or ABORT marker to {@code __consumer_offsets-offsetsPartition} and applies or drops the offsets the
+     * producer committed there. Completes with NONE once the marker is committed; NOT_LEADER_OR_FOLLOWER when that
+     * partition's coordinator does not run here; else the append's error or REQUEST_TIMED_OUT — the caller retries
+     * (a marker written twice is harmless). Completes on the coordinator's thread: do not block in a continuation.
+     */
+    public CompletableFuture<Errors> completeTransaction(final int offsetsPartition, final long producerId,
+            final short producerEpoch, final boolean commit, final int coordinatorEpoch) {
+        if (offsetsPartition < 0 || offsetsPartition >= shards.length()) {
+            return CompletableFuture.completedFuture(Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        }
+        final ActorRef<GroupCoordinatorShard.Command> shard = shards.get(offsetsPartition);
+        if (shard == null) {
+            return CompletableFuture.completedFuture(Errors.NOT_LEADER_OR_FOLLOWER);
+        }
+        final CompletableFuture<Errors> reply = new CompletableFuture<>();
+        shard.tell(new GroupCoordinatorShard.CompleteTransaction(producerId, producerEpoch, commit, coordinatorEpoch, reply));
+        // A shard stopped meanwhile (leadership moved) never answers.
+        return reply.completeOnTimeout(Errors.REQUEST_TIMED_OUT, ASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Every group of every coordinator running here. */

@@ -2,15 +2,19 @@ package io.ailurus.kafka.group;
 
 import io.ailurus.cluster.metadata.TopicMetadata;
 import io.ailurus.cluster.metadata.TopicStore;
+import io.ailurus.kafka.Futures;
 import io.ailurus.partition.log.LogSlice;
 import io.ailurus.partition.log.SegmentLog;
+import io.ailurus.partition.producer.PartitionTransactions;
 import io.ailurus.partition.replica.AppendResult;
 import io.ailurus.partition.replica.PartitionClient;
+import io.ailurus.partition.replica.PartitionReplica;
 import io.ailurus.partition.replica.ReplicaHandle;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +22,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
@@ -34,7 +41,11 @@ import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.ControlRecordType;
+import org.apache.kafka.common.record.DefaultRecordBatch;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
@@ -58,6 +69,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * ({@code group.instance.id}) that rejoins with the same subscription gets its assignment back without a rebalance and
  * fences its previous incarnation. The assignment itself is computed by the client leader.
  *
+ * <p>Offsets committed inside a transaction (TxnOffsetCommit) are written as one transactional batch of the producer
+ * and stay pending, invisible to OffsetFetch, until the transaction coordinator has this shard write the producer's
+ * COMMIT or ABORT marker ({@link CompleteTransaction}); a replay treats the batches and markers the same way.
+ *
  * <p>The log grows with every commit; when it holds many more records than live state, the live state is rewritten at
  * the tail and everything before it is deleted (DeleteRecords): compaction by snapshot.
  */
@@ -65,7 +80,8 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
 
     public sealed interface Command permits Join, Sync, Heartbeat, Leave, CommitOffsets, FetchOffsets, Describe,
             DescribeConsumerGroup, ListAll, DeleteGroup, DeleteOffsets, SessionExpired, PendingExpired, RebalanceDeadline, Persisted, Tick, Stop,
-            ConsumerHeartbeat, ConsumerSessionExpired, RevocationDeadline {
+            ConsumerHeartbeat, ConsumerSessionExpired, RevocationDeadline, TxnCommitOffsets, CompleteTransaction,
+            MarkerWritten {
     }
 
     public record Join(JoinGroupRequestData request, short version, String clientId, String clientHost,
@@ -86,12 +102,33 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
             implements Command {
     }
 
-    /** partitions null = all the group has committed. */
-    public record FetchOffsets(String groupId, List<TopicPartition> partitions, ActorRef<FetchedOffsets> replyTo)
+    /**
+     * TxnOffsetCommit: offsets committed inside the transaction of the request's producer, pending until its marker.
+     */
+    public record TxnCommitOffsets(TxnOffsetCommitRequestData request, ActorRef<TxnOffsetCommitResponseData> replyTo)
             implements Command {
     }
 
-    public record FetchedOffsets(Errors error, Map<TopicPartition, ClassicGroup.CommittedOffset> offsets) {
+    /**
+     * From the transaction coordinator: write the producer's COMMIT or ABORT marker to this partition, then apply or
+     * drop its pending offsets. {@code reply} gets NONE once the marker is committed, else the append's error (the
+     * pending offsets stay for a retry).
+     */
+    public record CompleteTransaction(long producerId, short producerEpoch, boolean commit, int coordinatorEpoch,
+            CompletableFuture<Errors> reply) implements Command {
+    }
+
+    /**
+     * partitions null = all the group has committed. With {@code requireStable} (OffsetFetch v7+, read_committed
+     * consumers) a partition with transactional offsets pending is answered UNSTABLE_OFFSET_COMMIT.
+     */
+    public record FetchOffsets(String groupId, List<TopicPartition> partitions, boolean requireStable,
+            ActorRef<FetchedOffsets> replyTo) implements Command {
+    }
+
+    /** {@code unstable}: partitions to answer UNSTABLE_OFFSET_COMMIT (not in {@code offsets}). */
+    public record FetchedOffsets(Errors error, Map<TopicPartition, ClassicGroup.CommittedOffset> offsets,
+            Set<TopicPartition> unstable) {
     }
 
     public record Describe(String groupId, short version, ActorRef<DescribeGroupsResponseData.DescribedGroup> replyTo)
@@ -140,6 +177,9 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
     private record Persisted(Errors error, long baseOffset, Consumer<Persisted> then) implements Command {
     }
 
+    private record MarkerWritten(CompleteTransaction request, AppendResult result, Throwable failure) implements Command {
+    }
+
     private enum Tick implements Command { INSTANCE }
 
     /** The partition is no longer led here. */
@@ -166,6 +206,7 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
     private final TopicStore topics;
     private final GroupSettings settings;
     private final Map<String, ClassicGroup> groups = new HashMap<>();
+    private final PendingTxnOffsets txnOffsets = new PendingTxnOffsets();
     private final ConsumerProtocolCoordinator consumerProtocol;
     private long liveRecords;
     /** Appends issued and not yet answered (their effect on the state above is applied when they are). */
@@ -188,7 +229,10 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
 
     // ------------------------------------------------------------------------------------------------ loading
 
-    /** Replays the partition: the newest record per key wins, tombstones delete. */
+    /**
+     * Replays the partition: the newest record per key wins, tombstones delete; the offsets of a transactional batch
+     * wait for their producer's marker.
+     */
     private void load() {
         final SegmentLog segmentLog = log.log();
         long offset = segmentLog.logStartOffset();
@@ -200,13 +244,20 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
                 break;
             }
             for (final RecordBatch batch : slice.records().batches()) {
-                if (batch.isControlBatch()) {   // Raft's leader-change markers
+                if (batch.isControlBatch()) {
+                    if (batch.baseOffset() >= offset) {
+                        replayMarker(batch);
+                    }
                     offset = batch.nextOffset();
                     continue;
                 }
                 for (final Record record : batch) {
                     if (record.offset() >= offset && record.hasKey()) {
-                        replay(record);
+                        if (batch.isTransactional()) {
+                            replayTxnOffset(batch, record);
+                        } else {
+                            replay(record);
+                        }
                         records++;
                     }
                 }
@@ -231,11 +282,12 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
                 if (g != null) {
                     g.offsets.remove(key.partition());
                 }
+                txnOffsets.remove(key.group(), key.partition());
                 return;
             }
-            final GroupRecords.OffsetValue v = GroupRecords.readOffsetValue(record.value());
             groups.computeIfAbsent(key.group(), ClassicGroup::new).offsets.put(key.partition(),
-                    new ClassicGroup.CommittedOffset(v.offset(), v.leaderEpoch(), v.metadata(), v.commitTimestampMs()));
+                    committedOffset(GroupRecords.readOffsetValue(record.value())));
+            txnOffsets.supersede(key.group(), key.partition());
             return;
         }
         if (!record.hasValue()) {
@@ -263,6 +315,41 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
         g.state = g.members.isEmpty() ? ClassicGroup.State.EMPTY : ClassicGroup.State.STABLE;
     }
 
+    /** An offset record of a transactional batch: pending until its producer's marker. */
+    private void replayTxnOffset(final RecordBatch batch, final Record record) {
+        final GroupRecords.Key key = GroupRecords.readKey(record.key());
+        if (key.type() != GroupRecords.OFFSET_KEY || !record.hasValue()) {
+            throw new IllegalStateException("a transactional batch at offset " + batch.baseOffset()
+                    + " holds a record other than a committed offset");
+        }
+        txnOffsets.add(batch.producerId(), key.group(), key.partition(),
+                committedOffset(GroupRecords.readOffsetValue(record.value())), batch.baseOffset());
+    }
+
+    /** A transaction marker ends its producer's pending offsets; other control batches (Raft's) carry no state. */
+    private void replayMarker(final RecordBatch batch) {
+        final ControlRecordType type = PartitionTransactions.markerType(batch);
+        if (type != null) {
+            endTransaction(batch.producerId(), type == ControlRecordType.COMMIT, batch.baseOffset());
+        }
+    }
+
+    /** Applies (commit) or drops (abort) the offsets the producer wrote before its marker at {@code markerOffset}. */
+    private void endTransaction(final long producerId, final boolean commit, final long markerOffset) {
+        if (!commit) {
+            txnOffsets.abort(producerId, markerOffset);
+            return;
+        }
+        txnOffsets.commit(producerId, markerOffset).forEach((groupId, offsets) -> {
+            groups.computeIfAbsent(groupId, ClassicGroup::new).offsets.putAll(offsets);
+            liveRecords += offsets.size();
+        });
+    }
+
+    private static ClassicGroup.CommittedOffset committedOffset(final GroupRecords.OffsetValue v) {
+        return new ClassicGroup.CommittedOffset(v.offset(), v.leaderEpoch(), v.metadata(), v.commitTimestampMs());
+    }
+
     // ------------------------------------------------------------------------------------------------ messages
 
     @Override
@@ -273,6 +360,9 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
                 .onMessage(Heartbeat.class, this::onHeartbeat)
                 .onMessage(Leave.class, this::onLeave)
                 .onMessage(CommitOffsets.class, this::onCommit)
+                .onMessage(TxnCommitOffsets.class, this::onTxnCommit)
+                .onMessage(CompleteTransaction.class, this::onCompleteTransaction)
+                .onMessage(MarkerWritten.class, this::onMarkerWritten)
                 .onMessage(FetchOffsets.class, this::onFetch)
                 .onMessage(Describe.class, this::onDescribe)
                 .onMessage(DescribeConsumerGroup.class, d -> {
@@ -897,11 +987,8 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
             for (final OffsetCommitRequestData.OffsetCommitRequestPartition p : t.partitions()) {
                 Errors error = groupError;
                 if (error == Errors.NONE) {
-                    if (topic.isEmpty() || p.partitionIndex() < 0 || p.partitionIndex() >= topic.get().partitions()) {
-                        error = Errors.UNKNOWN_TOPIC_OR_PARTITION;
-                    } else if (p.committedMetadata() != null && p.committedMetadata().length() > settings.offsetMetadataMaxBytes()) {
-                        error = Errors.OFFSET_METADATA_TOO_LARGE;
-                    } else {
+                    error = checkOffset(topic, p.partitionIndex(), p.committedMetadata());
+                    if (error == Errors.NONE) {
                         final TopicPartition tp = new TopicPartition(topic.get().name(), p.partitionIndex());
                         final ClassicGroup.CommittedOffset offset = new ClassicGroup.CommittedOffset(p.committedOffset(),
                                 p.committedLeaderEpoch(), p.committedMetadata(), now);
@@ -921,6 +1008,7 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
         persist(records, p -> {
             if (p.error() == Errors.NONE) {
                 group.offsets.putAll(accepted);
+                accepted.keySet().forEach(tp -> txnOffsets.supersede(req.groupId(), tp));
                 liveRecords += accepted.size();
             } else {
                 response.topics().forEach(t -> t.partitions().forEach(part -> {
@@ -965,22 +1053,151 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
         return Errors.NONE;
     }
 
+    /** Why an offset of this partition cannot be committed, or NONE. */
+    private Errors checkOffset(final Optional<TopicMetadata> topic, final int partition, final String metadata) {
+        if (topic.isEmpty() || partition < 0 || partition >= topic.get().partitions()) {
+            return Errors.UNKNOWN_TOPIC_OR_PARTITION;
+        }
+        if (metadata != null && metadata.length() > settings.offsetMetadataMaxBytes()) {
+            return Errors.OFFSET_METADATA_TOO_LARGE;
+        }
+        return Errors.NONE;
+    }
+
+    /**
+     * TxnOffsetCommit: the offsets go to the log as one transactional batch of the producer (so its marker decides
+     * them on replay too) and stay pending until the marker, invisible to OffsetFetch.
+     */
+    private Behavior<Command> onTxnCommit(final TxnCommitOffsets commit) {
+        final TxnOffsetCommitRequestData req = commit.request();
+        final Errors groupError = checkTxnCommit(req);
+        final TxnOffsetCommitResponseData response = new TxnOffsetCommitResponseData();
+        final List<SimpleRecord> records = new ArrayList<>();
+        final Map<TopicPartition, ClassicGroup.CommittedOffset> accepted = new HashMap<>();
+        final long now = System.currentTimeMillis();
+        for (final TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic t : req.topics()) {
+            final TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic rt =
+                    new TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic().setName(t.name());
+            response.topics().add(rt);
+            final Optional<TopicMetadata> topic = t.name() == null ? Optional.empty() : topics.topic(t.name());
+            for (final TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition p : t.partitions()) {
+                Errors error = groupError;
+                if (error == Errors.NONE) {
+                    error = checkOffset(topic, p.partitionIndex(), p.committedMetadata());
+                    if (error == Errors.NONE) {
+                        final TopicPartition tp = new TopicPartition(topic.get().name(), p.partitionIndex());
+                        final ClassicGroup.CommittedOffset offset = new ClassicGroup.CommittedOffset(p.committedOffset(),
+                                p.committedLeaderEpoch(), p.committedMetadata(), now);
+                        accepted.put(tp, offset);
+                        records.add(offsetRecord(req.groupId(), tp, offset));
+                    }
+                }
+                rt.partitions().add(new TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition()
+                        .setPartitionIndex(p.partitionIndex()).setErrorCode(error.code()));
+            }
+        }
+        if (records.isEmpty()) {
+            commit.replyTo().tell(response);
+            return this;
+        }
+        persist(records, req.producerId(), req.producerEpoch(), p -> {
+            if (p.error() == Errors.NONE) {
+                accepted.forEach((tp, offset) -> txnOffsets.add(req.producerId(), req.groupId(), tp, offset, p.baseOffset()));
+            } else {
+                response.topics().forEach(t -> t.partitions().forEach(part -> {
+                    if (part.errorCode() == Errors.NONE.code()) {
+                        part.setErrorCode(p.error().code());
+                    }
+                }));
+            }
+            commit.replyTo().tell(response);
+        });
+        return this;
+    }
+
+    /**
+     * Kafka's checks of a transactional commit (KIP-447): a producer that names the consumer it commits for (member,
+     * generation: v3+) must name a current member and generation, so a zombie whose consumer left the group is
+     * fenced. One that names none (older clients, or a group it does not consume in) is accepted in any state.
+     */
+    private Errors checkTxnCommit(final TxnOffsetCommitRequestData req) {
+        if (req.groupId() == null || req.groupId().isEmpty()) {
+            return Errors.INVALID_GROUP_ID;
+        }
+        if (consumerProtocol.isActive(req.groupId())) {
+            final Errors error = consumerProtocol.checkCommit(req.groupId(), req.memberId(), req.generationId());
+            // Transactional clients do not know STALE_MEMBER_EPOCH; Kafka answers it as ILLEGAL_GENERATION too.
+            return error == Errors.STALE_MEMBER_EPOCH ? Errors.ILLEGAL_GENERATION : error;
+        }
+        final ClassicGroup group = groups.get(req.groupId());
+        final int generation = req.generationId();
+        final boolean empty = group == null || group.is(ClassicGroup.State.EMPTY);
+        final boolean anonymous = req.memberId().isEmpty() && req.groupInstanceId() == null;
+        if (generation < 0 && (empty || anonymous)) {
+            return Errors.NONE;
+        }
+        if (group == null) {
+            return Errors.UNKNOWN_MEMBER_ID;
+        }
+        final Errors memberError = checkMember(group, req.memberId(), req.groupInstanceId());
+        if (memberError != Errors.NONE) {
+            return memberError;
+        }
+        return generation == group.generationId ? Errors.NONE : Errors.ILLEGAL_GENERATION;
+    }
+
+    /**
+     * The transaction coordinator ends a transaction here: the marker goes to this partition's replica directly (a
+     * control batch, which the client append path refuses), behind any offsets of the producer still being written.
+     */
+    private Behavior<Command> onCompleteTransaction(final CompleteTransaction complete) {
+        final CompletableFuture<AppendResult> written = new CompletableFuture<>();
+        log.actor().tell(new PartitionReplica.WriteTxnMarker(complete.producerId(), complete.producerEpoch(),
+                complete.commit(), complete.coordinatorEpoch(), written));
+        getContext().pipeToSelf(written.orTimeout(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+                (result, failure) -> new MarkerWritten(complete, result, failure));
+        return this;
+    }
+
+    /**
+     * The marker is committed: apply or drop the producer's offsets written before it. Not counted as a write in
+     * flight for compaction: pending offsets already hold compaction back until this runs.
+     */
+    private Behavior<Command> onMarkerWritten(final MarkerWritten written) {
+        final CompleteTransaction request = written.request();
+        if (written.failure() != null) {
+            final Throwable cause = Futures.cause(written.failure());
+            request.reply().complete(cause instanceof TimeoutException ? Errors.REQUEST_TIMED_OUT : Errors.forException(cause));
+            return this;
+        }
+        if (written.result().error() != Errors.NONE) {
+            getContext().getLog().info("Transaction marker of producer {} on __consumer_offsets-{} not written: {}",
+                    request.producerId(), partition, written.result().error());
+            request.reply().complete(written.result().error());
+            return this;
+        }
+        endTransaction(request.producerId(), request.commit(), written.result().baseOffset());
+        request.reply().complete(Errors.NONE);
+        return this;
+    }
+
     private Behavior<Command> onFetch(final FetchOffsets fetch) {
         final ClassicGroup group = groups.get(fetch.groupId());
         final Map<TopicPartition, ClassicGroup.CommittedOffset> out = new HashMap<>();
-        if (group != null) {
-            if (fetch.partitions() == null) {
-                out.putAll(group.offsets);
-            } else {
-                for (final TopicPartition tp : fetch.partitions()) {
-                    final ClassicGroup.CommittedOffset o = group.offsets.get(tp);
-                    if (o != null) {
-                        out.put(tp, o);
-                    }
-                }
+        final Set<TopicPartition> unstable = new HashSet<>();
+        final List<TopicPartition> asked = fetch.partitions() != null ? fetch.partitions()
+                : group != null ? new ArrayList<>(group.offsets.keySet()) : List.of();
+        for (final TopicPartition tp : asked) {
+            if (fetch.requireStable() && txnOffsets.isPending(fetch.groupId(), tp)) {
+                unstable.add(tp);   // the transaction may still change it: the client retries
+                continue;
+            }
+            final ClassicGroup.CommittedOffset o = group == null ? null : group.offsets.get(tp);
+            if (o != null) {
+                out.put(tp, o);
             }
         }
-        fetch.replyTo().tell(new FetchedOffsets(Errors.NONE, out));
+        fetch.replyTo().tell(new FetchedOffsets(Errors.NONE, out, unstable));
         return this;
     }
 
@@ -997,12 +1214,15 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
         }
         final Map<TopicPartition, Errors> result = new HashMap<>();
         final List<SimpleRecord> tombstones = new ArrayList<>();
+        final List<TopicPartition> deleted = new ArrayList<>();
         for (final TopicPartition tp : delete.partitions()) {
             if (subscribed.contains(tp.topic())) {
                 result.put(tp, Errors.GROUP_SUBSCRIBED_TO_TOPIC);
             } else {
                 result.put(tp, Errors.NONE);
-                if (group.offsets.containsKey(tp)) {
+                // Offsets of open transactions go too, as in Kafka (a tombstone drops them on replay as well).
+                if (group.offsets.containsKey(tp) || txnOffsets.isPending(group.groupId, tp)) {
+                    deleted.add(tp);
                     tombstones.add(new SimpleRecord(GroupRecords.offsetKey(group.groupId, tp), null));
                 }
             }
@@ -1014,6 +1234,7 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
                         group.offsets.remove(tp);
                     }
                 });
+                deleted.forEach(tp -> txnOffsets.remove(group.groupId, tp));
                 delete.replyTo().tell(new DeletedOffsets(Errors.NONE, result));
             } else {
                 delete.replyTo().tell(new DeletedOffsets(p.error(), Map.of()));
@@ -1088,10 +1309,16 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
         }
         final List<SimpleRecord> tombstones = new ArrayList<>();
         tombstones.add(new SimpleRecord(GroupRecords.groupKey(group.groupId), null));
-        for (final TopicPartition tp : group.offsets.keySet()) {
+        // Offsets of open transactions go too (Kafka's rule), so that their COMMIT does not bring the group back.
+        final Set<TopicPartition> deleted = new HashSet<>(group.offsets.keySet());
+        deleted.addAll(txnOffsets.partitionsOf(group.groupId));
+        for (final TopicPartition tp : deleted) {
             tombstones.add(new SimpleRecord(GroupRecords.offsetKey(group.groupId, tp), null));
         }
         persist(tombstones, p -> {
+            if (p.error() == Errors.NONE) {
+                deleted.forEach(tp -> txnOffsets.remove(group.groupId, tp));
+            }
             if (p.error() == Errors.NONE && groups.get(group.groupId) == group && group.is(ClassicGroup.State.EMPTY)) {
                 groups.remove(group.groupId);
                 group.state = ClassicGroup.State.DEAD;
@@ -1114,7 +1341,9 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
                 continue;
             }
             for (final Map.Entry<TopicPartition, ClassicGroup.CommittedOffset> e : g.offsets.entrySet()) {
-                if (e.getValue().commitTimestampMs() + settings.offsetsRetentionMs() < now) {
+                // Not while a transaction may still commit an offset for it (Kafka's rule): the tombstone would drop it.
+                if (e.getValue().commitTimestampMs() + settings.offsetsRetentionMs() < now
+                        && !txnOffsets.isPending(g.groupId, e.getKey())) {
                     expired.computeIfAbsent(g, k -> new ArrayList<>()).add(e.getKey());
                     tombstones.add(new SimpleRecord(GroupRecords.offsetKey(g.groupId, e.getKey()), null));
                 }
@@ -1123,7 +1352,10 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
         if (!tombstones.isEmpty()) {
             persist(tombstones, p -> {
                 if (p.error() == Errors.NONE) {
-                    expired.forEach((g, tps) -> tps.forEach(g.offsets::remove));
+                    expired.forEach((g, tps) -> tps.forEach(tp -> {
+                        g.offsets.remove(tp);
+                        txnOffsets.remove(g.groupId, tp);   // as the tombstone does on replay
+                    }));
                     final Iterator<ClassicGroup> it = groups.values().iterator();
                     while (it.hasNext()) {
                         final ClassicGroup g = it.next();
@@ -1154,6 +1386,9 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
      * snapshot taken while it is in flight would miss it, yet land after it in the log and override it on replay
      * (or, once the commit is below the snapshot's start, see it deleted) — an acknowledged commit lost at the next
      * restart. So a due compaction waits until the writes in flight are answered.
+     *
+     * <p>Nor while transactional offsets are pending: the snapshot holds committed offsets only, so the deletion would
+     * take their records and a replay would not know them when their COMMIT marker comes. The next tick tries again.
      */
     private void maybeCompact() {
         if (writesInFlight > 0) {
@@ -1161,6 +1396,9 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
             return;
         }
         compactionDue = false;
+        if (!txnOffsets.isEmpty()) {
+            return;
+        }
         final SegmentLog segmentLog = log.log();
         final long stored = segmentLog.logEndOffset() - segmentLog.logStartOffset();
         liveRecords = countLiveRecords();
@@ -1217,23 +1455,36 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
 
     /** Appends records (acks=all) and continues on this actor once durable, or with the error. */
     private void persist(final List<SimpleRecord> records, final Consumer<Persisted> then) {
+        persist(records, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH, then);
+    }
+
+    /**
+     * The same; with a producer id the records form one transactional batch of that producer (no sequence: the
+     * partition fences it by epoch only), which its transaction marker later commits or aborts.
+     */
+    private void persist(final List<SimpleRecord> records, final long producerId, final short producerEpoch,
+            final Consumer<Persisted> then) {
         if (records.isEmpty()) {
             then.accept(new Persisted(Errors.NONE, -1, then));
             return;
         }
         writesInFlight++;
-        final List<java.util.concurrent.CompletableFuture<AppendResult>> appends = new ArrayList<>();
-        for (int i = 0; i < records.size(); i += RECORDS_PER_BATCH) {
-            final List<SimpleRecord> chunk = records.subList(i, Math.min(records.size(), i + RECORDS_PER_BATCH));
-            appends.add(writer.append(log, MemoryRecords.withRecords(Compression.NONE, chunk.toArray(SimpleRecord[]::new)),
-                    (short) -1, WRITE_TIMEOUT).toCompletableFuture());
+        final List<CompletableFuture<AppendResult>> appends = new ArrayList<>();
+        if (producerId != RecordBatch.NO_PRODUCER_ID) {
+            appends.add(writer.append(log, transactionalBatch(producerId, producerEpoch, records), (short) -1, WRITE_TIMEOUT));
+        } else {
+            for (int i = 0; i < records.size(); i += RECORDS_PER_BATCH) {
+                final List<SimpleRecord> chunk = records.subList(i, Math.min(records.size(), i + RECORDS_PER_BATCH));
+                appends.add(writer.append(log, MemoryRecords.withRecords(Compression.NONE, chunk.toArray(SimpleRecord[]::new)),
+                        (short) -1, WRITE_TIMEOUT));
+            }
         }
-        getContext().pipeToSelf(java.util.concurrent.CompletableFuture.allOf(appends.toArray(java.util.concurrent.CompletableFuture[]::new))
+        getContext().pipeToSelf(CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new))
                 .thenApply(v -> appends), (results, failure) -> {
                     if (failure != null) {
                         return new Persisted(Errors.COORDINATOR_NOT_AVAILABLE, -1, then);
                     }
-                    for (final java.util.concurrent.CompletableFuture<AppendResult> r : results) {
+                    for (final CompletableFuture<AppendResult> r : results) {
                         final AppendResult result = r.join();
                         if (result.error() != Errors.NONE) {
                             return new Persisted(coordinatorError(result.error()), -1, then);
@@ -1241,6 +1492,23 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
                     }
                     return new Persisted(Errors.NONE, results.get(0).join().baseOffset(), then);
                 });
+    }
+
+    /**
+     * One transactional batch of the producer with no sequence ({@link RecordBatch#NO_SEQUENCE}): the partition fences
+     * it by epoch only, since the producer's sequences number its own data, not the coordinator's writes. kafka-clients'
+     * builder insists on a sequence for a producer's batch, so the batch is built with 0 and its header rewritten with
+     * none (the CRC with it).
+     */
+    static MemoryRecords transactionalBatch(final long producerId, final short producerEpoch, final List<SimpleRecord> records) {
+        final MemoryRecords built = MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, producerEpoch, 0,
+                records.toArray(SimpleRecord[]::new));
+        final DefaultRecordBatch batch = (DefaultRecordBatch) built.batches().iterator().next();
+        DefaultRecordBatch.writeHeader(built.buffer(), batch.baseOffset(), (int) (batch.lastOffset() - batch.baseOffset()),
+                batch.sizeInBytes(), batch.magic(), batch.compressionType(), batch.timestampType(), batch.baseTimestamp(),
+                batch.maxTimestamp(), producerId, producerEpoch, RecordBatch.NO_SEQUENCE, true, false, false,
+                batch.partitionLeaderEpoch(), batch.countOrNull());
+        return built;
     }
 
     /** Append errors as a group client should see them (Kafka's mapping: retriable coordinator errors). */

@@ -21,7 +21,9 @@ import org.apache.kafka.common.requests.OffsetFetchResponse;
 
 /**
  * OffsetFetch: a group's committed offsets (-1 where none), for the listed partitions or all of them; several groups
- * per request from v8. Groups whose coordinator is elsewhere or loading get their error and no offsets.
+ * per request from v8. Groups whose coordinator is elsewhere or loading get their error and no offsets. With
+ * requireStable (v7+, read_committed consumers) partitions that an open transaction may still change are answered
+ * UNSTABLE_OFFSET_COMMIT, which the client retries.
  */
 public final class OffsetFetchHandler extends GroupHandler<OffsetFetchRequest> {
 
@@ -34,7 +36,7 @@ public final class OffsetFetchHandler extends GroupHandler<OffsetFetchRequest> {
         final List<OffsetFetchRequestData.OffsetFetchRequestGroup> groups = request.groups();
         final Map<String, CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup>> answers = new LinkedHashMap<>();
         for (final OffsetFetchRequestData.OffsetFetchRequestGroup g : groups) {
-            answers.put(g.groupId(), fetch(g));
+            answers.put(g.groupId(), fetch(g, request.data().requireStable()));
         }
         return CompletableFuture.allOf(answers.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
             final OffsetFetchResponseData data = new OffsetFetchResponseData();
@@ -58,7 +60,7 @@ public final class OffsetFetchHandler extends GroupHandler<OffsetFetchRequest> {
     }
 
     private CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup> fetch(
-            final OffsetFetchRequestData.OffsetFetchRequestGroup g) {
+            final OffsetFetchRequestData.OffsetFetchRequestGroup g, final boolean requireStable) {
         final List<TopicPartition> partitions;
         if (g.topics() == null) {
             partitions = null;
@@ -69,14 +71,14 @@ public final class OffsetFetchHandler extends GroupHandler<OffsetFetchRequest> {
             }
         }
         return coordinator.<GroupCoordinatorShard.FetchedOffsets>ask(g.groupId(),
-                        replyTo -> new GroupCoordinatorShard.FetchOffsets(g.groupId(), partitions, replyTo))
+                        replyTo -> new GroupCoordinatorShard.FetchOffsets(g.groupId(), partitions, requireStable, replyTo))
                 .handle((fetched, failure) -> {
                     final OffsetFetchResponseData.OffsetFetchResponseGroup out =
                             new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(g.groupId());
                     if (failure != null) {
                         return out.setErrorCode(Errors.forException(Futures.cause(failure)).code());
                     }
-                    ClassicGroupOffsets.fill(out, partitions, fetched.offsets());
+                    ClassicGroupOffsets.fill(out, partitions, fetched.offsets(), fetched.unstable());
                     return out;
                 });
     }
