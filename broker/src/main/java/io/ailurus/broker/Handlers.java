@@ -29,6 +29,14 @@ import io.ailurus.kafka.handler.DescribeLogDirsHandler;
 import io.ailurus.kafka.handler.FetchHandler;
 import io.ailurus.kafka.handler.IncrementalAlterConfigsHandler;
 import io.ailurus.kafka.handler.InitProducerIdHandler;
+import io.ailurus.kafka.handler.AddOffsetsToTxnHandler;
+import io.ailurus.kafka.handler.AddPartitionsToTxnHandler;
+import io.ailurus.kafka.handler.DescribeTransactionsHandler;
+import io.ailurus.kafka.handler.EndTxnHandler;
+import io.ailurus.kafka.handler.ListTransactionsHandler;
+import io.ailurus.kafka.handler.TxnOffsetCommitHandler;
+import io.ailurus.kafka.handler.WriteTxnMarkersHandler;
+import io.ailurus.kafka.txn.TransactionCoordinator;
 import io.ailurus.kafka.handler.ListOffsetsHandler;
 import io.ailurus.kafka.handler.MetadataHandler;
 import io.ailurus.kafka.handler.OffsetForLeaderEpochHandler;
@@ -44,7 +52,7 @@ final class Handlers {
     }
 
     static List<ApiHandler<?>> all(final BrokerServices services, final GroupCoordinator groups,
-            final Supplier<ApiVersionsResponseData.ApiVersionCollection> advertised) {
+            final TransactionCoordinator transactions, final Supplier<ApiVersionsResponseData.ApiVersionCollection> advertised) {
         return List.of(
                 new ApiVersionsHandler(advertised),
                 new MetadataHandler(services),
@@ -52,7 +60,7 @@ final class Handlers {
                 new FetchHandler(services),
                 new ListOffsetsHandler(services),
                 new OffsetForLeaderEpochHandler(services),
-                new InitProducerIdHandler(services),
+                new InitProducerIdHandler(services, transactions),
                 new CreateTopicsHandler(services),
                 new DeleteTopicsHandler(services),
                 new CreatePartitionsHandler(services),
@@ -63,7 +71,7 @@ final class Handlers {
                 new DeleteRecordsHandler(services),
                 new DescribeProducersHandler(services),
                 new DescribeLogDirsHandler(services),
-                new FindCoordinatorHandler(services, groups),
+                new FindCoordinatorHandler(services, groups, transactions),
                 new JoinGroupHandler(groups),
                 new SyncGroupHandler(groups),
                 new HeartbeatHandler(groups),
@@ -75,6 +83,13 @@ final class Handlers {
                 new DeleteGroupsHandler(groups),
                 new OffsetDeleteHandler(groups),
                 new ConsumerGroupHeartbeatHandler(groups),
-                new ConsumerGroupDescribeHandler(groups));
+                new ConsumerGroupDescribeHandler(groups),
+                new AddPartitionsToTxnHandler(services, transactions),
+                new AddOffsetsToTxnHandler(transactions, groups),
+                new TxnOffsetCommitHandler(groups),
+                new EndTxnHandler(transactions),
+                new WriteTxnMarkersHandler(transactions),
+                new DescribeTransactionsHandler(transactions),
+                new ListTransactionsHandler(transactions));
     }
 }

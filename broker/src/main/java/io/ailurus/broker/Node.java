@@ -27,6 +27,9 @@ import io.ailurus.kafka.ClusterView;
 import io.ailurus.kafka.RequestDispatcher;
 import io.ailurus.kafka.group.GroupCoordinator;
 import io.ailurus.kafka.group.GroupSettings;
+import io.ailurus.kafka.txn.TransactionCoordinator;
+import io.ailurus.kafka.txn.TransactionSettings;
+import io.ailurus.kafka.txn.TxnMarkerWriter;
 import io.ailurus.kafka.network.KafkaListener;
 import io.ailurus.partition.log.LogConfig;
 import io.ailurus.partition.raft.RaftConfig;
@@ -103,6 +106,7 @@ public final class Node implements AutoCloseable {
     private NodeDirectory directory;
     private BrokerServices services;
     private GroupCoordinator groups;
+    private TransactionCoordinator transactions;
     private boolean closed;
     private S3Tiering tiering;   // null when tiered storage is off
     private TransformService transforms;   // null when data transforms are off
@@ -199,6 +203,9 @@ public final class Node implements AutoCloseable {
                     tiering == null ? Tiering.NONE : tiering);
             node.groups = new GroupCoordinator(system, node.services, GroupSettings.from(rootConfig));
             replicas.addListener(node.groups);
+            node.transactions = new TransactionCoordinator(system, node.services, TransactionSettings.from(rootConfig),
+                    new TxnMarkerWriter(node.services, node.groups));
+            replicas.addListener(node.transactions);
             topics.addListener(node.new PartitionLifecycle());
             controller.set(system.systemActorOf(ControllerReplica.create(new ControllerReplica.Settings(config.nodeId(),
                             clusterConfig.votersOr(config.nodeId()), config.dataDir(), raftConfig, network, flusher,
@@ -221,7 +228,7 @@ public final class Node implements AutoCloseable {
             timer.scheduleWithFixedDelay(moves::run, 1, 1, TimeUnit.SECONDS);
 
             final RequestDispatcher[] dispatcher = new RequestDispatcher[1];
-            final List<ApiHandler<?>> handlers = Handlers.all(node.services, node.groups,
+            final List<ApiHandler<?>> handlers = Handlers.all(node.services, node.groups, node.transactions,
                     () -> dispatcher[0].advertisedVersions());
             dispatcher[0] = new RequestDispatcher(handlers);
             listener.start(config.networkThreads(), config.maxRequestBytes(), config.maxInFlightPerConnection(), dispatcher[0]);
@@ -508,6 +515,9 @@ public final class Node implements AutoCloseable {
         }
         if (network != null) {
             network.close();
+        }
+        if (transactions != null) {
+            transactions.markers().close();
         }
         flusher.close();
         timer.shutdownNow();

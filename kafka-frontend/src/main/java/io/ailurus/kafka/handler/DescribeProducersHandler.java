@@ -103,7 +103,7 @@ public final class DescribeProducersHandler implements ApiHandler<DescribeProduc
                     .setLastSequence(p.lastSequence())
                     .setLastTimestamp(p.lastTimestamp())
                     .setCoordinatorEpoch(-1)
-                    .setCurrentTxnStartOffset(-1));
+                    .setCurrentTxnStartOffset(p.currentTxnStartOffset()));
         }
         return answer;
     }

@@ -4,6 +4,7 @@ import io.ailurus.kafka.BrokerServices;
 import io.ailurus.kafka.ClusterView;
 import io.ailurus.kafka.RequestContext;
 import io.ailurus.kafka.group.GroupCoordinator;
+import io.ailurus.kafka.txn.TransactionCoordinator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -16,17 +17,20 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.FindCoordinatorResponse;
 
 /**
- * FindCoordinator: the node leading the group's {@code __consumer_offsets} partition — this one, once its coordinator
- * has loaded (until then COORDINATOR_NOT_AVAILABLE, which clients retry). Transaction coordinators do not exist yet:
- * those keys get a non-retriable error so a transactional producer fails fast.
+ * FindCoordinator: for a group, the node leading its {@code __consumer_offsets} partition; for a transactional id,
+ * the node leading its {@code __transaction_state} partition (the topic is created at the first such request). This
+ * node once its coordinator has loaded; until then COORDINATOR_NOT_AVAILABLE, which clients retry.
  */
 public final class FindCoordinatorHandler extends GroupHandler<FindCoordinatorRequest> {
 
     private final BrokerServices services;
+    private final TransactionCoordinator transactions;
 
-    public FindCoordinatorHandler(final BrokerServices services, final GroupCoordinator coordinator) {
+    public FindCoordinatorHandler(final BrokerServices services, final GroupCoordinator coordinator,
+            final TransactionCoordinator transactions) {
         super(coordinator, ApiKeys.FIND_COORDINATOR, 6);
         this.services = services;
+        this.transactions = transactions;
     }
 
     @Override
@@ -49,20 +53,26 @@ public final class FindCoordinatorHandler extends GroupHandler<FindCoordinatorRe
     private FindCoordinatorResponseData.Coordinator find(final String key, final byte keyType) {
         final FindCoordinatorResponseData.Coordinator c = new FindCoordinatorResponseData.Coordinator().setKey(key)
                 .setNodeId(-1).setHost("").setPort(-1);
-        if (keyType != 0) {
-            return c.setErrorCode(Errors.INVALID_REQUEST.code())
-                    .setErrorMessage(keyType == 1 ? "transactions are not supported yet" : "unsupported coordinator type " + keyType);
+        if (keyType != 0 && keyType != 1) {
+            return c.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("unsupported coordinator type " + keyType);
         }
+        final boolean transactional = keyType == 1;
         if (key == null || key.isEmpty()) {
-            return c.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("an empty group id has no coordinator");
+            return c.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage(transactional
+                    ? "an empty transactional id has no coordinator" : "an empty group id has no coordinator");
         }
-        if (coordinator.isActive(key)) {
+        if (transactional && !transactions.ensureStateTopic()) {
+            return c.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code()).setErrorMessage("the coordinator is loading");
+        }
+        if (transactional ? transactions.isActive(key) : coordinator.isActive(key)) {
             return c.setErrorCode(Errors.NONE.code()).setNodeId(services.nodeId()).setHost(services.advertisedHost())
                     .setPort(services.advertisedPort());
         }
-        // The coordinator is wherever the group's offsets partition is led.
-        final TopicPartition offsets = new TopicPartition(GroupCoordinator.OFFSETS_TOPIC, coordinator.partitionFor(key));
-        final int leader = services.cluster().partition(offsets).leaderId();
+        // The coordinator is wherever the key's partition is led.
+        final TopicPartition partition = transactional
+                ? new TopicPartition(TransactionCoordinator.STATE_TOPIC, transactions.partitionFor(key))
+                : new TopicPartition(GroupCoordinator.OFFSETS_TOPIC, coordinator.partitionFor(key));
+        final int leader = services.cluster().partition(partition).leaderId();
         final Optional<ClusterView.Broker> broker = leader == services.nodeId() ? Optional.empty()
                 : services.cluster().broker(leader);
         if (broker.isEmpty()) {

@@ -3,6 +3,9 @@ package io.ailurus.kafka.handler;
 import io.ailurus.kafka.ApiHandler;
 import io.ailurus.kafka.BrokerServices;
 import io.ailurus.kafka.RequestContext;
+import io.ailurus.kafka.txn.TransactionCoordinator;
+import io.ailurus.kafka.txn.TransactionCoordinatorShard;
+import io.ailurus.kafka.txn.TransactionCoordinatorState;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
@@ -12,12 +15,10 @@ import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
 import org.apache.kafka.common.requests.InitProducerIdResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * InitProducerId for idempotent producers: a producer id never handed out before, with epoch 0. Transactional
- * producers are refused until transactions exist.
+ * InitProducerId. Without a transactional id: a producer id never handed out before, with epoch 0. With one: the
+ * transaction coordinator's answer (the id's producer id with its epoch bumped, fencing older incarnations).
  *
  * <p>Like Kafka's transaction coordinator, a request without a transactional id always gets a fresh id, even when it
  * carries its current id and epoch (KIP-360): bumping the epoch of the id it presents would trust an id this node
@@ -30,22 +31,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class InitProducerIdHandler implements ApiHandler<InitProducerIdRequest> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(InitProducerIdHandler.class);
-
-    /**
-     * The answer to a transactional producer. kafka-clients' TransactionManager retries retriable errors forever
-     * (until max.block.ms), turns TRANSACTIONAL_ID_AUTHORIZATION_FAILED into an abortable "authorization failed"
-     * (which sends users looking for ACLs), and treats any other error as fatal: initTransactions() throws
-     * "Unexpected error in InitProducerIdResponse; The version of API is not supported." at once. That is the
-     * clearest of what the protocol can say (this response has no message field), and a fatal state is right, since
-     * no retry can succeed.
-     */
-    static final Errors TRANSACTIONS_UNSUPPORTED = Errors.UNSUPPORTED_VERSION;
+    /** PRODUCER_FENCED exists from this version on; older clients get INVALID_PRODUCER_EPOCH. */
+    private static final int FENCED_SINCE = 4;
 
     private final BrokerServices services;
+    private final TransactionCoordinator transactions;
 
-    public InitProducerIdHandler(final BrokerServices services) {
+    public InitProducerIdHandler(final BrokerServices services, final TransactionCoordinator transactions) {
         this.services = services;
+        this.transactions = transactions;
     }
 
     @Override
@@ -71,9 +65,20 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
             if (transactionalId.isEmpty()) {
                 return failed(Errors.INVALID_REQUEST);   // as Kafka: an empty id is a client bug, not "no id"
             }
-            LOG.info("Refused InitProducerId for transactional id '{}' from {}: transactions are not supported yet",
-                    transactionalId, context.clientAddress());
-            return failed(TRANSACTIONS_UNSUPPORTED);
+            final short version = context.apiVersion();
+            return transactions.<TransactionCoordinatorState.Decision>tell(transactionalId,
+                    reply -> new TransactionCoordinatorShard.InitProducerId(transactionalId, data.transactionTimeoutMs(),
+                            data.producerId(), data.producerEpoch(), reply))
+                    .handle((decision, failure) -> {
+                        final Errors error = failure != null ? TransactionHandler.errorOf(failure) : decision.error();
+                        if (error != Errors.NONE) {
+                            return failed(TransactionHandler.forVersion(error, version, FENCED_SINCE)).join();
+                        }
+                        return new InitProducerIdResponse(new InitProducerIdResponseData()
+                                .setErrorCode(Errors.NONE.code())
+                                .setProducerId(decision.txn().producerId())
+                                .setProducerEpoch(decision.txn().producerEpoch()));
+                    });
         }
         // Kafka's consistency check of the KIP-360 fields: both given or neither.
         if ((data.producerId() == RecordBatch.NO_PRODUCER_ID) != (data.producerEpoch() == RecordBatch.NO_PRODUCER_EPOCH)) {

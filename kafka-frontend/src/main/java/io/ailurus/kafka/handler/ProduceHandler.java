@@ -70,10 +70,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                     : services.topics().topic(topic.name());
             for (final ProduceRequestData.PartitionProduceData partition : topic.partitionData()) {
                 final CompletableFuture<ProduceResponseData.PartitionProduceResponse> response;
-                if (data.transactionalId() != null) {
-                    response = failed(partition.index(), Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
-                            "transactions are not supported yet");
-                } else if (meta.isPresent() && Topic.isInternal(meta.get().name())) {
+                if (meta.isPresent() && Topic.isInternal(meta.get().name())) {
                     response = failed(partition.index(), Errors.INVALID_TOPIC_EXCEPTION,
                             "topic " + meta.get().name() + " is internal: only the broker writes to it");
                 } else if (meta.isEmpty()) {

@@ -16,7 +16,7 @@ import org.apache.kafka.common.requests.TxnOffsetCommitResponse;
 public final class TxnOffsetCommitHandler extends GroupHandler<TxnOffsetCommitRequest> {
 
     public TxnOffsetCommitHandler(final GroupCoordinator coordinator) {
-        super(coordinator, ApiKeys.TXN_OFFSET_COMMIT, ApiKeys.TXN_OFFSET_COMMIT.latestVersion());
+        super(coordinator, ApiKeys.TXN_OFFSET_COMMIT, 4);   // v5 is for the epoch-per-transaction protocol (KIP-890 part 2), not announced
     }
 
     @Override

@@ -31,7 +31,7 @@ class InitProducerIdHandlerTest {
     private InitProducerIdHandler handler() {
         final ProducerIdSource ids = nextId::getAndIncrement;
         return new InitProducerIdHandler(new BrokerServices(TopicPartitionsTest.nodeConfig(dataDir), "test-cluster",
-                "broker.example", 19092, null, null, null, ids, timer, null));
+                "broker.example", 19092, null, null, null, ids, timer, null), null);   // transactional ids: TransactionsIT
     }
 
     @Test
@@ -48,15 +48,6 @@ class InitProducerIdHandlerTest {
         assertEquals(Errors.NONE, bumped.error());
         assertEquals(1001, bumped.data().producerId());
         assertEquals(0, bumped.data().producerEpoch());
-    }
-
-    @Test
-    void transactionalProducersAreRefused() throws Exception {
-        final InitProducerIdResponse response = call(handler(),
-                new InitProducerIdRequestData().setTransactionalId("tx-1").setTransactionTimeoutMs(60_000), (short) 4);
-        assertEquals(Errors.UNSUPPORTED_VERSION, response.error());
-        assertEquals(-1, response.data().producerId());
-        assertEquals(1000, nextId.get());   // no id spent
     }
 
     @Test

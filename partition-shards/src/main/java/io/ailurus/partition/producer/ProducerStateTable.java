@@ -102,16 +102,21 @@ public final class ProducerStateTable {
         return null;
     }
 
-    /** A producer as DescribeProducers shows it. */
-    public record ProducerSnapshot(long producerId, short epoch, int lastSequence, long lastTimestamp) {
+    /** A producer as DescribeProducers shows it ({@code currentTxnStartOffset} -1: no transaction open). */
+    public record ProducerSnapshot(long producerId, short epoch, int lastSequence, long lastTimestamp,
+            long currentTxnStartOffset) {
     }
 
-    /** Every producer the partition remembers, with its latest batch (appended, not necessarily committed). */
-    public java.util.List<ProducerSnapshot> snapshot() {
+    /**
+     * Every producer the partition remembers, with its latest batch (appended, not necessarily committed) and where
+     * its open transaction started.
+     */
+    public java.util.List<ProducerSnapshot> snapshot(final PartitionTransactions transactions) {
         final java.util.List<ProducerSnapshot> all = new java.util.ArrayList<>(producers.size());
         producers.forEach((id, entry) -> {
             final BatchMetadata last = entry.batches.peekLast();
-            all.add(new ProducerSnapshot(id, entry.epoch, last == null ? -1 : last.lastSeq(), entry.lastTimestamp));
+            all.add(new ProducerSnapshot(id, entry.epoch, last == null ? -1 : last.lastSeq(), entry.lastTimestamp,
+                    transactions.openTransactionStart(id)));
         });
         return all;
     }

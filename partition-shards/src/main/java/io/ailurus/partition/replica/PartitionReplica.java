@@ -682,7 +682,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
     }
 
     private Behavior<Command> onDescribeProducers(final DescribeProducers request) {
-        request.reply().complete(leading ? new DescribeProducersResult(Errors.NONE, producers.snapshot())
+        request.reply().complete(leading ? new DescribeProducersResult(Errors.NONE, producers.snapshot(handle.transactions()))
                 : new DescribeProducersResult(Errors.NOT_LEADER_OR_FOLLOWER, List.of()));
         return this;
     }

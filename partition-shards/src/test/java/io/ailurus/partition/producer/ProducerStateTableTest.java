@@ -79,9 +79,9 @@ class ProducerStateTableTest {
     void theSnapshotShowsEachProducersEpochLastSequenceAndTimestamp() {
         final ProducerStateTable table = withBatches(3);
         table.record(7, (short) 2, 0, 0, 300, 300, 5_000);
-        final List<ProducerStateTable.ProducerSnapshot> snapshot = table.snapshot();
+        final List<ProducerStateTable.ProducerSnapshot> snapshot = table.snapshot(new PartitionTransactions());
         assertEquals(2, snapshot.size());
-        assertTrue(snapshot.contains(new ProducerStateTable.ProducerSnapshot(PID, (short) 0, 29, 1_002)));
-        assertTrue(snapshot.contains(new ProducerStateTable.ProducerSnapshot(7, (short) 2, 0, 5_000)));
+        assertTrue(snapshot.contains(new ProducerStateTable.ProducerSnapshot(PID, (short) 0, 29, 1_002, -1)));
+        assertTrue(snapshot.contains(new ProducerStateTable.ProducerSnapshot(7, (short) 2, 0, 5_000, -1)));
     }
 }

@@ -1,5 +1,6 @@
 package io.ailurus.wasm.node;
 
+import io.ailurus.partition.replica.BrokerChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

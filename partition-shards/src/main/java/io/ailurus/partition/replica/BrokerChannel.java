@@ -1,4 +1,4 @@
-package io.ailurus.wasm.node;
+package io.ailurus.partition.replica;
 
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -13,13 +13,14 @@ import org.apache.kafka.common.requests.RequestHeader;
 
 /**
  * A blocking Kafka-protocol connection to one broker, one request at a time, for writes a producer client cannot
- * make: idempotent batches whose producer id and sequences the caller chooses. Requests and responses are encoded by
+ * make: idempotent batches whose producer id and sequences the caller chooses (data transforms), transaction
+ * markers for partitions led elsewhere (the transaction coordinator). Requests and responses are encoded by
  * kafka-clients. Any I/O failure closes it; the caller opens a new one.
  */
-final class BrokerChannel implements AutoCloseable {
+public final class BrokerChannel implements AutoCloseable {
 
     private static final int CONNECT_TIMEOUT_MS = 5_000;
-    /** A response larger than this is not one we asked for (our requests are produce requests of one batch). */
+    /** A response larger than this is not one we asked for (our requests are one produce batch or a few markers). */
     private static final int MAX_RESPONSE_BYTES = 16 << 20;
 
     private final String clientId;
@@ -28,7 +29,7 @@ final class BrokerChannel implements AutoCloseable {
     private final OutputStream out;
     private int correlationId;
 
-    BrokerChannel(final String host, final int port, final String clientId, final int readTimeoutMs)
+    public BrokerChannel(final String host, final int port, final String clientId, final int readTimeoutMs)
             throws IOException {
         this.clientId = clientId;
         this.socket = new Socket();
@@ -44,7 +45,7 @@ final class BrokerChannel implements AutoCloseable {
         }
     }
 
-    synchronized AbstractResponse send(final AbstractRequest request) throws IOException {
+    public synchronized AbstractResponse send(final AbstractRequest request) throws IOException {
         final RequestHeader header = new RequestHeader(request.apiKey(), request.version(), clientId, ++correlationId);
         try {
             final ByteBuffer frame = request.serializeWithHeader(header);
@@ -72,7 +73,7 @@ final class BrokerChannel implements AutoCloseable {
         }
     }
 
-    boolean isOpen() {
+    public boolean isOpen() {
         return !socket.isClosed();
     }
 
