@@ -52,8 +52,9 @@ class TransactionsCrashIT {
             final List<String> open = values("open-", 6);
             final List<String> after = values("after-", 6);
             final Map<Integer, Long> lastOpenOffset = new HashMap<>();
+            // Long enough that the open transaction outlives the restart: right after it the LSO must still stop there.
             final KafkaProducer<String, String> abandoned = Clients.producer(broker.bootstrap(),
-                    TransactionsIT.transactionalSettings("tx-crash-abandoned", "transaction.timeout.ms", 3000));
+                    TransactionsIT.transactionalSettings("tx-crash-abandoned", "transaction.timeout.ms", 15000));
             try {
                 try (KafkaProducer<String, String> committer = Clients.producer(broker.bootstrap(),
                         TransactionsIT.transactionalSettings("tx-crash-committer"))) {

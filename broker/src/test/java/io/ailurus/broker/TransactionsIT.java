@@ -316,7 +316,7 @@ class TransactionsIT {
         final Map<Integer, Long> lastOpenOffset = new HashMap<>();
         final KafkaProducer<String, String> committer = transactionalProducer("tx-restart-committer");
         final KafkaProducer<String, String> abandoned = transactionalProducer("tx-restart-abandoned",
-                "transaction.timeout.ms", 3000);
+                "transaction.timeout.ms", 10000);
         try {
             committer.initTransactions();
             abandoned.initTransactions();
