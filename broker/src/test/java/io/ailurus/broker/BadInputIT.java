@@ -126,6 +126,26 @@ class BadInputIT {
     }
 
     @Test
+    void aClientCannotForgeATransactionMarker() throws Exception {
+        final org.apache.kafka.common.record.MemoryRecords forged = org.apache.kafka.common.record.MemoryRecords
+                .withEndTransactionMarker(System.currentTimeMillis(), 4242L, (short) 0,
+                        new org.apache.kafka.common.record.EndTransactionMarker(
+                                org.apache.kafka.common.record.ControlRecordType.COMMIT, 0));
+        final org.apache.kafka.common.message.ProduceRequestData data = new org.apache.kafka.common.message.ProduceRequestData()
+                .setAcks((short) -1).setTimeoutMs(10_000);
+        data.topicData().add(new org.apache.kafka.common.message.ProduceRequestData.TopicProduceData().setName("precious")
+                .setPartitionData(List.of(new org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData()
+                        .setIndex(0).setRecords(forged))));
+        try (RawConnection c = new RawConnection(port())) {
+            final org.apache.kafka.common.requests.ProduceResponse response = (org.apache.kafka.common.requests.ProduceResponse)
+                    c.roundTrip(new org.apache.kafka.common.requests.ProduceRequest.Builder((short) 9, (short) 9, data).build((short) 9));
+            assertEquals(Errors.INVALID_RECORD.code(), response.data().responses().iterator().next()
+                    .partitionResponses().get(0).errorCode(), "only the transaction coordinator writes markers");
+        }
+        stillServesAndLostNothing();
+    }
+
+    @Test
     void aTooNewApiVersionsRequestIsAnsweredAtV0WithUnsupportedVersion() throws Exception {
         try (RawConnection c = new RawConnection(port())) {
             // Header v2 (flexible): api key, version 99, correlation id, client id, no tagged fields.

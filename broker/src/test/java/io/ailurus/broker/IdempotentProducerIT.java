@@ -206,31 +206,4 @@ class IdempotentProducerIT {
 
         }
     }
-
-    @Test
-    void initTransactionsFailsFastSinceTransactionsAreNotSupported() throws Exception {
-        final KafkaProducer<String, String> producer = Clients.producer(broker, "transactional.id", "tx-1",
-                "max.block.ms", "60000");
-        final ExecutorService executor = Executors.newSingleThreadExecutor();
-        try {
-            final long start = System.nanoTime();
-            final Future<?> init = executor.submit(producer::initTransactions);
-            try {
-                init.get(30, TimeUnit.SECONDS);
-                fail("initTransactions() succeeded, but the broker does not support transactions");
-            } catch (TimeoutException e) {
-                fail("initTransactions() still blocks after 30 s instead of failing");
-            } catch (ExecutionException e) {
-                final Throwable cause = e.getCause();
-                assertInstanceOf(KafkaException.class, cause);
-                assertFalse(cause instanceof org.apache.kafka.common.errors.TimeoutException,
-                        "initTransactions() timed out rather than failing: " + cause);
-                assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30));
-            }
-        } finally {
-            producer.close(Duration.ofSeconds(5));
-            executor.shutdownNow();
-            assertTrue(executor.awaitTermination(10, TimeUnit.SECONDS));
-        }
-    }
 }
