@@ -272,7 +272,8 @@ class AdminApiIT {
             final List<Map<String, String>> invalid = List.of(
                     Map.of("no.such.config", "1"),
                     Map.of("retention.ms", "abc"),
-                    Map.of("cleanup.policy", "compact"));
+                    Map.of("cleanup.policy", "shred"),
+                    Map.of("cleanup.policy", "compact", "remote.storage.enable", "true"));
             for (final Map<String, String> configs : invalid) {
                 assertInstanceOf(InvalidConfigurationException.class, failure(admin.createTopics(
                         List.of(new NewTopic("misconfigured", 1, (short) 1).configs(configs))).all()),

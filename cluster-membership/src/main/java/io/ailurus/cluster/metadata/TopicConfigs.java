@@ -1,5 +1,6 @@
 package io.ailurus.cluster.metadata;
 
+import io.ailurus.partition.log.CleanupPolicy;
 import io.ailurus.partition.log.LogConfig;
 import io.ailurus.partition.log.RemoteStorageConfig;
 import java.util.LinkedHashMap;
@@ -99,8 +100,10 @@ public final class TopicConfigs {
         }
         switch (name) {
             case CLEANUP_POLICY -> {
-                if (!value.equals("delete")) {
-                    throw new InvalidConfigurationException("cleanup.policy '" + value + "' is not supported: only 'delete'");
+                try {
+                    CleanupPolicy.parse(value);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidConfigurationException(e.getMessage());
                 }
             }
             case COMPRESSION_TYPE -> {
@@ -183,7 +186,8 @@ public final class TopicConfigs {
                     .withMaxMessageBytes(Integer.parseInt(c.get(MAX_MESSAGE_BYTES).trim()))
                     .withTimestampType("LogAppendTime".equals(c.get(TIMESTAMP_TYPE))
                             ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME)
-                    .withRemote(remoteStorage(configs, c));
+                    .withRemote(remoteStorage(configs, c))
+                    .withCleanupPolicy(CleanupPolicy.parse(c.get(CLEANUP_POLICY)));
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigurationException(e.getMessage());
         }

@@ -14,6 +14,7 @@ import org.apache.kafka.common.record.TimestampType;
  *                             ({@code message.timestamp.type})
  * @param indexIntervalBytes   bytes of batches between two sparse index entries ({@code index.interval.bytes})
  * @param remote               tiered storage ({@code remote.storage.enable}, {@code local.retention.*})
+ * @param cleanupPolicy        whether retention deletes and whether the log is compacted ({@code cleanup.policy})
  */
 public record LogConfig(
         int segmentBytes,
@@ -23,7 +24,8 @@ public record LogConfig(
         int maxMessageBytes,
         TimestampType timestampType,
         int indexIntervalBytes,
-        RemoteStorageConfig remote) {
+        RemoteStorageConfig remote,
+        CleanupPolicy cleanupPolicy) {
 
     public static final int DEFAULT_SEGMENT_BYTES = 1 << 30;
     public static final long DEFAULT_SEGMENT_MS = 7L * 24 * 60 * 60 * 1000;
@@ -50,8 +52,12 @@ public record LogConfig(
         if (timestampType != TimestampType.CREATE_TIME && timestampType != TimestampType.LOG_APPEND_TIME) {
             throw new IllegalArgumentException("message.timestamp.type must be CreateTime or LogAppendTime");
         }
-        if (remote == null) {
-            throw new IllegalArgumentException("remote storage settings are required");
+        if (remote == null || cleanupPolicy == null) {
+            throw new IllegalArgumentException("remote storage settings and a cleanup policy are required");
+        }
+        if (cleanupPolicy.compacts() && remote.usesBucket()) {
+            throw new IllegalArgumentException("cleanup.policy " + cleanupPolicy.configValue()
+                    + " cannot be combined with tiered storage: the bucket holds uncompacted segments");
         }
         if (remote.enabled()) {
             checkLocalWithinTotal("local.retention.ms", remote.effectiveLocalRetentionMs(retentionMs), "retention.ms", retentionMs);
@@ -74,38 +80,42 @@ public record LogConfig(
     /** Kafka's defaults. */
     public static LogConfig defaults() {
         return new LogConfig(DEFAULT_SEGMENT_BYTES, DEFAULT_SEGMENT_MS, -1, DEFAULT_RETENTION_MS,
-                DEFAULT_MAX_MESSAGE_BYTES, TimestampType.CREATE_TIME, DEFAULT_INDEX_INTERVAL_BYTES, RemoteStorageConfig.DISABLED);
+                DEFAULT_MAX_MESSAGE_BYTES, TimestampType.CREATE_TIME, DEFAULT_INDEX_INTERVAL_BYTES, RemoteStorageConfig.DISABLED, CleanupPolicy.DELETE);
     }
 
     public LogConfig withSegmentBytes(int value) {
-        return new LogConfig(value, segmentMs, retentionBytes, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes, remote);
+        return new LogConfig(value, segmentMs, retentionBytes, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes, remote, cleanupPolicy);
     }
 
     public LogConfig withSegmentMs(long value) {
-        return new LogConfig(segmentBytes, value, retentionBytes, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes, remote);
+        return new LogConfig(segmentBytes, value, retentionBytes, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes, remote, cleanupPolicy);
     }
 
     public LogConfig withRetentionBytes(long value) {
-        return new LogConfig(segmentBytes, segmentMs, value, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes, remote);
+        return new LogConfig(segmentBytes, segmentMs, value, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes, remote, cleanupPolicy);
     }
 
     public LogConfig withRetentionMs(long value) {
-        return new LogConfig(segmentBytes, segmentMs, retentionBytes, value, maxMessageBytes, timestampType, indexIntervalBytes, remote);
+        return new LogConfig(segmentBytes, segmentMs, retentionBytes, value, maxMessageBytes, timestampType, indexIntervalBytes, remote, cleanupPolicy);
     }
 
     public LogConfig withMaxMessageBytes(int value) {
-        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, value, timestampType, indexIntervalBytes, remote);
+        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, value, timestampType, indexIntervalBytes, remote, cleanupPolicy);
     }
 
     public LogConfig withTimestampType(TimestampType value) {
-        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, maxMessageBytes, value, indexIntervalBytes, remote);
+        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, maxMessageBytes, value, indexIntervalBytes, remote, cleanupPolicy);
     }
 
     public LogConfig withIndexIntervalBytes(int value) {
-        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, maxMessageBytes, timestampType, value, remote);
+        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, maxMessageBytes, timestampType, value, remote, cleanupPolicy);
+    }
+
+    public LogConfig withCleanupPolicy(CleanupPolicy value) {
+        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes, remote, value);
     }
 
     public LogConfig withRemote(RemoteStorageConfig value) {
-        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes, value);
+        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes, value, cleanupPolicy);
     }
 }

@@ -511,8 +511,11 @@ public final class SegmentLog implements Closeable {
         final boolean tiered = c.remote().enabled();
         // A tiered log keeps locally what local retention says, and deletes only what the bucket already holds; the
         // bucket's own retention (retention.*) is the tier's business.
-        final long retentionMs = tiered ? c.remote().effectiveLocalRetentionMs(c.retentionMs()) : c.retentionMs();
-        final long retentionBytes = tiered ? c.remote().effectiveLocalRetentionBytes(c.retentionBytes()) : c.retentionBytes();
+        // A compacted topic without "delete" keeps its segments whatever their age or size (Kafka's rule).
+        final boolean deletes = c.cleanupPolicy().deletes();
+        final long retentionMs = !deletes ? -1 : tiered ? c.remote().effectiveLocalRetentionMs(c.retentionMs()) : c.retentionMs();
+        final long retentionBytes = !deletes ? -1
+                : tiered ? c.remote().effectiveLocalRetentionBytes(c.retentionBytes()) : c.retentionBytes();
         int deleted = 0;
         try {
             if (retentionMs >= 0) {

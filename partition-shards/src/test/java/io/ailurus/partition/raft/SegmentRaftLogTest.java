@@ -33,7 +33,8 @@ class SegmentRaftLogTest {
     Path dir;
 
     private static final LogConfig SMALL_SEGMENTS = new LogConfig(1024, LogConfig.DEFAULT_SEGMENT_MS, -1, -1,
-            LogConfig.DEFAULT_MAX_MESSAGE_BYTES, TimestampType.CREATE_TIME, 256, io.ailurus.partition.log.RemoteStorageConfig.DISABLED);
+            LogConfig.DEFAULT_MAX_MESSAGE_BYTES, TimestampType.CREATE_TIME, 256, io.ailurus.partition.log.RemoteStorageConfig.DISABLED,
+            io.ailurus.partition.log.CleanupPolicy.DELETE);
 
     @Test
     void epochHistoryFollowsTermsAndAnswersOffsetForLeaderEpoch() throws IOException {
