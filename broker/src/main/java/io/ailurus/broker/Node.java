@@ -36,6 +36,7 @@ import io.ailurus.partition.raft.RaftConfig;
 import io.ailurus.partition.replica.GroupCommitFlusher;
 import io.ailurus.partition.replica.GroupIds;
 import io.ailurus.partition.replica.LocalReplicas;
+import io.ailurus.partition.replica.LogCleaner;
 import io.ailurus.partition.replica.PartitionClient;
 import io.ailurus.partition.replica.PartitionReplica;
 import io.ailurus.partition.replica.RaftNetwork;
@@ -107,6 +108,7 @@ public final class Node implements AutoCloseable {
     private BrokerServices services;
     private GroupCoordinator groups;
     private TransactionCoordinator transactions;
+    private LogCleaner cleaner;
     private boolean closed;
     private S3Tiering tiering;   // null when tiered storage is off
     private TransformService transforms;   // null when data transforms are off
@@ -206,6 +208,7 @@ public final class Node implements AutoCloseable {
             node.transactions = new TransactionCoordinator(system, node.services, TransactionSettings.from(rootConfig),
                     new TxnMarkerWriter(node.services, node.groups));
             replicas.addListener(node.transactions);
+            node.cleaner = new LogCleaner(replicas, LogCleaner.Settings.from(rootConfig)).start();
             topics.addListener(node.new PartitionLifecycle());
             controller.set(system.systemActorOf(ControllerReplica.create(new ControllerReplica.Settings(config.nodeId(),
                             clusterConfig.votersOr(config.nodeId()), config.dataDir(), raftConfig, network, flusher,
@@ -506,6 +509,9 @@ public final class Node implements AutoCloseable {
             transforms.close();
         }
         listener.close();
+        if (cleaner != null) {
+            cleaner.close();   // before the logs close under it
+        }
         try {
             org.apache.pekko.actor.CoordinatedShutdown.get(system)
                     .runAll(org.apache.pekko.actor.CoordinatedShutdown.unknownReason())
@@ -519,6 +525,7 @@ public final class Node implements AutoCloseable {
         if (transactions != null) {
             transactions.markers().close();
         }
+
         flusher.close();
         timer.shutdownNow();
         LOG.info("ailurus node {} stopped", config.nodeId());

@@ -1,6 +1,7 @@
 package io.ailurus.cluster.metadata;
 
 import io.ailurus.partition.log.CleanupPolicy;
+import io.ailurus.partition.log.CompactionConfig;
 import io.ailurus.partition.log.LogConfig;
 import io.ailurus.partition.log.RemoteStorageConfig;
 import java.util.LinkedHashMap;
@@ -16,6 +17,10 @@ import org.apache.kafka.common.record.TimestampType;
 public final class TopicConfigs {
 
     public static final String CLEANUP_POLICY = "cleanup.policy";
+    public static final String MIN_CLEANABLE_DIRTY_RATIO = "min.cleanable.dirty.ratio";
+    public static final String MIN_COMPACTION_LAG_MS = "min.compaction.lag.ms";
+    public static final String MAX_COMPACTION_LAG_MS = "max.compaction.lag.ms";
+    public static final String DELETE_RETENTION_MS = "delete.retention.ms";
     public static final String RETENTION_MS = "retention.ms";
     public static final String RETENTION_BYTES = "retention.bytes";
     public static final String SEGMENT_BYTES = "segment.bytes";
@@ -48,6 +53,10 @@ public final class TopicConfigs {
         final LogConfig d = LogConfig.defaults();
         final Map<String, String> m = new LinkedHashMap<>();
         m.put(CLEANUP_POLICY, "delete");
+        m.put(MIN_CLEANABLE_DIRTY_RATIO, Double.toString(CompactionConfig.DEFAULT_MIN_CLEANABLE_DIRTY_RATIO));
+        m.put(MIN_COMPACTION_LAG_MS, Long.toString(CompactionConfig.DEFAULT_MIN_COMPACTION_LAG_MS));
+        m.put(MAX_COMPACTION_LAG_MS, Long.toString(CompactionConfig.DEFAULT_MAX_COMPACTION_LAG_MS));
+        m.put(DELETE_RETENTION_MS, Long.toString(CompactionConfig.DEFAULT_DELETE_RETENTION_MS));
         m.put(COMPRESSION_TYPE, "producer");
         m.put(MAX_MESSAGE_BYTES, Integer.toString(d.maxMessageBytes()));
         m.put(TIMESTAMP_TYPE, "CreateTime");
@@ -118,6 +127,9 @@ public final class TopicConfigs {
                 }
             }
             case RETENTION_MS, RETENTION_BYTES -> parseLong(name, value, -1, Long.MAX_VALUE);
+            case MIN_COMPACTION_LAG_MS, DELETE_RETENTION_MS -> parseLong(name, value, 0, Long.MAX_VALUE);
+            case MAX_COMPACTION_LAG_MS -> parseLong(name, value, 1, Long.MAX_VALUE);
+            case MIN_CLEANABLE_DIRTY_RATIO -> parseRatio(name, value);
             case LOCAL_RETENTION_MS, LOCAL_RETENTION_BYTES -> parseLong(name, value, RemoteStorageConfig.FOLLOW_TOTAL, Long.MAX_VALUE);
             case REMOTE_STORAGE_ENABLE, REDPANDA_REMOTE_WRITE, REDPANDA_REMOTE_READ, REDPANDA_REMOTE_DELETE,
                     REDPANDA_REMOTE_RECOVERY -> parseBoolean(name, value);
@@ -132,6 +144,19 @@ public final class TopicConfigs {
             case MIN_INSYNC_REPLICAS -> parseLong(name, value, 1, Integer.MAX_VALUE);
             default -> throw new IllegalStateException(name);
         }
+    }
+
+    private static double parseRatio(final String name, final String value) {
+        final double v;
+        try {
+            v = Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigurationException("Topic config " + name + " must be a number, was '" + value + "'");
+        }
+        if (!(v >= 0 && v <= 1)) {
+            throw new InvalidConfigurationException("Topic config " + name + " must be in [0, 1], was " + v);
+        }
+        return v;
     }
 
     private static boolean parseBoolean(final String name, final String value) {
@@ -187,7 +212,11 @@ public final class TopicConfigs {
                     .withTimestampType("LogAppendTime".equals(c.get(TIMESTAMP_TYPE))
                             ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME)
                     .withRemote(remoteStorage(configs, c))
-                    .withCleanupPolicy(CleanupPolicy.parse(c.get(CLEANUP_POLICY)));
+                    .withCompaction(new CompactionConfig(CleanupPolicy.parse(c.get(CLEANUP_POLICY)),
+                            Double.parseDouble(c.get(MIN_CLEANABLE_DIRTY_RATIO).trim()),
+                            Long.parseLong(c.get(MIN_COMPACTION_LAG_MS).trim()),
+                            Long.parseLong(c.get(MAX_COMPACTION_LAG_MS).trim()),
+                            Long.parseLong(c.get(DELETE_RETENTION_MS).trim())));
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigurationException(e.getMessage());
         }

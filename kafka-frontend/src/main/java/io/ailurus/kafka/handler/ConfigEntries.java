@@ -25,6 +25,10 @@ final class ConfigEntries {
     /** Kafka's types of the topic configs ailurus knows (ConfigDef types of LogConfig). */
     private static final Map<String, ConfigType> TOPIC_TYPES = Map.ofEntries(
             Map.entry(TopicConfigs.CLEANUP_POLICY, ConfigType.LIST),
+            Map.entry(TopicConfigs.MIN_CLEANABLE_DIRTY_RATIO, ConfigType.DOUBLE),
+            Map.entry(TopicConfigs.MIN_COMPACTION_LAG_MS, ConfigType.LONG),
+            Map.entry(TopicConfigs.MAX_COMPACTION_LAG_MS, ConfigType.LONG),
+            Map.entry(TopicConfigs.DELETE_RETENTION_MS, ConfigType.LONG),
             Map.entry(TopicConfigs.COMPRESSION_TYPE, ConfigType.STRING),
             Map.entry(TopicConfigs.MAX_MESSAGE_BYTES, ConfigType.INT),
             Map.entry(TopicConfigs.TIMESTAMP_TYPE, ConfigType.STRING),
@@ -47,6 +51,10 @@ final class ConfigEntries {
      */
     private static final Map<String, String> BROKER_SYNONYMS = Map.ofEntries(
             Map.entry(TopicConfigs.CLEANUP_POLICY, "log.cleanup.policy"),
+            Map.entry(TopicConfigs.MIN_CLEANABLE_DIRTY_RATIO, "log.cleaner.min.cleanable.ratio"),
+            Map.entry(TopicConfigs.MIN_COMPACTION_LAG_MS, "log.cleaner.min.compaction.lag.ms"),
+            Map.entry(TopicConfigs.MAX_COMPACTION_LAG_MS, "log.cleaner.max.compaction.lag.ms"),
+            Map.entry(TopicConfigs.DELETE_RETENTION_MS, "log.cleaner.delete.retention.ms"),
             Map.entry(TopicConfigs.COMPRESSION_TYPE, "compression.type"),
             Map.entry(TopicConfigs.MAX_MESSAGE_BYTES, "message.max.bytes"),
             Map.entry(TopicConfigs.TIMESTAMP_TYPE, "log.message.timestamp.type"),

@@ -118,7 +118,7 @@ class IncrementalAlterConfigsHandlerTest {
     @Test
     void invalidResultsAreInvalidConfig() throws Exception {
         final IncrementalAlterConfigsResponse append = call(handler, request(false,
-                resource(ConfigResource.Type.TOPIC, "t", op("cleanup.policy", OpType.APPEND, "compact"))), (short) 1);
+                resource(ConfigResource.Type.TOPIC, "t", op("cleanup.policy", OpType.APPEND, "shred"))), (short) 1);
         assertEquals(Errors.INVALID_CONFIG.code(), append.data().responses().get(0).errorCode());
         final IncrementalAlterConfigsResponse unknown = call(handler, request(false,
                 resource(ConfigResource.Type.TOPIC, "t", op("no.such.config", OpType.SET, "1"))), (short) 1);

@@ -14,7 +14,7 @@ import org.apache.kafka.common.record.TimestampType;
  *                             ({@code message.timestamp.type})
  * @param indexIntervalBytes   bytes of batches between two sparse index entries ({@code index.interval.bytes})
  * @param remote               tiered storage ({@code remote.storage.enable}, {@code local.retention.*})
- * @param cleanupPolicy        whether retention deletes and whether the log is compacted ({@code cleanup.policy})
+ * @param compaction           whether retention deletes, whether and how the log is compacted ({@code cleanup.policy}, ...)
  */
 public record LogConfig(
         int segmentBytes,
@@ -25,7 +25,7 @@ public record LogConfig(
         TimestampType timestampType,
         int indexIntervalBytes,
         RemoteStorageConfig remote,
-        CleanupPolicy cleanupPolicy) {
+        CompactionConfig compaction) {
 
     public static final int DEFAULT_SEGMENT_BYTES = 1 << 30;
     public static final long DEFAULT_SEGMENT_MS = 7L * 24 * 60 * 60 * 1000;
@@ -52,11 +52,11 @@ public record LogConfig(
         if (timestampType != TimestampType.CREATE_TIME && timestampType != TimestampType.LOG_APPEND_TIME) {
             throw new IllegalArgumentException("message.timestamp.type must be CreateTime or LogAppendTime");
         }
-        if (remote == null || cleanupPolicy == null) {
-            throw new IllegalArgumentException("remote storage settings and a cleanup policy are required");
+        if (remote == null || compaction == null) {
+            throw new IllegalArgumentException("remote storage and compaction settings are required");
         }
-        if (cleanupPolicy.compacts() && remote.usesBucket()) {
-            throw new IllegalArgumentException("cleanup.policy " + cleanupPolicy.configValue()
+        if (compaction.policy().compacts() && remote.usesBucket()) {
+            throw new IllegalArgumentException("cleanup.policy " + compaction.policy().configValue()
                     + " cannot be combined with tiered storage: the bucket holds uncompacted segments");
         }
         if (remote.enabled()) {
@@ -80,42 +80,50 @@ public record LogConfig(
     /** Kafka's defaults. */
     public static LogConfig defaults() {
         return new LogConfig(DEFAULT_SEGMENT_BYTES, DEFAULT_SEGMENT_MS, -1, DEFAULT_RETENTION_MS,
-                DEFAULT_MAX_MESSAGE_BYTES, TimestampType.CREATE_TIME, DEFAULT_INDEX_INTERVAL_BYTES, RemoteStorageConfig.DISABLED, CleanupPolicy.DELETE);
+                DEFAULT_MAX_MESSAGE_BYTES, TimestampType.CREATE_TIME, DEFAULT_INDEX_INTERVAL_BYTES, RemoteStorageConfig.DISABLED, CompactionConfig.DEFAULTS);
     }
 
     public LogConfig withSegmentBytes(int value) {
-        return new LogConfig(value, segmentMs, retentionBytes, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes, remote, cleanupPolicy);
+        return new LogConfig(value, segmentMs, retentionBytes, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes, remote, compaction);
     }
 
     public LogConfig withSegmentMs(long value) {
-        return new LogConfig(segmentBytes, value, retentionBytes, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes, remote, cleanupPolicy);
+        return new LogConfig(segmentBytes, value, retentionBytes, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes, remote, compaction);
     }
 
     public LogConfig withRetentionBytes(long value) {
-        return new LogConfig(segmentBytes, segmentMs, value, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes, remote, cleanupPolicy);
+        return new LogConfig(segmentBytes, segmentMs, value, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes, remote, compaction);
     }
 
     public LogConfig withRetentionMs(long value) {
-        return new LogConfig(segmentBytes, segmentMs, retentionBytes, value, maxMessageBytes, timestampType, indexIntervalBytes, remote, cleanupPolicy);
+        return new LogConfig(segmentBytes, segmentMs, retentionBytes, value, maxMessageBytes, timestampType, indexIntervalBytes, remote, compaction);
     }
 
     public LogConfig withMaxMessageBytes(int value) {
-        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, value, timestampType, indexIntervalBytes, remote, cleanupPolicy);
+        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, value, timestampType, indexIntervalBytes, remote, compaction);
     }
 
     public LogConfig withTimestampType(TimestampType value) {
-        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, maxMessageBytes, value, indexIntervalBytes, remote, cleanupPolicy);
+        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, maxMessageBytes, value, indexIntervalBytes, remote, compaction);
     }
 
     public LogConfig withIndexIntervalBytes(int value) {
-        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, maxMessageBytes, timestampType, value, remote, cleanupPolicy);
+        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, maxMessageBytes, timestampType, value, remote, compaction);
     }
 
-    public LogConfig withCleanupPolicy(CleanupPolicy value) {
+    public LogConfig withCompaction(CompactionConfig value) {
         return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes, remote, value);
     }
 
+    public LogConfig withCleanupPolicy(CleanupPolicy value) {
+        return withCompaction(compaction.withPolicy(value));
+    }
+
+    public CleanupPolicy cleanupPolicy() {
+        return compaction.policy();
+    }
+
     public LogConfig withRemote(RemoteStorageConfig value) {
-        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes, value, cleanupPolicy);
+        return new LogConfig(segmentBytes, segmentMs, retentionBytes, retentionMs, maxMessageBytes, timestampType, indexIntervalBytes, value, compaction);
     }
 }

@@ -98,6 +98,15 @@ final class Segment {
         return baseOffset;
     }
 
+    /** The segment's batches, for a reader that walks all of them (the compactor). */
+    FileRecords records() {
+        return records;
+    }
+
+    Path logFile() {
+        return dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+    }
+
     /** The offset after the last batch, or the base offset when empty. */
     long nextOffset() {
         return nextOffset;

@@ -21,8 +21,11 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.record.FileRecords.TimestampAndOffset;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MutableRecordBatch;
+import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.utils.BufferSupplier;
+import org.apache.kafka.common.utils.CloseableIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -184,7 +187,8 @@ public final class SegmentLog implements Closeable {
             final String fileName = file.getFileName().toString();
             final long indexBase = Math.max(Segment.parseBaseOffset(fileName, Segment.INDEX_SUFFIX),
                     Segment.parseBaseOffset(fileName, Segment.TIME_INDEX_SUFFIX));
-            if ((indexBase >= 0 && !bases.contains(indexBase)) || fileName.endsWith(".tmp")) {
+            if ((indexBase >= 0 && !bases.contains(indexBase)) || fileName.endsWith(".tmp")
+                    || fileName.endsWith(LogCompactor.CLEANED_SUFFIX)) {   // a compaction the crash interrupted
                 Files.deleteIfExists(file);
             }
         }
@@ -235,6 +239,7 @@ public final class SegmentLog implements Closeable {
      */
     private long validate(final MemoryRecords records, final long expectedBase) {
         final int maxBytes = config.maxMessageBytes();
+        final boolean compacted = config.cleanupPolicy().compacts();
         long expected = expectedBase;
         long last = -1;
         int validBytes = 0;
@@ -250,9 +255,15 @@ public final class SegmentLog implements Closeable {
                 throw new CorruptRecordException("record batch at offset " + batch.baseOffset() + " fails its CRC check");
             }
             final Integer count = batch.countOrNull();
-            if (count == null || count <= 0 || batch.lastOffset() - batch.baseOffset() + 1 != count) {
+            final long span = batch.lastOffset() - batch.baseOffset() + 1;
+            // A producer's batch is dense; a replicated one may have been compacted on the leader: records gone
+            // (or all of them), its offsets kept.
+            if (count == null || (expected >= 0 ? count < 0 || count > span : count <= 0 || count != span)) {
                 throw new InvalidRecordException("record batch holds " + count + " records but spans offsets "
                         + batch.baseOffset() + ".." + batch.lastOffset());
+            }
+            if (expected < 0 && compacted && !batch.isControlBatch()) {
+                requireKeys(batch);
             }
             if (expected >= 0) {
                 if (batch.baseOffset() != expected) {
@@ -270,6 +281,17 @@ public final class SegmentLog implements Closeable {
             throw new InvalidRecordException("no record batch to append");
         }
         return last;
+    }
+
+    /** Compaction keeps the newest record per key: a record without one has no place in a compacted log (Kafka's rule). */
+    private void requireKeys(final MutableRecordBatch batch) {
+        try (CloseableIterator<Record> records = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+            while (records.hasNext()) {
+                if (!records.next().hasKey()) {
+                    throw new InvalidRecordException("compacted topic " + name + " cannot accept a record without a key");
+                }
+            }
+        }
     }
 
     private void write(final MemoryRecords records, final long lastOffset, final long nowMs) {
@@ -642,6 +664,55 @@ public final class SegmentLog implements Closeable {
         } catch (IOException e) {
             throw fail("roll", e);
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------------- compaction
+
+    /**
+     * The segments a compactor may rewrite, oldest first: closed, sealed (fsynced, indexes written: below the recovery
+     * point) and wholly below the high watermark, so they hold only committed records that no truncation can touch.
+     */
+    synchronized List<Segment> cleanableSegments() {
+        final List<Segment> out = new ArrayList<>();
+        for (final Segment s : segments.values()) {
+            if (s == active || s.nextOffset() > recoveryPoint || s.nextOffset() > highWatermark) {
+                break;
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    /**
+     * Replaces a closed segment by its compacted copy {@code cleaned} (same base offset and batches' offsets, fewer
+     * records), crash-safely: its index files go first, then the copy is renamed over the segment file (atomic), then
+     * the new indexes are written. A crash in between leaves the old or the new file whole, and missing indexes are
+     * rebuilt when the log opens. Readers still holding the old file keep reading it until it is closed (later).
+     * Returns false, deleting the copy, when the segment is no longer part of the log (retention, truncation).
+     */
+    synchronized boolean replaceWithCleaned(final Segment old, final Path cleaned) throws IOException {
+        checkUsable();
+        if (segments.get(old.baseOffset()) != old || old == active) {
+            Files.deleteIfExists(cleaned);
+            return false;
+        }
+        final long base = old.baseOffset();
+        Files.deleteIfExists(dir.resolve(Segment.fileName(base, Segment.INDEX_SUFFIX)));
+        Files.deleteIfExists(dir.resolve(Segment.fileName(base, Segment.TIME_INDEX_SUFFIX)));
+        Directories.fsync(dir);
+        Files.move(cleaned, old.logFile(), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Directories.fsync(dir);
+        final Segment fresh = Segment.open(dir, base, config.indexIntervalBytes());
+        final String problem = fresh.recover();   // builds its indexes, checking every batch once more
+        if (problem != null) {
+            throw new IOException("compacted segment " + base + " of " + name + " is damaged: " + problem);
+        }
+        fresh.sealIndexes();
+        segments.put(base, fresh);
+        retired.add(new Retired(old, System.nanoTime() + RETIRED_CLOSE_DELAY_NS));   // its file is gone already
+        closeRetired(false);
+        return true;
     }
 
     private void deleteHead(final Segment first) throws IOException {

@@ -34,7 +34,7 @@ class SegmentRaftLogTest {
 
     private static final LogConfig SMALL_SEGMENTS = new LogConfig(1024, LogConfig.DEFAULT_SEGMENT_MS, -1, -1,
             LogConfig.DEFAULT_MAX_MESSAGE_BYTES, TimestampType.CREATE_TIME, 256, io.ailurus.partition.log.RemoteStorageConfig.DISABLED,
-            io.ailurus.partition.log.CleanupPolicy.DELETE);
+            io.ailurus.partition.log.CompactionConfig.DEFAULTS);
 
     @Test
     void epochHistoryFollowsTermsAndAnswersOffsetForLeaderEpoch() throws IOException {

@@ -1,0 +1,292 @@
+package io.ailurus.partition.log;
+
+import io.ailurus.partition.producer.PartitionTransactions;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.kafka.common.record.FileLogInputStream.FileChannelRecordBatch;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.Record;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.utils.BufferSupplier;
+
+/**
+ * Log compaction of one {@link SegmentLog}: keeps the newest record per key in the log's closed, committed segments.
+ *
+ * <p>One pass: (1) walk the batch headers of the cleanable segments to learn which transactions were aborted and
+ * where the first undecided one starts (nothing from there on is cleaned); (2) map each key to the offset of its
+ * newest record, aborted records left out; (3) rewrite each segment that has something to drop, with kafka-clients'
+ * {@link MemoryRecords#filterTo}: a record goes when a newer one has its key, when it belongs to an aborted
+ * transaction, or when it is a tombstone older than {@code delete.retention.ms}. Batches are never removed, only
+ * emptied (their offsets, producer id and sequences stay), so every replica's batches keep the same offsets and a
+ * follower that replicates a compacted range appends it like any other; a batch nothing is dropped from is copied as
+ * it is. Each replica compacts its own copy (as Kafka's do); they agree on every key's newest value.
+ *
+ * <p>Runs on the node's cleaner thread; the log's writer keeps appending meanwhile (only closed segments are touched).
+ */
+public final class LogCompactor {
+
+    /** A rewritten segment waits under this suffix until it replaces the original; a crash leaves it to be deleted. */
+    public static final String CLEANED_SUFFIX = ".cleaned";
+
+    /** Bytes read and rewritten per step, so memory stays small whatever the segment size (a bigger batch goes alone). */
+    private static final int CHUNK_BYTES = 4 << 20;
+
+    /** How a pass is paced: called with the bytes just read, it may sleep to stay under a rate. */
+    @FunctionalInterface
+    public interface Throttle {
+        void paced(int bytes) throws InterruptedException;
+    }
+
+    /** What a pass did. {@code cleanedUpTo}: the end of the range it compacted (the next pass's dirty part starts there). */
+    public record Result(long cleanedUpTo, int segmentsRewritten, long bytesBefore, long bytesAfter, long recordsDropped) {
+    }
+
+    private final int maxKeys;
+    private final Throttle throttle;
+
+    public LogCompactor(final int maxKeys, final Throttle throttle) {
+        this.maxKeys = maxKeys;
+        this.throttle = throttle;
+    }
+
+    /**
+     * Compacts {@code log} when due: its cleanable part (closed, committed, older than {@code min.compaction.lag.ms},
+     * before any undecided transaction) is at least {@code min.cleanable.dirty.ratio} dirty since
+     * {@code cleanedUpTo}, or its oldest dirty record is older than {@code max.compaction.lag.ms}.
+     * Empty when nothing was due.
+     */
+    public Optional<Result> compact(final SegmentLog log, final long cleanedUpTo, final long nowMs)
+            throws IOException, InterruptedException {
+        final CompactionConfig config = log.config().compaction();
+        if (!config.policy().compacts()) {
+            return Optional.empty();
+        }
+        final List<Segment> candidates = new ArrayList<>();
+        for (final Segment s : log.cleanableSegments()) {
+            if (config.minCompactionLagMs() > 0 && s.maxTimestamp() > nowMs - config.minCompactionLagMs()) {
+                break;
+            }
+            candidates.add(s);
+        }
+        final Transactions txns = Transactions.of(candidates);
+        final List<Segment> range = new ArrayList<>();
+        for (final Segment s : candidates) {
+            if (s.nextOffset() > txns.firstUndecided()) {
+                break;
+            }
+            range.add(s);
+        }
+        if (range.isEmpty() || !due(range, cleanedUpTo, config, nowMs)) {
+            return Optional.empty();
+        }
+        final Map<ByteBuffer, Long> newest = new HashMap<>();
+        final int mapped = mapKeys(range, txns, newest);
+        final List<Segment> rewrite = range.subList(0, mapped);
+        long before = 0;
+        long after = 0;
+        long dropped = 0;
+        int rewritten = 0;
+        for (final Segment s : rewrite) {
+            final Path cleaned = s.logFile().resolveSibling(s.logFile().getFileName() + CLEANED_SUFFIX);
+            final Copy copy = copyRetained(s, cleaned, newest, txns, nowMs, config.deleteRetentionMs());
+            before += s.sizeInBytes();
+            if (copy.dropped() == 0) {
+                Files.deleteIfExists(cleaned);
+                after += s.sizeInBytes();
+                continue;
+            }
+            if (log.replaceWithCleaned(s, cleaned)) {
+                rewritten++;
+                dropped += copy.dropped();
+                after += copy.bytes();
+            }
+        }
+        final long end = rewrite.isEmpty() ? cleanedUpTo : rewrite.get(rewrite.size() - 1).nextOffset();
+        return Optional.of(new Result(end, rewritten, before, after, dropped));
+    }
+
+    private static boolean due(final List<Segment> range, final long cleanedUpTo, final CompactionConfig config,
+            final long nowMs) {
+        long total = 0;
+        long dirty = 0;
+        long oldestDirty = Long.MAX_VALUE;
+        for (final Segment s : range) {
+            total += s.sizeInBytes();
+            if (s.baseOffset() >= cleanedUpTo) {
+                dirty += s.sizeInBytes();
+                oldestDirty = Math.min(oldestDirty, Math.max(0, s.firstAppendMs()));
+            }
+        }
+        if (dirty == 0) {
+            return false;
+        }
+        return (double) dirty / total >= config.minCleanableDirtyRatio()
+                || nowMs - oldestDirty > config.maxCompactionLagMs();
+    }
+
+    /**
+     * Maps every key to the offset of its newest record in {@code range}, aborted records left out. Stops at a
+     * segment boundary once {@link #maxKeys} keys are mapped; returns how many segments were mapped (those, and only
+     * those, may be rewritten: a record dropped there always has a newer one that stays).
+     */
+    private int mapKeys(final List<Segment> range, final Transactions txns, final Map<ByteBuffer, Long> newest)
+            throws InterruptedException {
+        int mapped = 0;
+        for (final Segment s : range) {
+            if (newest.size() >= maxKeys && mapped > 0) {
+                break;
+            }
+            for (final FileChannelRecordBatch batch : s.records().batches()) {
+                if (batch.isControlBatch() || txns.aborted(batch)) {
+                    continue;
+                }
+                for (final Record record : batch) {
+                    if (record.hasKey()) {
+                        newest.put(copy(record.key()), record.offset());
+                    }
+                }
+            }
+            throttle.paced(s.sizeInBytes());
+            mapped++;
+        }
+        return mapped;
+    }
+
+    private record Copy(long bytes, long dropped) {
+    }
+
+    /** Writes the records of {@code segment} that stay to {@code cleaned} (fsynced), chunk by chunk. */
+    private Copy copyRetained(final Segment segment, final Path cleaned, final Map<ByteBuffer, Long> newest,
+            final Transactions txns, final long nowMs, final long deleteRetentionMs) throws IOException, InterruptedException {
+        final MemoryRecords.RecordFilter filter = new MemoryRecords.RecordFilter(nowMs, deleteRetentionMs) {
+            @Override
+            protected BatchRetentionResult checkBatchRetention(final RecordBatch batch) {
+                return new BatchRetentionResult(BatchRetention.RETAIN_EMPTY, false);
+            }
+
+            @Override
+            protected boolean shouldRetainRecord(final RecordBatch batch, final Record record) {
+                if (batch.isControlBatch()) {
+                    return true;
+                }
+                if (txns.aborted(batch)) {
+                    return false;
+                }
+                if (!record.hasKey()) {
+                    return true;
+                }
+                final Long latest = newest.get(record.key());
+                if (latest != null && latest > record.offset()) {
+                    return false;
+                }
+                return record.hasValue() || batch.maxTimestamp() >= nowMs - deleteRetentionMs;
+            }
+        };
+        long written = 0;
+        long dropped = 0;
+        try (FileChannel in = FileChannel.open(segment.logFile(), StandardOpenOption.READ);
+                FileChannel out = FileChannel.open(cleaned, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
+            final int size = segment.sizeInBytes();
+            int position = 0;
+            while (position < size) {
+                final int chunk = chunkEnd(segment, position, size) - position;
+                final ByteBuffer input = ByteBuffer.allocate(chunk);
+                while (input.hasRemaining()) {
+                    if (in.read(input, position + input.position()) < 0) {
+                        throw new IOException("segment " + segment.logFile() + " ended early");
+                    }
+                }
+                input.flip();
+                final MemoryRecords.FilterResult result = MemoryRecords.readableRecords(input)
+                        .filterTo(filter, ByteBuffer.allocate(chunk), BufferSupplier.NO_CACHING);
+                final ByteBuffer output = result.outputBuffer();
+                output.flip();
+                while (output.hasRemaining()) {
+                    written += out.write(output);
+                }
+                dropped += result.messagesRead() - result.messagesRetained();
+                position += chunk;
+                throttle.paced(chunk);
+            }
+            out.force(true);
+        }
+        return new Copy(written, dropped);
+    }
+
+    /** The end of the next chunk: whole batches up to {@link #CHUNK_BYTES}, at least one. */
+    private static int chunkEnd(final Segment segment, final int from, final int size) {
+        int end = from;
+        for (final FileChannelRecordBatch batch : segment.records().batchesFrom(from)) {
+            if (end > from && end + batch.sizeInBytes() - from > CHUNK_BYTES) {
+                break;
+            }
+            end += batch.sizeInBytes();
+            if (end >= size) {
+                break;
+            }
+        }
+        return end;
+    }
+
+    private static ByteBuffer copy(final ByteBuffer key) {
+        final ByteBuffer c = ByteBuffer.allocate(key.remaining());
+        c.put(key.duplicate()).flip();
+        return c;
+    }
+
+    /** The transactions of the cleanable range, from its batch headers alone. */
+    private static final class Transactions {
+        private final Map<Long, TreeMap<Long, Long>> abortedByProducer = new HashMap<>();   // first → last offset
+        private long firstUndecided = Long.MAX_VALUE;
+
+        static Transactions of(final List<Segment> segments) {
+            final PartitionTransactions scan = new PartitionTransactions();
+            for (final Segment s : segments) {
+                for (final FileChannelRecordBatch batch : s.records().batches()) {
+                    if (batch.isControlBatch()) {
+                        if (batch.hasProducerId()) {
+                            scan.onControlBatch(batch);
+                        }
+                    } else {
+                        scan.onDataBatch(batch);
+                    }
+                }
+            }
+            scan.update(Long.MAX_VALUE);
+            final Transactions t = new Transactions();
+            t.firstUndecided = scan.lastStableOffset();
+            for (final PartitionTransactions.Aborted a : scan.abortedIn(0, Long.MAX_VALUE)) {
+                t.abortedByProducer.computeIfAbsent(a.producerId(), id -> new TreeMap<>()).put(a.firstOffset(), a.lastOffset());
+            }
+            return t;
+        }
+
+        /** Where the first transaction without a marker in the range starts (Long.MAX_VALUE: none). */
+        long firstUndecided() {
+            return firstUndecided;
+        }
+
+        boolean aborted(final RecordBatch batch) {
+            if (!batch.isTransactional()) {
+                return false;
+            }
+            final TreeMap<Long, Long> ranges = abortedByProducer.get(batch.producerId());
+            if (ranges == null) {
+                return false;
+            }
+            final Map.Entry<Long, Long> range = ranges.floorEntry(batch.baseOffset());
+            return range != null && range.getValue() >= batch.baseOffset();
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package io.ailurus.partition.log;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.ControlRecordType;
+import org.apache.kafka.common.record.EndTransactionMarker;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.Record;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.record.SimpleRecord;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Compaction on real segment files: what stays, what goes, offsets and batches kept, crash leftovers. */
+class LogCompactorTest {
+
+    private static final long NOW = 10_000_000L;
+
+    @TempDir
+    Path dir;
+
+    private SegmentLog log;
+    private final LogCompactor compactor = new LogCompactor(1_000_000, bytes -> { });
+
+    @AfterEach
+    void close() throws IOException {
+        if (log != null) {
+            log.close();
+        }
+    }
+
+    private static LogConfig compacted(final int segmentBytes) {
+        return LogConfig.defaults().withSegmentBytes(segmentBytes)
+                .withCompaction(CompactionConfig.DEFAULTS.withPolicy(CleanupPolicy.COMPACT));
+    }
+
+    private static MemoryRecords records(final long timestamp, final String... keyValues) {
+        final MemoryRecordsBuilder b = MemoryRecords.builder(ByteBuffer.allocate(4096), Compression.NONE,
+                TimestampType.CREATE_TIME, 0L);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            b.append(timestamp, bytes(keyValues[i]), bytes(keyValues[i + 1]));
+        }
+        return b.build();
+    }
+
+    private static byte[] bytes(final String s) {
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Appends, commits and seals everything written so far (the active segment stays uncleanable). */
+    private void appendAll(final MemoryRecords... batches) {
+        for (final MemoryRecords b : batches) {
+            log.append(b, 1, NOW);
+        }
+        log.setHighWatermark(log.logEndOffset());
+        log.flush(log.logEndOffset());
+    }
+
+    /** Every record from the start: offset → "key=value" (value "null" for a tombstone). */
+    private Map<Long, String> readAll() {
+        final Map<Long, String> out = new LinkedHashMap<>();
+        long offset = log.logStartOffset();
+        while (offset < log.logEndOffset()) {
+            final LogSlice slice = log.read(offset, 1 << 20, log.logEndOffset());
+            for (final RecordBatch batch : slice.records().batches()) {
+                for (final Record r : batch) {
+                    out.put(r.offset(), str(r.key()) + "=" + str(r.value()));
+                }
+                offset = batch.nextOffset();
+            }
+        }
+        return out;
+    }
+
+    private List<long[]> batchRanges() {
+        final List<long[]> out = new ArrayList<>();
+        final LogSlice slice = log.read(log.logStartOffset(), Integer.MAX_VALUE, log.logEndOffset());
+        for (final RecordBatch batch : slice.records().batches()) {
+            out.add(new long[] {batch.baseOffset(), batch.lastOffset()});
+        }
+        return out;
+    }
+
+    private static String str(final ByteBuffer b) {
+        return b == null ? "null" : StandardCharsets.UTF_8.decode(b.duplicate()).toString();
+    }
+
+    @Test
+    void onlyTheNewestRecordPerKeyStaysAndOffsetsAndBatchesAreKept() throws Exception {
+        log = SegmentLog.open(dir, compacted(200));
+        for (int round = 0; round < 10; round++) {
+            appendAll(records(NOW, "a", "a" + round, "b", "b" + round), records(NOW, "c", "c" + round));
+        }
+        final List<long[]> batchesBefore = batchRanges();
+        final long end = log.logEndOffset();
+        final Optional<LogCompactor.Result> result = compactor.compact(log, 0, NOW);
+        assertTrue(result.isPresent());
+        assertTrue(result.get().recordsDropped() > 0);
+        assertTrue(result.get().bytesAfter() < result.get().bytesBefore());
+        final Map<Long, String> after = readAll();
+        // The active segment is not cleaned: its records stay whatever they are; everything before holds each key once.
+        final long cleanedTo = result.get().cleanedUpTo();
+        final Map<String, Long> keysBelow = new LinkedHashMap<>();
+        after.forEach((offset, kv) -> {
+            if (offset < cleanedTo) {
+                assertEquals(null, keysBelow.put(kv.substring(0, 1), offset), "key twice below " + cleanedTo + ": " + after);
+            }
+        });
+        assertEquals("a=a9", after.get(after.keySet().stream().filter(o -> after.get(o).startsWith("a=")).reduce((x, y) -> y).get()));
+        assertEquals(end, log.logEndOffset());
+        final List<long[]> batchesAfter = batchRanges();
+        assertEquals(batchesBefore.size(), batchesAfter.size(), "no batch removed, only emptied");
+        for (int i = 0; i < batchesBefore.size(); i++) {
+            assertEquals(batchesBefore.get(i)[0], batchesAfter.get(i)[0]);
+            assertEquals(batchesBefore.get(i)[1], batchesAfter.get(i)[1]);
+        }
+    }
+
+    @Test
+    void aSecondPassWithNothingDirtyDoesNothing() throws Exception {
+        log = SegmentLog.open(dir, compacted(200));
+        for (int round = 0; round < 6; round++) {
+            appendAll(records(NOW, "a", "a" + round, "b", "b" + round));
+        }
+        final LogCompactor.Result first = compactor.compact(log, 0, NOW).orElseThrow();
+        assertTrue(compactor.compact(log, first.cleanedUpTo(), NOW).isEmpty());
+    }
+
+    @Test
+    void tombstonesStayForDeleteRetentionThenGo() throws Exception {
+        log = SegmentLog.open(dir, compacted(150));
+        appendAll(records(NOW, "a", "1"), records(NOW, "a", null), records(NOW, "b", "2"), records(NOW, "b", "3"),
+                records(NOW, "c", "4"), records(NOW, "c", "5"));
+        compactor.compact(log, 0, NOW).orElseThrow();
+        assertTrue(readAll().containsValue("a=null"), "a fresh tombstone stays: " + readAll());
+        compactor.compact(log, 0, NOW + CompactionConfig.DEFAULT_DELETE_RETENTION_MS + 1).orElseThrow();
+        assertFalse(readAll().containsValue("a=null"), "an old tombstone goes: " + readAll());
+        assertFalse(readAll().containsValue("a=1"));
+    }
+
+    @Test
+    void recordsOfAnAbortedTransactionGoAndNeverHideACommittedValue() throws Exception {
+        log = SegmentLog.open(dir, compacted(300));
+        final long pid = 7;
+        appendAll(records(NOW, "k", "committed"));
+        appendAll(MemoryRecords.withTransactionalRecords(Compression.NONE, pid, (short) 0, 0,
+                new SimpleRecord(NOW, bytes("k"), bytes("aborted"))));
+        appendAll(MemoryRecords.withEndTransactionMarker(NOW, pid, (short) 0, new EndTransactionMarker(ControlRecordType.ABORT, 0)));
+        for (int i = 0; i < 8; i++) {
+            appendAll(records(NOW, "filler", "f" + i));
+        }
+        compactor.compact(log, 0, NOW).orElseThrow();
+        final Map<Long, String> after = readAll();
+        assertTrue(after.containsValue("k=committed"), "the aborted write does not supersede: " + after);
+        assertFalse(after.containsValue("k=aborted"), after.toString());
+    }
+
+    @Test
+    void anUndecidedTransactionStopsTheCleaning() throws Exception {
+        log = SegmentLog.open(dir, compacted(200));
+        appendAll(records(NOW, "k", "v1"), records(NOW, "k", "v2"));
+        final long open = log.logEndOffset();
+        appendAll(MemoryRecords.withTransactionalRecords(Compression.NONE, 9L, (short) 0, 0,
+                new SimpleRecord(NOW, bytes("k"), bytes("open"))));
+        for (int i = 0; i < 6; i++) {
+            appendAll(records(NOW, "k", "later" + i));
+        }
+        final LogCompactor.Result r = compactor.compact(log, 0, NOW).orElseThrow();
+        assertTrue(r.cleanedUpTo() <= open, "cleaned up to " + r.cleanedUpTo() + " past the open transaction at " + open);
+        assertTrue(readAll().containsValue("k=open"));
+    }
+
+    @Test
+    void keylessRecordsAreRefusedByACompactedTopic() throws IOException {
+        log = SegmentLog.open(dir, compacted(1 << 20));
+        assertThrows(InvalidRecordException.class, () -> log.append(MemoryRecords.withRecords(Compression.NONE,
+                new SimpleRecord(NOW, null, bytes("v"))), 1, NOW));
+    }
+
+    @Test
+    void aCompactedRangeReplicatesToAFollowerAndItsLeftoversFromACrashAreCleared() throws Exception {
+        log = SegmentLog.open(dir, compacted(200));
+        for (int round = 0; round < 8; round++) {
+            appendAll(records(NOW, "a", "a" + round, "b", "b" + round));
+        }
+        compactor.compact(log, 0, NOW).orElseThrow();
+        final Map<Long, String> leader = readAll();
+        try (SegmentLog follower = SegmentLog.open(dir.resolve("follower"), compacted(200))) {
+            long offset = 0;
+            while (offset < log.logEndOffset()) {
+                final LogSlice slice = log.read(offset, 300, log.logEndOffset());
+                final MemoryRecords copy = MemoryRecords.readableRecords(ByteBuffer.wrap(readBytes(slice)));
+                follower.appendReplicated(copy, NOW);
+                for (final RecordBatch b : copy.batches()) {
+                    offset = b.nextOffset();
+                }
+            }
+            assertEquals(log.logEndOffset(), follower.logEndOffset());
+        }
+        // A crash after writing a compacted copy but before it replaced the segment leaves a .cleaned file.
+        final Path leftover = dir.resolve(Segment.fileName(0, Segment.LOG_SUFFIX) + LogCompactor.CLEANED_SUFFIX);
+        Files.write(leftover, new byte[] {1, 2, 3});
+        log.close();
+        log = SegmentLog.open(dir, compacted(200));
+        assertFalse(Files.exists(leftover));
+        assertEquals(leader, readAll(), "reopened (indexes rebuilt where missing) with the same records");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertTrue(files.noneMatch(p -> p.toString().endsWith(LogCompactor.CLEANED_SUFFIX)));
+        }
+    }
+
+    private static byte[] readBytes(final LogSlice slice) throws IOException {
+        final ByteBuffer buf = ByteBuffer.allocate(slice.sizeInBytes());
+        final org.apache.kafka.common.record.FileRecords file = (org.apache.kafka.common.record.FileRecords) slice.records();
+        file.readInto(buf, 0);
+        return buf.array();
+    }
+}
