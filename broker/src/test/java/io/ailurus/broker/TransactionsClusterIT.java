@@ -137,7 +137,7 @@ class TransactionsClusterIT {
         return found[0];
     }
 
-    private static void createTopic(final TestCluster cluster, final String topic) throws Exception {
+    static void createTopic(final TestCluster cluster, final String topic) throws Exception {
         try (Admin admin = ClusterOperationsIT.admin(cluster)) {
             ClusterOperationsIT.awaitBrokers(admin, 3);
             ClusterMembershipIT.awaitTrue(Duration.ofSeconds(60), () -> {
