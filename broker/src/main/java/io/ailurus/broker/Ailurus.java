@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         description = "A Kafka-API-compatible streaming broker.",
         subcommands = {StartCommand.class, io.ailurus.broker.cli.TopicCommand.class,
                 io.ailurus.broker.cli.ProduceCommand.class, io.ailurus.broker.cli.ConsumeCommand.class,
-                io.ailurus.broker.cli.GroupCommand.class, io.ailurus.broker.cli.TransformCommand.class})
+                io.ailurus.broker.cli.GroupCommand.class, io.ailurus.broker.cli.TxnCommand.class,
+                io.ailurus.broker.cli.TransformCommand.class})
 public final class Ailurus implements Runnable {
 
     @Override

@@ -90,5 +90,14 @@ class CommandLineTest {
         assertUsageError("--timeout must be positive", "topic", "list", "--timeout", "0");
         assertUsageError("--max-messages must be positive", "consume", "orders", "-n", "0");
         assertUsageError("at least one --set", "topic", "alter-config", "orders");
+        assertUsageError("--partition must not be negative", "txn", "describe-producers", "-t", "orders", "-p", "-1");
+    }
+
+    @Test
+    void txnCommandsParse() {
+        assertUsageError("Missing required subcommand", "txn");
+        assertUsageError("expected one of Ongoing", "txn", "list", "--state", "done");
+        assertUsageError("Missing required parameter", "txn", "describe");
+        assertUsageError("Missing required option", "txn", "describe-producers");
     }
 }
