@@ -33,12 +33,24 @@ class ClusterOperationsIT {
              Admin admin = admin(cluster)) {
             awaitBrokers(admin, 3);
             final int controller = admin.describeCluster().controller().get(10, TimeUnit.SECONDS).id();
+            final java.util.concurrent.CompletableFuture<Void> restarted = new java.util.concurrent.CompletableFuture<>();
             for (int i = 0; i < 10; i++) {
                 if (i == 4) {
                     cluster.node(controller).kill();
+                    // It comes back while the creates go on: once it is declared down, three replicas need it back
+                    // (CreateTopics waits for the new partitions' leaders, so creates do not outrun its downing).
+                    new Thread(() -> {
+                        try {
+                            cluster.node(controller).start();
+                            restarted.complete(null);
+                        } catch (Exception e) {
+                            restarted.completeExceptionally(e);
+                        }
+                    }, "restart-node-" + controller).start();
                 }
                 createWithRetries(admin, "t" + i);
             }
+            restarted.get(90, TimeUnit.SECONDS);
             ClusterMembershipIT.awaitTrue(Duration.ofSeconds(60), () -> {
                 final Map<String, TopicDescription> topics = admin.describeTopics(names()).allTopicNames()
                         .get(10, TimeUnit.SECONDS);

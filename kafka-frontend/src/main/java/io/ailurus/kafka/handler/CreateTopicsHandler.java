@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.internals.Topic;
@@ -139,9 +141,38 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             final short replicationFactor, final Map<String, String> configs, final boolean validateOnly,
             final boolean withConfigs) {
         return services.topics().create(name, partitions, replicationFactor, configs, validateOnly)
+                .thenCompose(created -> validateOnly ? CompletableFuture.completedFuture(created)
+                        : leadersElected(created).thenApply(elected -> created))
                 .handle((created, failure) -> failure == null
                         ? created(created, withConfigs)
                         : failed(name, ApiErrors.of(failure, LOG, "Creating topic '" + name + "'")));
+    }
+
+    /** How long an answer waits for the new partitions' first leaders at most; it is a success either way. */
+    static final long LEADER_WAIT_MS = 10_000;
+    private static final long LEADER_CHECK_MS = 20;
+
+    /**
+     * Completes once every partition of the new topic has a leader (or after {@link #LEADER_WAIT_MS}): Kafka answers
+     * CreateTopics with leaders assigned, and clients use a topic (Metadata, describeTopics) as soon as it is created.
+     */
+    private CompletableFuture<Void> leadersElected(final TopicMetadata topic) {
+        final CompletableFuture<Void> elected = new CompletableFuture<>();
+        final long deadline = System.currentTimeMillis() + LEADER_WAIT_MS;
+        final Runnable[] check = new Runnable[1];
+        check[0] = () -> {
+            boolean all = true;
+            for (int p = 0; p < topic.partitions() && all; p++) {
+                all = services.cluster().partition(new TopicPartition(topic.name(), p)).leaderId() >= 0;
+            }
+            if (all || System.currentTimeMillis() >= deadline) {
+                elected.complete(null);
+            } else {
+                services.timer().schedule(check[0], LEADER_CHECK_MS, TimeUnit.MILLISECONDS);
+            }
+        };
+        check[0].run();
+        return elected;
     }
 
     /** Kafka's checks before the topic table is asked, in Kafka's order; null when the topic may be created. */

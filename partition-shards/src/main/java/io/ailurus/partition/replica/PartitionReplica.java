@@ -72,7 +72,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
     private static final int TICKS_PER_MEMBERSHIP_STEP = 10;
 
     public sealed interface Command permits Append, DeleteRecords, UpdateConfig, Start, Stop, Delete, Flushed,
-            FlushFailed, FlushHere, RetentionTick, RaftInbound, Tick, EndOffsetForEpoch, TransferLeadership,
+            FlushFailed, FlushHere, FirstElection, RetentionTick, RaftInbound, Tick, EndOffsetForEpoch, TransferLeadership,
             DescribeProducers, WriteTxnMarker {
     }
 
@@ -145,6 +145,9 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
      */
     private enum FlushHere implements Command { INSTANCE }
 
+    /** The preferred replica of a brand-new partition stands for election early: see {@link #FIRST_ELECTION_DELAY}. */
+    private enum FirstElection implements Command { INSTANCE }
+
     private enum RetentionTick implements Command { INSTANCE }
 
     private enum Tick implements Command { INSTANCE }
@@ -193,6 +196,9 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
                 ? config.withRemote(io.ailurus.partition.log.RemoteStorageConfig.DISABLED) : config;
     }
 
+    /** Long enough for the peers' replicas of a new partition to start (they learn of it at about the same time). */
+    private static final Duration FIRST_ELECTION_DELAY = Duration.ofMillis(150);
+
     /** Ticks between two checks whether the active segment is old enough to roll for upload. */
     private static final int TICKS_PER_UPLOAD_ROLL_CHECK = 20;
 
@@ -230,6 +236,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         // Appends are stamped with the produce request's wall time when there is one, so that a LogAppendTime topic
         // answers the producer with exactly the time it stored.
         this.raftLog = SegmentRaftLog.open(log, () -> appendTimeMs >= 0 ? appendTimeMs : System.currentTimeMillis());
+        final boolean brandNew = log.logEndOffset() == 0 && !Files.exists(log.directory().resolve(FileRaftStateStore.FILE_NAME));
         restoreFromBucketIfNew(ctx);
         final ActorRef<Command> self = ctx.getSelf();
         this.dirty = new GroupCommitFlusher.Dirty(log, () -> flushGeneration,
@@ -251,6 +258,10 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         if (voters.size() == 1 && voters.get(0) == env.nodeId()) {
             // A partition with one replica needs no election timeout to elect its only voter.
             member.tick(now + 2 * env.raftConfig().electionTimeoutMinMs());
+        } else if (brandNew && voters.get(0) == env.nodeId()) {
+            // A new topic should have leaders when CreateTopics answers (clients use it at once, as with Kafka): its
+            // preferred replica does not wait out an election timeout, only for its peers' replicas to start.
+            ctx.scheduleOnce(FIRST_ELECTION_DELAY, self, FirstElection.INSTANCE);
         }
     }
 
@@ -399,6 +410,12 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
                 .onMessage(Flushed.class, this::onFlushed)
                 .onMessage(FlushFailed.class, this::onFlushFailed)
                 .onMessageEquals(FlushHere.INSTANCE, this::onFlushHere)
+                .onMessageEquals(FirstElection.INSTANCE, () -> {
+                    if (!closed && member.role() != RaftRole.LEADER && member.leaderId() < 0 && member.term() == 0) {
+                        member.tick(now() + 2 * env.raftConfig().electionTimeoutMinMs());
+                    }
+                    return this;
+                })
                 .onMessage(DeleteRecords.class, this::onDeleteRecords)
                 .onMessage(EndOffsetForEpoch.class, this::onEndOffsetForEpoch)
                 .onMessage(DescribeProducers.class, this::onDescribeProducers)
