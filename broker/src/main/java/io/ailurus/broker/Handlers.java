@@ -37,6 +37,7 @@ import io.ailurus.kafka.handler.ListTransactionsHandler;
 import io.ailurus.kafka.handler.TxnOffsetCommitHandler;
 import io.ailurus.kafka.handler.WriteTxnMarkersHandler;
 import io.ailurus.kafka.txn.TransactionCoordinator;
+import io.ailurus.kafka.txn.TransactionVerifier;
 import io.ailurus.kafka.handler.ListOffsetsHandler;
 import io.ailurus.kafka.handler.MetadataHandler;
 import io.ailurus.kafka.handler.OffsetForLeaderEpochHandler;
@@ -52,11 +53,11 @@ final class Handlers {
     }
 
     static List<ApiHandler<?>> all(final BrokerServices services, final GroupCoordinator groups,
-            final TransactionCoordinator transactions, final Supplier<ApiVersionsResponseData.ApiVersionCollection> advertised) {
+            final TransactionCoordinator transactions, final TransactionVerifier verifier, final Supplier<ApiVersionsResponseData.ApiVersionCollection> advertised) {
         return List.of(
                 new ApiVersionsHandler(advertised),
                 new MetadataHandler(services),
-                new ProduceHandler(services),
+                new ProduceHandler(services, verifier),
                 new FetchHandler(services),
                 new ListOffsetsHandler(services),
                 new OffsetForLeaderEpochHandler(services),

@@ -27,7 +27,9 @@ import io.ailurus.kafka.ClusterView;
 import io.ailurus.kafka.RequestDispatcher;
 import io.ailurus.kafka.group.GroupCoordinator;
 import io.ailurus.kafka.group.GroupSettings;
+import io.ailurus.kafka.BrokerLinks;
 import io.ailurus.kafka.txn.TransactionCoordinator;
+import io.ailurus.kafka.txn.TransactionVerifier;
 import io.ailurus.kafka.txn.TransactionSettings;
 import io.ailurus.kafka.txn.TxnMarkerWriter;
 import io.ailurus.kafka.network.KafkaListener;
@@ -108,6 +110,7 @@ public final class Node implements AutoCloseable {
     private BrokerServices services;
     private GroupCoordinator groups;
     private TransactionCoordinator transactions;
+    private BrokerLinks links;
     private LogCleaner cleaner;
     private boolean closed;
     private S3Tiering tiering;   // null when tiered storage is off
@@ -205,8 +208,9 @@ public final class Node implements AutoCloseable {
                     tiering == null ? Tiering.NONE : tiering);
             node.groups = new GroupCoordinator(system, node.services, GroupSettings.from(rootConfig));
             replicas.addListener(node.groups);
+            node.links = new BrokerLinks(config.nodeId());
             node.transactions = new TransactionCoordinator(system, node.services, TransactionSettings.from(rootConfig),
-                    new TxnMarkerWriter(node.services, node.groups));
+                    new TxnMarkerWriter(node.services, node.groups, node.links));
             replicas.addListener(node.transactions);
             node.cleaner = new LogCleaner(replicas, LogCleaner.Settings.from(rootConfig)).start();
             topics.addListener(node.new PartitionLifecycle());
@@ -232,6 +236,7 @@ public final class Node implements AutoCloseable {
 
             final RequestDispatcher[] dispatcher = new RequestDispatcher[1];
             final List<ApiHandler<?>> handlers = Handlers.all(node.services, node.groups, node.transactions,
+                    new TransactionVerifier(node.services, node.transactions, node.links),
                     () -> dispatcher[0].advertisedVersions());
             dispatcher[0] = new RequestDispatcher(handlers);
             listener.start(config.networkThreads(), config.maxRequestBytes(), config.maxInFlightPerConnection(), dispatcher[0]);
@@ -522,8 +527,8 @@ public final class Node implements AutoCloseable {
         if (network != null) {
             network.close();
         }
-        if (transactions != null) {
-            transactions.markers().close();
+        if (links != null) {
+            links.close();
         }
 
         flusher.close();

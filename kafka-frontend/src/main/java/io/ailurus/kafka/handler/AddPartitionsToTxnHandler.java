@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
 import org.apache.kafka.common.message.AddPartitionsToTxnResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
@@ -18,9 +19,10 @@ import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
 import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
 
 /**
- * AddPartitionsToTxn as producers send it (v0–v3: one transaction): the partitions join the producer's transaction.
- * Unknown partitions fail the request (the others are not attempted), as in Kafka. v4+ is the broker-to-coordinator
- * verification of KIP-890, which this broker does not send.
+ * AddPartitionsToTxn. As producers send it (v0–v3: one transaction), the partitions join the producer's transaction;
+ * unknown partitions fail the request (the others are not attempted), as in Kafka. As brokers send it (v4+: several
+ * transactions, each verify-only for KIP-890), each transaction's partitions are checked against its open
+ * transaction (or added, for a transaction not marked verify-only).
  */
 public final class AddPartitionsToTxnHandler extends TransactionHandler<AddPartitionsToTxnRequest> {
 
@@ -28,12 +30,15 @@ public final class AddPartitionsToTxnHandler extends TransactionHandler<AddParti
     private final BrokerServices services;
 
     public AddPartitionsToTxnHandler(final BrokerServices services, final TransactionCoordinator coordinator) {
-        super(coordinator, ApiKeys.ADD_PARTITIONS_TO_TXN, 3);
+        super(coordinator, ApiKeys.ADD_PARTITIONS_TO_TXN, Short.MAX_VALUE);
         this.services = services;
     }
 
     @Override
     public CompletableFuture<AbstractResponse> handle(final RequestContext context, final AddPartitionsToTxnRequest request) {
+        if (context.apiVersion() >= 4) {
+            return fromBroker(request);
+        }
         final String id = request.data().v3AndBelowTransactionalId();
         final List<TopicPartition> partitions = AddPartitionsToTxnRequest.getPartitions(request.data().v3AndBelowTopics());
         final List<TopicPartition> unknown = new ArrayList<>();
@@ -55,6 +60,34 @@ public final class AddPartitionsToTxnHandler extends TransactionHandler<AddParti
                     final Errors error = failure != null ? errorOf(failure) : decision.error();
                     return answer(partitions, tp -> forVersion(error, version, FENCED_SINCE));
                 });
+    }
+
+    private CompletableFuture<AbstractResponse> fromBroker(final AddPartitionsToTxnRequest request) {
+        final List<CompletableFuture<AddPartitionsToTxnResponseData.AddPartitionsToTxnResult>> results = new ArrayList<>();
+        for (final AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction txn : request.data().transactions()) {
+            final String id = txn.transactionalId();
+            final List<TopicPartition> partitions = AddPartitionsToTxnRequest.getPartitions(txn.topics());
+            final CompletableFuture<java.util.Map<TopicPartition, Errors>> errors = txn.verifyOnly()
+                    ? coordinator.<java.util.Map<TopicPartition, Errors>>tell(id, reply -> new TransactionCoordinatorShard.VerifyPartitions(
+                            id, txn.producerId(), txn.producerEpoch(), partitions, reply))
+                    : coordinator.<TransactionCoordinatorState.Decision>tell(id, reply -> new TransactionCoordinatorShard.AddPartitions(
+                            id, txn.producerId(), txn.producerEpoch(), partitions, reply))
+                            .thenApply(decision -> each(partitions, decision.error()));
+            results.add(errors.exceptionally(failure -> each(partitions, errorOf(failure)))
+                    .thenApply(map -> AddPartitionsToTxnResponse.resultForTransaction(id, map)));
+        }
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            final AddPartitionsToTxnResponseData.AddPartitionsToTxnResultCollection all =
+                    new AddPartitionsToTxnResponseData.AddPartitionsToTxnResultCollection();
+            results.forEach(r -> all.add(r.join()));
+            return new AddPartitionsToTxnResponse(new AddPartitionsToTxnResponseData().setResultsByTransaction(all));
+        });
+    }
+
+    private static java.util.Map<TopicPartition, Errors> each(final List<TopicPartition> partitions, final Errors error) {
+        final java.util.Map<TopicPartition, Errors> out = new java.util.HashMap<>();
+        partitions.forEach(tp -> out.put(tp, error));
+        return out;
     }
 
     private static AbstractResponse answer(final List<TopicPartition> partitions,

@@ -5,6 +5,7 @@ import io.ailurus.kafka.ApiHandler;
 import io.ailurus.kafka.BrokerServices;
 import io.ailurus.kafka.Futures;
 import io.ailurus.kafka.RequestContext;
+import io.ailurus.kafka.txn.TransactionVerifier;
 import io.ailurus.partition.replica.AppendResult;
 import io.ailurus.partition.replica.ReplicaHandle;
 import java.time.Duration;
@@ -33,9 +34,11 @@ import org.apache.kafka.common.requests.ProduceResponse;
 public final class ProduceHandler implements ApiHandler<ProduceRequest> {
 
     private final BrokerServices services;
+    private final TransactionVerifier transactions;
 
-    public ProduceHandler(final BrokerServices services) {
+    public ProduceHandler(final BrokerServices services, final TransactionVerifier transactions) {
         this.services = services;
+        this.transactions = transactions;
     }
 
     @Override
@@ -76,7 +79,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                 } else if (meta.isEmpty()) {
                     response = failed(partition.index(), byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
                 } else {
-                    response = append(meta.get(), partition, acks, timeout);
+                    response = append(meta.get(), partition, acks, timeout, data.transactionalId());
                 }
                 pending.add(new Pending(topic, partition.index(), response));
             }
@@ -99,7 +102,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     }
 
     private CompletableFuture<ProduceResponseData.PartitionProduceResponse> append(final TopicMetadata topic,
-            final ProduceRequestData.PartitionProduceData partition, final short acks, final Duration timeout) {
+            final ProduceRequestData.PartitionProduceData partition, final short acks, final Duration timeout,
+            final String transactionalId) {
         final int index = partition.index();
         if (index < 0 || index >= topic.partitions()) {
             return failed(index, Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
@@ -111,10 +115,45 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         if (!(partition.records() instanceof MemoryRecords records) || !holdsOneBatch(records)) {
             return failed(index, Errors.INVALID_RECORD, "a produce request must carry exactly one record batch per partition");
         }
-        return services.partitions().append(replica, records, acks, timeout)
-                .handle((result, failure) -> failure == null ? toResponse(index, result)
-                        : partitionError(index, Futures.cause(failure) instanceof TimeoutException
-                                ? Errors.REQUEST_TIMED_OUT : Errors.forException(Futures.cause(failure)), null));
+        final RecordBatch first = records.firstBatch();
+        final CompletableFuture<AppendResult> appended;
+        if (transactionalId != null && first != null && first.isTransactional()) {
+            appended = appendTransactional(replica, records, acks, timeout, transactionalId, first);
+        } else {
+            appended = services.partitions().append(replica, records, acks, timeout);
+        }
+        return appended.handle((result, failure) -> failure == null ? toResponse(index, result)
+                : partitionError(index, Futures.cause(failure) instanceof TimeoutException
+                        ? Errors.REQUEST_TIMED_OUT : Errors.forException(Futures.cause(failure)), null));
+    }
+
+    /**
+     * A transactional batch: when its producer has no transaction open on the partition, the coordinator first
+     * confirms the partition is in the producer's open transaction (KIP-890 part 1), so that a batch delayed past its
+     * transaction's end cannot open a transaction nobody will ever end. The marker count read first lets the
+     * partition refuse the batch if the transaction ended between the check and the append.
+     */
+    private CompletableFuture<AppendResult> appendTransactional(final ReplicaHandle replica, final MemoryRecords records,
+            final short acks, final Duration timeout, final String transactionalId, final RecordBatch first) {
+        final long producerId = first.producerId();
+        final int markers = replica.transactions().markersOf(producerId);
+        if (replica.transactions().hasOpenTransaction(producerId)) {
+            return services.partitions().appendVerified(replica, records, acks, timeout, markers);
+        }
+        return transactions.verify(transactionalId, producerId, first.producerEpoch(), replica.topicPartition())
+                .thenCompose(error -> switch (error) {
+                    case NONE -> services.partitions().appendVerified(replica, records, acks, timeout, markers);
+                    // The coordinator could not be asked (moving, loading): the producer retries.
+                    case COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS, NOT_COORDINATOR, CONCURRENT_TRANSACTIONS,
+                            NETWORK_EXCEPTION, REQUEST_TIMED_OUT, UNKNOWN_SERVER_ERROR -> CompletableFuture.completedFuture(
+                            AppendResult.failed(Errors.NOT_ENOUGH_REPLICAS, "the transaction coordinator of '"
+                                    + transactionalId + "' could not verify the transaction (" + error + ")", -1));
+                    case INVALID_PRODUCER_EPOCH, INVALID_PRODUCER_ID_MAPPING -> CompletableFuture.completedFuture(
+                            AppendResult.failed(error, null, -1));
+                    default -> CompletableFuture.completedFuture(AppendResult.failed(Errors.INVALID_TXN_STATE,
+                            "partition " + replica.topicPartition() + " is not in the open transaction of '"
+                                    + transactionalId + "'", -1));
+                });
     }
 
     /** Kafka's rule for Produce v3+; anything the size fields cannot frame is left to the log to reject as corrupt. */

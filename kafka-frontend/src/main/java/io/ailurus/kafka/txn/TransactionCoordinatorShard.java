@@ -38,7 +38,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  */
 public final class TransactionCoordinatorShard extends AbstractBehavior<TransactionCoordinatorShard.Command> {
 
-    public sealed interface Command permits InitProducerId, AddPartitions, EndTransaction, Describe, ListAll,
+    public sealed interface Command permits InitProducerId, AddPartitions, VerifyPartitions, EndTransaction, Describe, ListAll,
             Persisted, MarkersDone, Tick, Stop {
     }
 
@@ -48,6 +48,12 @@ public final class TransactionCoordinatorShard extends AbstractBehavior<Transact
 
     public record AddPartitions(String transactionalId, long producerId, short producerEpoch,
             Collection<TopicPartition> partitions, CompletableFuture<TransactionCoordinatorState.Decision> reply)
+            implements Command {
+    }
+
+    /** KIP-890's verification: answered at once from the state (the AddPartitions it checks was answered durable). */
+    public record VerifyPartitions(String transactionalId, long producerId, short producerEpoch,
+            Collection<TopicPartition> partitions, CompletableFuture<java.util.Map<TopicPartition, Errors>> reply)
             implements Command {
     }
 
@@ -164,6 +170,14 @@ public final class TransactionCoordinatorShard extends AbstractBehavior<Transact
                         m.producerEpoch(), m.partitions(), System.currentTimeMillis()), m.reply()))
                 .onMessage(EndTransaction.class, m -> submit(state.endTransaction(m.transactionalId(), m.producerId(),
                         m.producerEpoch(), m.commit(), System.currentTimeMillis()), m.reply()))
+                .onMessage(VerifyPartitions.class, m -> {
+                    final java.util.Map<TopicPartition, Errors> answer = new java.util.HashMap<>();
+                    for (final TopicPartition tp : m.partitions()) {
+                        answer.put(tp, state.verify(m.transactionalId(), m.producerId(), m.producerEpoch(), tp));
+                    }
+                    m.reply().complete(answer);
+                    return this;
+                })
                 .onMessage(Describe.class, m -> {
                     m.reply().complete(Optional.ofNullable(state.get(m.transactionalId())));
                     return this;

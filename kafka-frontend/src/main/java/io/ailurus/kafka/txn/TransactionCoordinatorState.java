@@ -123,6 +123,23 @@ public final class TransactionCoordinatorState {
                 nowMs), null);
     }
 
+    /**
+     * A partition leader's check before it appends a producer's first transactional batch (KIP-890 part 1): NONE when
+     * the producer's current transaction is open and holds the partition, so that a batch delayed past the end of
+     * its transaction cannot open one no coordinator knows of.
+     */
+    public Errors verify(final String transactionalId, final long producerId, final short epoch, final TopicPartition partition) {
+        final TxnMetadata current = transactions.get(transactionalId);
+        if (current == null || current.producerId() != producerId) {
+            return Errors.INVALID_PRODUCER_ID_MAPPING;
+        }
+        if (epoch != current.producerEpoch()) {
+            return Errors.INVALID_PRODUCER_EPOCH;
+        }
+        return current.state() == TxnState.ONGOING && current.partitions().contains(partition)
+                ? Errors.NONE : Errors.INVALID_TXN_STATE;
+    }
+
     /** EndTxn: the transaction is decided (durably) and its markers are written afterwards. */
     public Decision endTransaction(final String transactionalId, final long producerId, final short epoch,
             final boolean commit, final long nowMs) {

@@ -1,27 +1,22 @@
 package io.ailurus.kafka.txn;
 
+import io.ailurus.kafka.BrokerLinks;
 import io.ailurus.kafka.BrokerServices;
 import io.ailurus.kafka.ClusterView;
 import io.ailurus.kafka.group.GroupCoordinator;
 import io.ailurus.partition.replica.AppendResult;
-import io.ailurus.partition.replica.BrokerChannel;
 import io.ailurus.partition.replica.PartitionReplica;
 import io.ailurus.partition.replica.ReplicaHandle;
-import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.WriteTxnMarkersRequestData;
 import org.apache.kafka.common.message.WriteTxnMarkersResponseData;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.WriteTxnMarkersRequest;
 import org.apache.kafka.common.requests.WriteTxnMarkersResponse;
 import org.slf4j.Logger;
@@ -38,23 +33,16 @@ public final class TxnMarkerWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(TxnMarkerWriter.class);
     private static final long LOCAL_TIMEOUT_MS = 30_000;
-    private static final int REMOTE_TIMEOUT_MS = 35_000;
     private static final long MAX_BACKOFF_MS = 1_000;
 
     private final BrokerServices services;
     private final GroupCoordinator groups;
-    /** Blocking sends to other brokers run here, never on an actor or network thread. */
-    private final ExecutorService remoteSends;
-    private final Map<String, BrokerChannel> channels = new HashMap<>();   // guarded by itself
+    private final BrokerLinks links;
 
-    public TxnMarkerWriter(final BrokerServices services, final GroupCoordinator groups) {
+    public TxnMarkerWriter(final BrokerServices services, final GroupCoordinator groups, final BrokerLinks links) {
         this.services = services;
         this.groups = groups;
-        this.remoteSends = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
-            final Thread t = new Thread(r, "ailurus-txn-markers");
-            t.setDaemon(true);
-            return t;
-        });
+        this.links = links;
     }
 
     /** Completes once every partition of the transaction has its marker; gives up (fails) once {@code active} is false. */
@@ -100,7 +88,7 @@ public final class TxnMarkerWriter {
         if (broker.isEmpty()) {
             return CompletableFuture.completedFuture(Errors.NOT_LEADER_OR_FOLLOWER);
         }
-        return CompletableFuture.supplyAsync(() -> writeRemote(broker.get(), tp, m, coordinatorEpoch), remoteSends);
+        return writeRemote(broker.get(), tp, m, coordinatorEpoch);
     }
 
     /** Appends a marker to a partition led here (also what WriteTxnMarkers from another coordinator does). */
@@ -119,7 +107,7 @@ public final class TxnMarkerWriter {
         return reply.orTimeout(LOCAL_TIMEOUT_MS, TimeUnit.MILLISECONDS).thenApply(AppendResult::error);
     }
 
-    private Errors writeRemote(final ClusterView.Broker broker, final TopicPartition tp,
+    private CompletableFuture<Errors> writeRemote(final ClusterView.Broker broker, final TopicPartition tp,
             final TransactionCoordinatorState.Markers m, final int coordinatorEpoch) {
         final WriteTxnMarkersRequestData data = new WriteTxnMarkersRequestData();
         data.markers().add(new WriteTxnMarkersRequestData.WritableTxnMarker()
@@ -127,10 +115,10 @@ public final class TxnMarkerWriter {
                 .setTransactionResult(m.commit()).setCoordinatorEpoch(coordinatorEpoch)
                 .setTopics(List.of(new WriteTxnMarkersRequestData.WritableTxnMarkerTopic()
                         .setName(tp.topic()).setPartitionIndexes(List.of(tp.partition())))));
-        final String address = broker.host() + ":" + broker.port();
-        try {
-            final AbstractResponse response = channel(broker, address)
-                    .send(new WriteTxnMarkersRequest.Builder(data).build((short) 1));
+        return links.send(broker, new WriteTxnMarkersRequest.Builder(data), (short) 1).handle((response, failure) -> {
+            if (failure != null) {
+                return Errors.NETWORK_EXCEPTION;
+            }
             for (final WriteTxnMarkersResponseData.WritableTxnMarkerResult r : ((WriteTxnMarkersResponse) response).data().markers()) {
                 for (final WriteTxnMarkersResponseData.WritableTxnMarkerTopicResult t : r.topics()) {
                     for (final WriteTxnMarkersResponseData.WritableTxnMarkerPartitionResult p : t.partitions()) {
@@ -139,38 +127,6 @@ public final class TxnMarkerWriter {
                 }
             }
             return Errors.UNKNOWN_SERVER_ERROR;
-        } catch (IOException e) {
-            synchronized (channels) {
-                channels.remove(address);
-            }
-            return Errors.NETWORK_EXCEPTION;
-        }
-    }
-
-    private BrokerChannel channel(final ClusterView.Broker broker, final String address) throws IOException {
-        synchronized (channels) {
-            final BrokerChannel open = channels.get(address);
-            if (open != null && open.isOpen()) {
-                return open;
-            }
-        }
-        final BrokerChannel fresh = new BrokerChannel(broker.host(), broker.port(),
-                "ailurus-txn-coordinator-" + services.nodeId(), REMOTE_TIMEOUT_MS);
-        synchronized (channels) {
-            final BrokerChannel raced = channels.put(address, fresh);
-            if (raced != null && raced != fresh) {
-                raced.close();
-            }
-        }
-        return fresh;
-    }
-
-    /** Closes the connections to other brokers. */
-    public void close() {
-        remoteSends.shutdownNow();
-        synchronized (channels) {
-            channels.values().forEach(BrokerChannel::close);
-            channels.clear();
-        }
+        });
     }
 }

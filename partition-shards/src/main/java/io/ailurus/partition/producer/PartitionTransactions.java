@@ -2,7 +2,7 @@ package io.ailurus.partition.producer;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -18,8 +18,8 @@ import org.apache.kafka.common.record.RecordBatch;
  * read_committed consumers so that they drop the aborted records themselves (Kafka's design: the log is never
  * rewritten).
  *
- * <p>Mutated only by the partition actor, as batches are appended or replayed; {@link #lastStableOffset()} and
- * {@link #abortedIn} are read by request threads. Kept in memory and rebuilt by replaying the log when the replica
+ * <p>Mutated only by the partition actor, as batches are appended or replayed; {@link #lastStableOffset()},
+ * {@link #abortedIn}, {@link #hasOpenTransaction} and {@link #markersOf} are read by request threads. Kept in memory and rebuilt by replaying the log when the replica
  * starts leading, like the producer table.
  */
 public final class PartitionTransactions {
@@ -32,7 +32,9 @@ public final class PartitionTransactions {
     private record Completing(long firstOffset, long markerOffset) {
     }
 
-    private final Map<Long, Long> open = new HashMap<>();
+    private final Map<Long, Long> open = new ConcurrentHashMap<>();
+    /** Markers seen per producer: a produce verified against the coordinator carries the count it saw (KIP-890). */
+    private final Map<Long, Integer> markers = new ConcurrentHashMap<>();
     private final ArrayDeque<Completing> completing = new ArrayDeque<>();
     private final ConcurrentSkipListMap<Long, Aborted> aborted = new ConcurrentSkipListMap<>();
     private volatile long lastStableOffset;
@@ -50,6 +52,7 @@ public final class PartitionTransactions {
         if (type == null) {
             return;
         }
+        markers.merge(batch.producerId(), 1, Integer::sum);
         final Long first = open.remove(batch.producerId());
         if (first == null) {
             return;   // a marker for a transaction with no data here (retried marker, or only offsets)
@@ -101,6 +104,20 @@ public final class PartitionTransactions {
         return first == null ? -1 : first;
     }
 
+    /** Whether {@code producerId} has a transaction open here. Safe from any thread. */
+    public boolean hasOpenTransaction(final long producerId) {
+        return open.containsKey(producerId);
+    }
+
+    /**
+     * How many transaction markers of {@code producerId} this partition has seen. Safe from any thread. A transactional
+     * produce reads it before it is verified; if it changed by the time the batch is appended (and no transaction is
+     * open), the transaction the batch was verified for has ended and the batch must not open a new one.
+     */
+    public int markersOf(final long producerId) {
+        return markers.getOrDefault(producerId, 0);
+    }
+
     public int openTransactions() {
         return open.size();
     }
@@ -130,6 +147,7 @@ public final class PartitionTransactions {
     /** Forgets everything (before a replay). */
     public void clear() {
         open.clear();
+        markers.clear();
         completing.clear();
         aborted.clear();
         lastStableOffset = 0;

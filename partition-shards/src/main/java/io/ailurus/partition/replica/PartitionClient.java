@@ -19,6 +19,17 @@ public final class PartitionClient {
         return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Appends a client's transactional batch that was verified with its transaction coordinator when the partition
+     * had seen {@code verifiedMarkers} markers of its producer (see {@link PartitionReplica.Append}).
+     */
+    public CompletableFuture<AppendResult> appendVerified(final ReplicaHandle replica, final MemoryRecords records,
+            final short acks, final Duration timeout, final int verifiedMarkers) {
+        final CompletableFuture<AppendResult> reply = new CompletableFuture<>();
+        replica.actor().tell(new PartitionReplica.Append(records, acks, reply, verifiedMarkers));
+        return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     public CompletableFuture<PartitionReplica.DeleteRecordsResult> deleteRecords(final ReplicaHandle replica,
             final long beforeOffset, final Duration timeout) {
         final CompletableFuture<PartitionReplica.DeleteRecordsResult> reply = new CompletableFuture<>();

@@ -81,7 +81,16 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
      * {@code reply} (not an actor reply: the request path must not pay a temporary actor per produce, and a data-path
      * message never leaves its node).
      */
-    public record Append(MemoryRecords records, short acks, CompletableFuture<AppendResult> reply) implements Command {
+    /**
+     * Appends batches. {@code verifiedMarkers}: for a client's transactional batch, the producer's marker count this
+     * partition had when the produce was verified with the coordinator (KIP-890); -1 for writes that need no check.
+     */
+    public record Append(MemoryRecords records, short acks, CompletableFuture<AppendResult> reply, int verifiedMarkers)
+            implements Command {
+
+        public Append(final MemoryRecords records, final short acks, final CompletableFuture<AppendResult> reply) {
+            this(records, acks, reply, -1);
+        }
     }
 
     /** DeleteRecords: moves the log start offset up to {@code beforeOffset}; replies the new low watermark. */
@@ -525,6 +534,11 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
             return this;
         }
         final MemoryRecords records = append.records();
+        final String ended = endedTransaction(records, append.verifiedMarkers());
+        if (ended != null) {
+            append.reply().complete(AppendResult.failed(Errors.INVALID_TXN_STATE, ended, log.logStartOffset()));
+            return this;
+        }
         final ProducerStateTable.Check check = checkProducer(records);
         if (check.isDuplicate()) {
             final ProducerStateTable.BatchMetadata original = check.duplicateOf();
@@ -579,6 +593,26 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
             pendingAcks.add(accepted, new PendingAck(result, append.reply()));
         }
         return this;
+    }
+
+    /**
+     * Why a verified transactional batch may not be appended: its producer has no transaction open here and a marker
+     * arrived since the produce was verified, so the transaction it belongs to has ended (aborted by a timeout or a
+     * newer incarnation). Appending it would open a transaction no coordinator knows of, and hold the last stable
+     * offset for ever. Null when it may be appended.
+     */
+    private String endedTransaction(final MemoryRecords records, final int verifiedMarkers) {
+        if (verifiedMarkers < 0) {
+            return null;
+        }
+        for (final MutableRecordBatch batch : records.batches()) {
+            final long pid = batch.producerId();
+            if (batch.isTransactional() && !batch.isControlBatch() && !handle.transactions().hasOpenTransaction(pid)
+                    && handle.transactions().markersOf(pid) != verifiedMarkers) {
+                return "the transaction of producer " + pid + " ended before its batch arrived";
+            }
+        }
+        return null;
     }
 
     private Behavior<Command> onWriteTxnMarker(final WriteTxnMarker marker) {
