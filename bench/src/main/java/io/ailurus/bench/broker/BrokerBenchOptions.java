@@ -34,6 +34,7 @@ import java.util.Map;
  * @param kafkaJvmOpts           extra JVM flags for Kafka
  * @param producerProps          extra producer properties, for both brokers
  * @param consumerProps          extra consumer properties, for both brokers
+ * @param kafkaServerProps       extra lines of Kafka's server.properties (e.g. log cleaner settings)
  * @param syncBetweenPhases      run sync(1) before each measured phase, so writeback of the previous one is done
  */
 public record BrokerBenchOptions(boolean quick, long produceBytes, double produceSeconds, long latencyBytesPerSecond,
@@ -41,7 +42,7 @@ public record BrokerBenchOptions(boolean quick, long produceBytes, double produc
         List<Integer> partitions, List<BrokerKind> brokers, Path baseDir, Path ailurusHome, String kafkaVersion,
         Path kafkaLib, String mvn, String brokerHeap, boolean jfr, List<String> ailurusJvmOpts,
         List<String> kafkaJvmOpts, Map<String, String> producerProps, Map<String, String> consumerProps,
-        boolean syncBetweenPhases) {
+        Map<String, String> kafkaServerProps, boolean syncBetweenPhases) {
 
     static final String USAGE = """
             Usage: BrokerBench [--quick] [flags]
@@ -68,6 +69,7 @@ public record BrokerBenchOptions(boolean quick, long produceBytes, double produc
               --kafka-jvm-opts "..."     extra JVM flags for Kafka (space-separated)
               --producer-prop K=V        extra producer property, both brokers (repeatable)
               --consumer-prop K=V        extra consumer property, both brokers (repeatable)
+              --kafka-server-prop K=V    extra line of Kafka's server.properties (repeatable)
               --no-sync                  do not run sync(1) before each measured phase
             """;
 
@@ -94,6 +96,7 @@ public record BrokerBenchOptions(boolean quick, long produceBytes, double produc
         List<String> kafkaOpts = List.of();
         final Map<String, String> producerProps = new LinkedHashMap<>();
         final Map<String, String> consumerProps = new LinkedHashMap<>();
+        final Map<String, String> kafkaServerProps = new LinkedHashMap<>();
         boolean sync = true;
         for (int i = 0; i < args.length; i++) {
             final String flag = args[i];
@@ -132,6 +135,7 @@ public record BrokerBenchOptions(boolean quick, long produceBytes, double produc
                         case "--kafka-jvm-opts" -> kafkaOpts = splitOpts(value);
                         case "--producer-prop" -> putProp(producerProps, value);
                         case "--consumer-prop" -> putProp(consumerProps, value);
+                        case "--kafka-server-prop" -> putProp(kafkaServerProps, value);
                         default -> throw new IllegalArgumentException("unknown flag " + flag + "\n" + USAGE);
                     }
                 }
@@ -148,7 +152,7 @@ public record BrokerBenchOptions(boolean quick, long produceBytes, double produc
                 (dir != null ? dir : defaultBaseDir()).toAbsolutePath(),
                 (home != null ? home : defaultHome()).toAbsolutePath().normalize(),
                 kafkaVersion, kafkaLib, mvn, heap, jfr, ailurusOpts, kafkaOpts,
-                Map.copyOf(producerProps), Map.copyOf(consumerProps), sync);
+                Map.copyOf(producerProps), Map.copyOf(consumerProps), Map.copyOf(kafkaServerProps), sync);
         options.validate();
         return options;
     }
@@ -200,7 +204,7 @@ public record BrokerBenchOptions(boolean quick, long produceBytes, double produc
     }
 
     /** bench/target: the parent of bench/target/classes or of the bench jar, whatever the working directory. */
-    static Path benchTarget() {
+    public static Path benchTarget() {
         try {
             return Path.of(BrokerBenchOptions.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                     .getParent();

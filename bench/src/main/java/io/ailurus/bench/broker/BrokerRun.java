@@ -50,7 +50,7 @@ final class BrokerRun {
                             + " figures do not measure a disk");
                 }
                 final long t0 = System.nanoTime();
-                try (BrokerUnderTest broker = start(kind, options, runDir, dataDir)) {
+                try (BrokerUnderTest broker = BrokerUnderTest.start(kind, options, runDir, dataDir)) {
                     System.out.printf("  started in %.1f s: pid %d, %s, log %s%n", (System.nanoTime() - t0) / 1e9,
                             broker.pid(), broker.bootstrap(), broker.logFile());
                     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -81,14 +81,6 @@ final class BrokerRun {
             }
         }
         return new BrokerResults(kind, fs, Collections.unmodifiableList(results));
-    }
-
-    private static BrokerUnderTest start(final BrokerKind kind, final BrokerBenchOptions options, final Path runDir,
-            final Path dataDir) throws IOException, InterruptedException {
-        return switch (kind) {
-            case AILURUS -> AilurusBroker.start(options, runDir, dataDir);
-            case KAFKA, KAFKA_FSYNC -> KafkaBroker.start(kind, options, runDir, dataDir);
-        };
     }
 
     /** Unmeasured: JIT of both the broker and the clients, on the widest topic of the run, acks=1. */

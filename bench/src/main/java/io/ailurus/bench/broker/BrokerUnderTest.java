@@ -1,9 +1,22 @@
 package io.ailurus.bench.broker;
 
+import java.io.IOException;
 import java.nio.file.Path;
 
 /** A running broker in its own JVM, started with a fresh data directory. {@link #close} stops it (bounded). */
 public interface BrokerUnderTest extends AutoCloseable {
+
+    /**
+     * Starts {@code kind} as BrokerBench does: its log appended to {@code runDir}/&lt;label&gt;.log, its data in
+     * {@code dataDir} (which the caller creates and deletes). Returns once it answers DescribeCluster.
+     */
+    static BrokerUnderTest start(final BrokerKind kind, final BrokerBenchOptions options, final Path runDir,
+            final Path dataDir) throws IOException, InterruptedException {
+        return switch (kind) {
+            case AILURUS -> AilurusBroker.start(options, runDir, dataDir);
+            case KAFKA, KAFKA_FSYNC -> KafkaBroker.start(kind, options, runDir, dataDir);
+        };
+    }
 
     BrokerKind kind();
 

@@ -13,12 +13,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * acks of the case and whatever {@code --producer-prop} / {@code --consumer-prop} add. The consumer has no group:
  * the benchmark assigns partitions and seeks, so no group coordinator is involved.
  */
-final class ClientConfigs {
+public final class ClientConfigs {
 
     private ClientConfigs() {
     }
 
-    static Map<String, Object> producer(final String bootstrap, final String acks, final BrokerBenchOptions options) {
+    public static Map<String, Object> producer(final String bootstrap, final String acks, final BrokerBenchOptions options) {
         final Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "broker-bench-producer");
@@ -29,7 +29,7 @@ final class ClientConfigs {
         return props;
     }
 
-    static Map<String, Object> consumer(final String bootstrap, final BrokerBenchOptions options) {
+    public static Map<String, Object> consumer(final String bootstrap, final BrokerBenchOptions options) {
         final Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "broker-bench-consumer");

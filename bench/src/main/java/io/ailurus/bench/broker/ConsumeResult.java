@@ -5,9 +5,9 @@ package io.ailurus.bench.broker;
  * offsets taken before it started, wall time from the first poll to the last record, whether every record was read
  * before the phase's deadline, and CPU over the phase.
  */
-record ConsumeResult(long records, long bytes, long nanos, boolean complete, CpuUsage cpu) {
+public record ConsumeResult(long records, long bytes, long nanos, boolean complete, CpuUsage cpu) {
 
-    double mibPerSecond() {
+    public double mibPerSecond() {
         return Sizes.mibPerSecond(bytes, nanos);
     }
 

@@ -6,27 +6,27 @@ package io.ailurus.bench.broker;
  */
 public record CpuUsage(long brokerNanos, long benchNanos) {
 
-    static CpuUsage now(final long brokerPid) {
+    public static CpuUsage now(final long brokerPid) {
         return new CpuUsage(ProcessCpu.nanos(brokerPid), ProcessCpu.self());
     }
 
     /** The usage between {@code earlier} and this sample. */
-    CpuUsage since(final CpuUsage earlier) {
+    public CpuUsage since(final CpuUsage earlier) {
         return new CpuUsage(diff(brokerNanos, earlier.brokerNanos), diff(benchNanos, earlier.benchNanos));
     }
 
     /** Broker CPU seconds per GiB of record values moved, or NaN. */
-    double brokerSecondsPerGib(final long bytes) {
+    public double brokerSecondsPerGib(final long bytes) {
         return brokerNanos < 0 || bytes <= 0 ? Double.NaN : brokerNanos / 1e9 / (bytes / (double) Sizes.GIB);
     }
 
     /** Broker CPU as a percentage of one core over {@code wallNanos}, or NaN. */
-    double brokerPercent(final long wallNanos) {
+    public double brokerPercent(final long wallNanos) {
         return brokerNanos < 0 || wallNanos <= 0 ? Double.NaN : 100.0 * brokerNanos / wallNanos;
     }
 
     /** The benchmark JVM's CPU as a percentage of one core over {@code wallNanos}, or NaN. */
-    double benchPercent(final long wallNanos) {
+    public double benchPercent(final long wallNanos) {
         return benchNanos < 0 || wallNanos <= 0 ? Double.NaN : 100.0 * benchNanos / wallNanos;
     }
 

@@ -37,7 +37,7 @@ final class KafkaBroker implements BrokerUnderTest {
         final int port = FreePorts.next();
         final int controllerPort = FreePorts.next();
         final KafkaServerConfig config = KafkaServerConfig.write(runDir.resolve(kind.label() + "-config"), dataDir,
-                port, controllerPort, kind == BrokerKind.KAFKA_FSYNC);
+                port, controllerPort, kind == BrokerKind.KAFKA_FSYNC, options.kafkaServerProps());
         final String log4j = "-Dlog4j2.configurationFile=" + config.log4jConfig().toAbsolutePath().toUri();
         final Path log = runDir.resolve(kind.label() + ".log");
 

@@ -3,6 +3,7 @@ package io.ailurus.bench.broker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The files a single-node KRaft Kafka reads: {@code server.properties} (combined broker + controller, a standalone
@@ -15,8 +16,10 @@ import java.nio.file.Path;
  */
 public record KafkaServerConfig(Path serverProperties, Path log4jConfig) {
 
+    /** {@code extraProperties} are appended, after the settings above (Kafka takes the last of a repeated key). */
     static KafkaServerConfig write(final Path configDir, final Path logDir, final int brokerPort,
-            final int controllerPort, final boolean fsyncEveryAppend) throws IOException {
+            final int controllerPort, final boolean fsyncEveryAppend, final Map<String, String> extraProperties)
+            throws IOException {
         Files.createDirectories(configDir);
         final Path server = configDir.resolve("server.properties");
         Files.writeString(server, """
@@ -38,7 +41,8 @@ public record KafkaServerConfig(Path serverProperties, Path log4jConfig) {
                 group.initial.rebalance.delay.ms=0
                 """.formatted(brokerPort, controllerPort, logDir.toAbsolutePath())
                 // The append path fsyncs when this many messages are unflushed: 1 = before every acknowledgement.
-                + (fsyncEveryAppend ? "log.flush.interval.messages=1\n" : ""));
+                + (fsyncEveryAppend ? "log.flush.interval.messages=1\n" : "")
+                + extraLines(extraProperties));
         return new KafkaServerConfig(server, writeLog4j(configDir));
     }
 
@@ -76,6 +80,12 @@ public record KafkaServerConfig(Path serverProperties, Path log4jConfig) {
                 """.formatted(nodeId, brokerPort, controllerPort, quorumVoters, logDir.toAbsolutePath(), replicas,
                 minInsyncReplicas));
         return new KafkaServerConfig(server, writeLog4j(configDir));
+    }
+
+    private static String extraLines(final Map<String, String> properties) {
+        final StringBuilder lines = new StringBuilder();
+        properties.forEach((k, v) -> lines.append(k).append('=').append(v).append('\n'));
+        return lines.length() == 0 ? "" : "# --kafka-server-prop\n" + lines;
     }
 
     private static Path writeLog4j(final Path configDir) throws IOException {

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
  * the next one. Without it, a broker that does not fsync (Kafka by default) would hand several GiB of dirty pages to
  * whatever runs next, and one that does (ailurus, for acks=all) would not: the phases would not be independent.
  */
-final class PageCacheSync {
+public final class PageCacheSync {
 
     private static final long TIMEOUT_SECONDS = 180;
     private static boolean warned;
@@ -16,7 +16,7 @@ final class PageCacheSync {
     private PageCacheSync() {
     }
 
-    static void run(final BrokerBenchOptions options) throws InterruptedException {
+    public static void run(final BrokerBenchOptions options) throws InterruptedException {
         if (!options.syncBetweenPhases()) {
             return;
         }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Uuid;
 
@@ -53,7 +54,7 @@ final class BrokerHarness {
     private static final Method KAFKA_CLASSPATH = method(type("KafkaDistribution"), "classpath", OPTIONS);
     private static final Method FREE_PORT = method(type("FreePorts"), "next");
     private static final Method SERVER_CONFIG_WRITE = method(type("KafkaServerConfig"), "write", Path.class, Path.class,
-            int.class, int.class);
+            int.class, int.class, boolean.class, Map.class);
     private static final Method SERVER_PROPERTIES = method(type("KafkaServerConfig"), "serverProperties");
     private static final Method LOG4J_CONFIG = method(type("KafkaServerConfig"), "log4jConfig");
     private static final Method JVM_OPTIONS = method(type("BrokerJvmOptions"), "of", OPTIONS, BROKER_KIND, Path.class);
@@ -113,7 +114,7 @@ final class BrokerHarness {
         final int port = (Integer) call(FREE_PORT, null);
         final int controllerPort = (Integer) call(FREE_PORT, null);
         final Object config = call(SERVER_CONFIG_WRITE, null, runDir.resolve("kafka-config"), dataDir, port,
-                controllerPort);
+                controllerPort, false, Map.of());
         final Path serverProperties = (Path) call(SERVER_PROPERTIES, config);
         final String removed = dropSetting(serverProperties, DELAY_KEY);
         final String log4j = "-Dlog4j2.configurationFile="
