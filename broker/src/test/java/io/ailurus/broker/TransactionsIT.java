@@ -352,6 +352,55 @@ class TransactionsIT {
         }
     }
 
+    /**
+     * KIP-890 part 1: a transactional batch that arrives after its transaction was aborted (a request delayed in the
+     * network, replayed here by hand with the producer's id, epoch and next sequence) is refused, and the last stable
+     * offset does not hang behind it.
+     */
+    @Test
+    void aBatchArrivingAfterItsTransactionEndedIsRefusedAndTheLsoDoesNotHang() throws Exception {
+        final String topic = "txn-late-batch";
+        broker.createTopic(topic, 1);
+        final TopicPartition tp = new TopicPartition(topic, 0);
+        try (KafkaProducer<String, String> producer = transactionalProducer("tx-late")) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, "k", "aborted")).get(30, TimeUnit.SECONDS);
+            producer.abortTransaction();
+            final ProducerState state;
+            try (Admin admin = Admin.create(broker.clientProperties())) {
+                state = admin.describeProducers(List.of(tp)).partitionResult(tp).get(30, TimeUnit.SECONDS)
+                        .activeProducers().get(0);
+            }
+            final org.apache.kafka.common.record.MemoryRecords late = org.apache.kafka.common.record.MemoryRecords
+                    .withTransactionalRecords(org.apache.kafka.common.compress.Compression.NONE, state.producerId(),
+                            (short) state.producerEpoch(), state.lastSequence() + 1,
+                            new org.apache.kafka.common.record.SimpleRecord("k".getBytes(), "late".getBytes()));
+            final org.apache.kafka.common.message.ProduceRequestData data = new org.apache.kafka.common.message.ProduceRequestData()
+                    .setTransactionalId("tx-late").setAcks((short) -1).setTimeoutMs(10_000);
+            data.topicData().add(new org.apache.kafka.common.message.ProduceRequestData.TopicProduceData().setName(topic)
+                    .setPartitionData(List.of(new org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData()
+                            .setIndex(0).setRecords(late))));
+            try (RawConnection c = new RawConnection(broker.node().kafkaPort())) {
+                final org.apache.kafka.common.requests.ProduceResponse response = (org.apache.kafka.common.requests.ProduceResponse)
+                        c.roundTrip(new org.apache.kafka.common.requests.ProduceRequest.Builder((short) 9, (short) 9, data)
+                                .build((short) 9));
+                assertEquals(org.apache.kafka.common.protocol.Errors.INVALID_TXN_STATE.code(), response.data().responses()
+                        .iterator().next().partitionResponses().get(0).errorCode());
+            }
+            try (KafkaConsumer<String, String> committed = reader(READ_COMMITTED);
+                    KafkaConsumer<String, String> uncommitted = reader(READ_UNCOMMITTED)) {
+                await("the last stable offset reaches the end").atMost(Duration.ofSeconds(10)).pollInSameThread()
+                        .until(() -> endOffset(committed, tp) == endOffset(uncommitted, tp));
+            }
+            // The producer itself goes on.
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, "k", "committed")).get(30, TimeUnit.SECONDS);
+            producer.commitTransaction();
+        }
+        assertEquals(List.of("committed"), readAll(topic, 1, READ_COMMITTED, 1));
+    }
+
     // --- clients -----------------------------------------------------------------------------------------------------
 
     private static KafkaProducer<String, String> transactionalProducer(final String transactionalId, final Object... extra) {
