@@ -84,6 +84,12 @@ public final class TransactionCoordinatorShard extends AbstractBehavior<Transact
     }
 
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+    private static final long MAX_WAIT_FOR_MARKERS_MS = 2_000;
+
+    /** A request that waits for the markers of its transactional id's previous transaction. */
+    private record Waiting(Command request, TransactionCoordinatorState.Decision decision,
+            CompletableFuture<TransactionCoordinatorState.Decision> reply, long sinceNs) {
+    }
     private static final int SNAPSHOT_MIN_RECORDS = 1_000;
 
     public static Behavior<Command> create(final int partition, final ReplicaHandle log, final PartitionClient writer,
@@ -107,6 +113,7 @@ public final class TransactionCoordinatorShard extends AbstractBehavior<Transact
     private final int coordinatorEpoch;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final ArrayDeque<Work> queue = new ArrayDeque<>();
+    private final java.util.Map<String, List<Waiting>> waitingForMarkers = new java.util.HashMap<>();
     private TransactionCoordinatorState state;
     private boolean writing;
     private long recordsInLog;
@@ -164,12 +171,15 @@ public final class TransactionCoordinatorShard extends AbstractBehavior<Transact
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(InitProducerId.class, m -> submit(state.initProducerId(m.transactionalId(), m.timeoutMs(),
-                        m.expectedProducerId(), m.expectedEpoch(), System.currentTimeMillis()), m.reply()))
-                .onMessage(AddPartitions.class, m -> submit(state.addPartitions(m.transactionalId(), m.producerId(),
-                        m.producerEpoch(), m.partitions(), System.currentTimeMillis()), m.reply()))
-                .onMessage(EndTransaction.class, m -> submit(state.endTransaction(m.transactionalId(), m.producerId(),
-                        m.producerEpoch(), m.commit(), System.currentTimeMillis()), m.reply()))
+                .onMessage(InitProducerId.class, m -> submitOrWait(m, m.transactionalId(), state.initProducerId(
+                        m.transactionalId(), m.timeoutMs(), m.expectedProducerId(), m.expectedEpoch(),
+                        System.currentTimeMillis()), m.reply()))
+                .onMessage(AddPartitions.class, m -> submitOrWait(m, m.transactionalId(), state.addPartitions(
+                        m.transactionalId(), m.producerId(), m.producerEpoch(), m.partitions(), System.currentTimeMillis()),
+                        m.reply()))
+                .onMessage(EndTransaction.class, m -> submitOrWait(m, m.transactionalId(), state.endTransaction(
+                        m.transactionalId(), m.producerId(), m.producerEpoch(), m.commit(), System.currentTimeMillis()),
+                        m.reply()))
                 .onMessage(VerifyPartitions.class, m -> {
                     final java.util.Map<TopicPartition, Errors> answer = new java.util.HashMap<>();
                     for (final TopicPartition tp : m.partitions()) {
@@ -187,18 +197,60 @@ public final class TransactionCoordinatorShard extends AbstractBehavior<Transact
                     return this;
                 })
                 .onMessage(Persisted.class, this::onPersisted)
-                .onMessage(MarkersDone.class, m -> submit(state.markersWritten(m.markers(), System.currentTimeMillis()), null))
+                .onMessage(MarkersDone.class, m -> {
+                    submit(state.markersWritten(m.markers(), System.currentTimeMillis()), null);
+                    // The requests that waited for this transaction's markers run again, after its completion.
+                    final List<Waiting> waiting = waitingForMarkers.remove(m.markers().transactionalId());
+                    if (waiting != null) {
+                        waiting.forEach(w -> getContext().getSelf().tell(w.request()));
+                    }
+                    return this;
+                })
                 .onMessageEquals(Tick.INSTANCE, this::onTick)
                 .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
                 .onSignal(PostStop.class, s -> {
                     running.set(false);
+                    waitingForMarkers.values().forEach(list -> list.forEach(w -> w.reply().complete(
+                            TransactionCoordinatorState.Decision.answer(Errors.NOT_COORDINATOR, null))));
                     failQueued(Errors.NOT_COORDINATOR);
                     return this;
                 })
                 .build();
     }
 
+    /**
+     * Submits a decision; a bare CONCURRENT_TRANSACTIONS (the previous transaction's markers are being written) waits
+     * here for them instead, up to {@link #MAX_WAIT_FOR_MARKERS_MS}: the client would otherwise back off and retry,
+     * and its next transaction would start later than it can.
+     */
+    private Behavior<Command> submitOrWait(final Command request, final String transactionalId,
+            final TransactionCoordinatorState.Decision decision,
+            final CompletableFuture<TransactionCoordinatorState.Decision> reply) {
+        final TxnMetadata current = state.get(transactionalId);
+        if (decision.error() == Errors.CONCURRENT_TRANSACTIONS && decision.write() == null && current != null
+                && current.state().isPrepare()) {
+            waitingForMarkers.computeIfAbsent(transactionalId, id -> new ArrayList<>())
+                    .add(new Waiting(request, decision, reply, System.nanoTime()));
+            return this;
+        }
+        return submit(decision, reply);
+    }
+
+    /** Answers what waited too long for markers with its CONCURRENT_TRANSACTIONS: the client retries. */
+    private void expireWaiting() {
+        final long now = System.nanoTime();
+        waitingForMarkers.values().forEach(list -> list.removeIf(w -> {
+            if (now - w.sinceNs() < MAX_WAIT_FOR_MARKERS_MS * 1_000_000) {
+                return false;
+            }
+            w.reply().complete(w.decision());
+            return true;
+        }));
+        waitingForMarkers.values().removeIf(List::isEmpty);
+    }
+
     private Behavior<Command> onTick() {
+        expireWaiting();
         for (final TransactionCoordinatorState.Decision expired : state.expireTimedOut(System.currentTimeMillis())) {
             getContext().getLog().info("Transaction of '{}' (producer {}) timed out after {} ms: aborting it",
                     expired.txn().transactionalId(), expired.txn().producerId(), expired.txn().timeoutMs());
