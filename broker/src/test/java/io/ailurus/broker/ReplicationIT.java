@@ -132,13 +132,18 @@ class ReplicationIT {
     }
 
     private static int leaderOf(final TestCluster cluster, final int partition) throws Exception {
+        return leaderOf(cluster, TOPIC, partition);
+    }
+
+    /** The partition's leader as a live node's admin API reports it, once there is one. */
+    static int leaderOf(final TestCluster cluster, final String topic, final int partition) throws Exception {
         final int[] leader = {-1};
         ClusterMembershipIT.awaitTrue(Duration.ofSeconds(60), () -> {
             for (final BrokerProcess node : cluster.nodes()) {
                 if (!node.isAlive()) {
                     continue;
                 }
-                final AdminHttp.Reply reply = AdminHttp.get(node.adminUrl() + "/v1/partitions/" + TOPIC + "/" + partition);
+                final AdminHttp.Reply reply = AdminHttp.get(node.adminUrl() + "/v1/partitions/" + topic + "/" + partition);
                 if (reply.status() == 200 && reply.body().get("leader").asInt() >= 0) {
                     leader[0] = reply.body().get("leader").asInt();
                     return true;
