@@ -1,6 +1,7 @@
 package io.ailurus.partition.log;
 
 import io.ailurus.partition.producer.PartitionTransactions;
+import io.ailurus.partition.producer.ProducerStateTable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -14,7 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.kafka.common.record.FileLogInputStream.FileChannelRecordBatch;
+import org.apache.kafka.common.record.DefaultRecordBatch;
 import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.MutableRecordBatch;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.utils.BufferSupplier;
@@ -27,7 +30,8 @@ import org.apache.kafka.common.utils.BufferSupplier;
  * newest record, aborted records left out; (3) rewrite each segment that has something to drop, with kafka-clients'
  * {@link MemoryRecords#filterTo}: a record goes when a newer one has its key, when it belongs to an aborted
  * transaction, or when it is a tombstone older than {@code delete.retention.ms}. Batches are never removed, only
- * emptied (their offsets, producer id and sequences stay), so every replica's batches keep the same offsets and a
+ * emptied (their offsets, producer id and sequences stay; runs of emptied batches of one epoch without producer state
+ * are folded into one), so every replica's batches keep the same offsets and a
  * follower that replicates a compacted range appends it like any other; a batch nothing is dropped from is copied as
  * it is. Each replica compacts its own copy (as Kafka's do); they agree on every key's newest value.
  *
@@ -210,8 +214,9 @@ public final class LogCompactor {
                 input.flip();
                 final MemoryRecords.FilterResult result = MemoryRecords.readableRecords(input)
                         .filterTo(filter, ByteBuffer.allocate(chunk), BufferSupplier.NO_CACHING);
-                final ByteBuffer output = result.outputBuffer();
-                output.flip();
+                final ByteBuffer filtered = result.outputBuffer();
+                filtered.flip();
+                final ByteBuffer output = mergeEmptyRuns(filtered, txns::needed);
                 while (output.hasRemaining()) {
                     written += out.write(output);
                 }
@@ -222,6 +227,53 @@ public final class LogCompactor {
             out.force(true);
         }
         return new Copy(written, dropped);
+    }
+
+    /**
+     * Folds each run of consecutive emptied batches of one leader epoch into one empty batch spanning their offsets: a
+     * topic of one-record batches would otherwise keep a 61-byte header per dropped record. Offsets and epochs (what
+     * Raft's log matching compares) stay as they were; a batch {@code needed} for its producer's state (one of its
+     * last few, which duplicate detection remembers) is kept as it is, so the producer table rebuilt from the log is
+     * the same.
+     */
+    static ByteBuffer mergeEmptyRuns(final ByteBuffer batches, final java.util.function.Predicate<RecordBatch> needed) {
+        final ByteBuffer out = ByteBuffer.allocate(batches.remaining());
+        RecordBatch runFirst = null;
+        RecordBatch runLast = null;
+        long runMaxTimestamp = RecordBatch.NO_TIMESTAMP;
+        for (final MutableRecordBatch b : MemoryRecords.readableRecords(batches.duplicate()).batches()) {
+            final boolean foldable = !b.isControlBatch() && Integer.valueOf(0).equals(b.countOrNull()) && !needed.test(b);
+            if (foldable && runFirst != null && b.partitionLeaderEpoch() == runFirst.partitionLeaderEpoch()) {
+                runLast = b;
+                runMaxTimestamp = Math.max(runMaxTimestamp, b.maxTimestamp());
+                continue;
+            }
+            writeRun(out, runFirst, runLast, runMaxTimestamp);
+            runFirst = null;
+            if (foldable) {
+                runFirst = b;
+                runLast = b;
+                runMaxTimestamp = b.maxTimestamp();
+            } else {
+                b.writeTo(out);
+            }
+        }
+        writeRun(out, runFirst, runLast, runMaxTimestamp);
+        out.flip();
+        return out;
+    }
+
+    private static void writeRun(final ByteBuffer out, final RecordBatch first, final RecordBatch last, final long maxTimestamp) {
+        if (first == null) {
+            return;
+        }
+        if (first == last) {
+            ((MutableRecordBatch) first).writeTo(out);
+            return;
+        }
+        DefaultRecordBatch.writeEmptyHeader(out, RecordBatch.CURRENT_MAGIC_VALUE, RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, first.baseOffset(), last.lastOffset(),
+                first.partitionLeaderEpoch(), first.timestampType(), maxTimestamp, false, false);
     }
 
     /** The end of the next chunk: whole batches up to {@link #CHUNK_BYTES}, at least one. */
@@ -248,10 +300,13 @@ public final class LogCompactor {
     /** The transactions of the cleanable range, from its batch headers alone. */
     private static final class Transactions {
         private final Map<Long, TreeMap<Long, Long>> abortedByProducer = new HashMap<>();   // first → last offset
+        /** Base offsets of each producer's last batches in the range: the ones its state is rebuilt from. */
+        private final Map<Long, java.util.ArrayDeque<Long>> lastBatches = new HashMap<>();
         private long firstUndecided = Long.MAX_VALUE;
 
         static Transactions of(final List<Segment> segments) {
             final PartitionTransactions scan = new PartitionTransactions();
+            final Transactions t = new Transactions();
             for (final Segment s : segments) {
                 for (final FileChannelRecordBatch batch : s.records().batches()) {
                     if (batch.isControlBatch()) {
@@ -261,15 +316,31 @@ public final class LogCompactor {
                     } else {
                         scan.onDataBatch(batch);
                     }
+                    if (batch.hasProducerId()) {
+                        final java.util.ArrayDeque<Long> last = t.lastBatches.computeIfAbsent(batch.producerId(),
+                                id -> new java.util.ArrayDeque<>());
+                        if (last.size() == ProducerStateTable.MAX_CACHED_BATCHES) {
+                            last.pollFirst();
+                        }
+                        last.addLast(batch.baseOffset());
+                    }
                 }
             }
             scan.update(Long.MAX_VALUE);
-            final Transactions t = new Transactions();
             t.firstUndecided = scan.lastStableOffset();
             for (final PartitionTransactions.Aborted a : scan.abortedIn(0, Long.MAX_VALUE)) {
                 t.abortedByProducer.computeIfAbsent(a.producerId(), id -> new TreeMap<>()).put(a.firstOffset(), a.lastOffset());
             }
             return t;
+        }
+
+        /** Whether a batch carries producer state the log must keep: one of its producer's last batches. */
+        boolean needed(final RecordBatch batch) {
+            if (!batch.hasProducerId()) {
+                return false;
+            }
+            final java.util.ArrayDeque<Long> last = lastBatches.get(batch.producerId());
+            return last == null || last.contains(batch.baseOffset());
         }
 
         /** Where the first transaction without a marker in the range starts (Long.MAX_VALUE: none). */

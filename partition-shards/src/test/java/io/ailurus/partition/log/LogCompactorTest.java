@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import io.ailurus.partition.producer.ProducerStateTable;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.ControlRecordType;
@@ -93,9 +94,13 @@ class LogCompactorTest {
 
     private List<long[]> batchRanges() {
         final List<long[]> out = new ArrayList<>();
-        final LogSlice slice = log.read(log.logStartOffset(), Integer.MAX_VALUE, log.logEndOffset());
-        for (final RecordBatch batch : slice.records().batches()) {
-            out.add(new long[] {batch.baseOffset(), batch.lastOffset()});
+        long offset = log.logStartOffset();
+        while (offset < log.logEndOffset()) {
+            final LogSlice slice = log.read(offset, Integer.MAX_VALUE, log.logEndOffset());
+            for (final RecordBatch batch : slice.records().batches()) {
+                out.add(new long[] {batch.baseOffset(), batch.lastOffset()});
+                offset = batch.nextOffset();
+            }
         }
         return out;
     }
@@ -127,12 +132,48 @@ class LogCompactorTest {
         });
         assertEquals("a=a9", after.get(after.keySet().stream().filter(o -> after.get(o).startsWith("a=")).reduce((x, y) -> y).get()));
         assertEquals(end, log.logEndOffset());
+        // Batches are emptied, not removed; runs of emptied ones are folded: the offsets stay covered without a gap,
+        // and every batch after starts where one started before and ends where one ended.
         final List<long[]> batchesAfter = batchRanges();
-        assertEquals(batchesBefore.size(), batchesAfter.size(), "no batch removed, only emptied");
-        for (int i = 0; i < batchesBefore.size(); i++) {
-            assertEquals(batchesBefore.get(i)[0], batchesAfter.get(i)[0]);
-            assertEquals(batchesBefore.get(i)[1], batchesAfter.get(i)[1]);
+        assertTrue(batchesAfter.size() < batchesBefore.size(), "emptied batches folded");
+        final java.util.Set<Long> bases = new java.util.HashSet<>();
+        final java.util.Set<Long> lasts = new java.util.HashSet<>();
+        batchesBefore.forEach(r -> {
+            bases.add(r[0]);
+            lasts.add(r[1]);
+        });
+        long next = 0;
+        for (final long[] r : batchesAfter) {
+            assertEquals(next, r[0], "no gap between batches");
+            assertTrue(bases.contains(r[0]) && lasts.contains(r[1]));
+            next = r[1] + 1;
         }
+        assertEquals(end, next);
+    }
+
+    @Test
+    void anIdempotentProducersEmptiedBatchesFoldExceptItsLastFive() throws Exception {
+        log = SegmentLog.open(dir, compacted(300));
+        final long pid = 11;
+        for (int seq = 0; seq < 30; seq++) {
+            appendAll(MemoryRecords.withIdempotentRecords(Compression.NONE, pid, (short) 0, seq,
+                    new SimpleRecord(NOW, bytes("k" + (seq % 2)), bytes("v" + seq))));
+        }
+        final LogCompactor.Result r = compactor.compact(log, 0, NOW).orElseThrow();
+        int withProducer = 0;
+        int batches = 0;
+        long offset = 0;
+        while (offset < r.cleanedUpTo()) {
+            final LogSlice slice = log.read(offset, Integer.MAX_VALUE, r.cleanedUpTo());
+            for (final RecordBatch b : slice.records().batches()) {
+                batches++;
+                withProducer += b.hasProducerId() ? 1 : 0;
+                offset = b.nextOffset();
+            }
+        }
+        assertTrue(withProducer <= ProducerStateTable.MAX_CACHED_BATCHES, withProducer + " batches keep the producer id");
+        assertTrue(batches < r.cleanedUpTo() / 2, batches + " batches for " + r.cleanedUpTo() + " offsets");
+        assertTrue(r.bytesAfter() < r.bytesBefore() / 2, r.bytesBefore() + " -> " + r.bytesAfter());
     }
 
     @Test
