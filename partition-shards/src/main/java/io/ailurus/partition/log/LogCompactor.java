@@ -29,9 +29,8 @@ import org.apache.kafka.common.utils.BufferSupplier;
  * where the first undecided one starts (nothing from there on is cleaned); (2) map each key to the offset of its
  * newest record, aborted records left out; (3) rewrite each segment that has something to drop, with kafka-clients'
  * {@link MemoryRecords#filterTo}: a record goes when a newer one has its key, when it belongs to an aborted
- * transaction, or when it is a tombstone older than {@code delete.retention.ms}. Batches are never removed, only
- * emptied (their offsets, producer id and sequences stay; runs of emptied batches of one epoch without producer state
- * are folded into one), so every replica's batches keep the same offsets and a
+ * transaction, or when it is a tombstone older than {@code delete.retention.ms}. Offsets never change: batches are
+ * emptied, and runs of emptied batches of one epoch folded into one (a producer's last batches kept as they are), so a
  * follower that replicates a compacted range appends it like any other; a batch nothing is dropped from is copied as
  * it is. Each replica compacts its own copy (as Kafka's do); they agree on every key's newest value.
  *
