@@ -17,10 +17,12 @@ import io.ailurus.chaos.report.Plots;
 import io.ailurus.chaos.report.ResultsWriter;
 import io.ailurus.chaos.report.RunSummary;
 import io.ailurus.chaos.report.TierSummary;
+import io.ailurus.chaos.report.TxnSummary;
 import io.ailurus.chaos.tier.BucketCheck;
 import io.ailurus.chaos.tier.S3UnderTest;
 import io.ailurus.chaos.tier.TierProbe;
 import io.ailurus.chaos.transform.TransformProbe;
+import io.ailurus.chaos.txn.TxnWorkload;
 import io.ailurus.chaos.workload.FinalReader;
 import io.ailurus.chaos.workload.Workload;
 import java.io.IOException;
@@ -193,8 +195,23 @@ public final class ChaosRun {
                         java.time.Duration.ofSeconds(90));
                 log("transform deployed: " + TOPIC + " -> " + TransformProbe.outputOf(TOPIC));
             }
+            // On unless -Dchaos.txn=false; not in tiered mode, whose runs are about the tier (its topics would not be
+            // tiered) and are kept short.
+            final TxnWorkload txn = tiering == null
+                    && Boolean.parseBoolean(System.getProperty("chaos.txn", "true").strip())
+                    ? new TxnWorkload(cluster.bootstrap(), TOPIC, profile.partitions(), Math.min(3, profile.nodes()),
+                            seed)
+                    : null;
+            if (txn != null) {
+                txn.createTopics(java.time.Duration.ofSeconds(60));
+            }
             final long workloadStartNs = history.nowNs();
             final Workload.Running running = workload.start(history);
+            final TxnWorkload.Running txnRunning = txn == null ? null : txn.start(history);
+            if (txn != null) {
+                log("transactional workload running: " + TxnWorkload.PRODUCERS + " producers to " + txn.topic()
+                        + ", copy loop to " + txn.output());
+            }
             log("workload running; " + schedule.steps().size() + " faults scheduled"
                     + (tiering == null ? "" : " and " + bucketSchedule.steps().size() + " object-store faults")
                     + " (seed " + seed + ")");
@@ -230,6 +247,9 @@ public final class ChaosRun {
             log("faults over (" + nemeses.stream().mapToInt(n -> n.windows().size()).sum() + " injected); recovering");
             Thread.sleep(profile.recovery().toMillis());
             running.stop();
+            if (txnRunning != null) {
+                txnRunning.stopProducers();
+            }
 
             final List<String> tierProblems = new ArrayList<>();
             final Map<Integer, TierSummary.Share> shares = tiering == null ? Map.of()
@@ -246,6 +266,10 @@ public final class ChaosRun {
                     : Optional.empty();
             final List<String> tierStatus = tiering == null ? List.of()
                     : TierProbe.status(cluster, TOPIC, profile.partitions(), tierProblems);
+            if (txnRunning != null) {
+                log("transactional workload: final reads and drain");
+            }
+            final TxnWorkload.Finish txnFinish = txnRunning == null ? null : txnRunning.finish(history);
             final History h = history.history();
             // Windows were timed from the workload's start; the history from the run's.
             final var windows = nemeses.stream().flatMap(n -> n.windows().stream())
@@ -263,9 +287,11 @@ public final class ChaosRun {
             final Optional<TierSummary> tier = tiering == null ? Optional.empty() : Optional.of(new TierSummary(
                     s3Endpoint.get(), tierSettings(tiering), requestsAfter, s3.faultsInjected(),
                     requestsAfter - requestsBefore, shares, tierStatus, copyBucket(s3, tierProblems), tierProblems));
+            final Optional<TxnSummary> txnSummary = txn == null ? Optional.empty()
+                    : Optional.of(txn.summary(h, verdict, txnFinish));
             final RunSummary summary = new RunSummary(profile.name(), seed, profile.nodes(), networkMode, h, windows,
                     nemesisProblems, finalRead, verdict, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
-                    gcSummary(cluster), tier, transformed);
+                    gcSummary(cluster), tier, transformed, txnSummary);
             ResultsWriter.write(summary, runDir.resolve("results.txt"));
             Plots.throughput(h, windows, runDir.resolve("throughput.png"));
             Plots.latency(h, windows, runDir.resolve("latency.png"));

@@ -7,9 +7,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The CI chaos profile (part of {@code mvn -B verify}): three brokers, every fault kind, and the transform workload,
- * ≈ 4–5 minutes. Fails on any safety anomaly, on a fault kind that never ran, on a final read that could not finish,
- * and on a transform output missing or duplicated.
+ * The CI chaos profile (part of {@code mvn -B verify}): three brokers, every fault kind, the transform and the
+ * transactional workloads, ≈ 4–5 minutes. Fails on any safety anomaly (transactional ones included), on a fault kind
+ * that never ran, on a final read that could not finish, on a transform output missing or duplicated, and on a
+ * transactional workload that committed nothing or whose final reads or drain did not end.
  */
 class ChaosCiIT {
 

@@ -11,8 +11,9 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * What every CI chaos run must show: each available fault kind ran, the nemesis worked, the read ended, VALID, and the
- * transform workload's output holds every acknowledged input.
+ * What every CI chaos run must show: each available fault kind ran, the nemesis worked, the read ended, VALID, the
+ * transform workload's output holds every acknowledged input, and the transactional workload committed and was read to
+ * its end (its anomalies, A15–A18, are in the verdict).
  */
 final class CiRunChecks {
 
@@ -30,5 +31,10 @@ final class CiRunChecks {
         assertTrue(summary.verdict().valid(), () -> ResultsWriter.render(summary));
         summary.transform().ifPresent(t -> assertTrue(t.complete(), () -> "every acknowledged input has its "
                 + "transform output, exactly once: " + ResultsWriter.render(summary)));
+        summary.txn().ifPresent(t -> {
+            assertTrue(t.transactions().ok() > 0, () -> "some transaction committed: " + ResultsWriter.render(summary));
+            assertTrue(t.complete(), () -> "the transactional workload's final reads and drain ended: "
+                    + ResultsWriter.render(summary));
+        });
     }
 }

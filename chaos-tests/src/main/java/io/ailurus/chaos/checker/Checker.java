@@ -8,7 +8,8 @@ import java.util.List;
 public final class Checker {
 
     private final List<AnomalyCheck> checks = List.of(new LostWrites(), new InconsistentOffsets(), new Duplicates(),
-            new AbortedReads(), new PollOrder(), new SendOrder(), new OffsetRegression(), new BrokerChecks());
+            new AbortedReads(), new PollOrder(), new SendOrder(), new OffsetRegression(), new BrokerChecks(),
+            new TxnAbortedReads(), new TxnIntermediateReads(), new TxnLostWrites(), new TxnDuplicates());
 
     public Verdict check(final History history, final BrokerEvidence evidence, final boolean idempotent) {
         final CheckInput input = CheckInput.of(history, evidence, idempotent);

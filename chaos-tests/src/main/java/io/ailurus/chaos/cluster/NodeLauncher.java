@@ -59,6 +59,9 @@ public final class NodeLauncher {
                 // Remoting must advertise an address the other namespaces can reach, not 127.0.0.1.
                 "-Dpekko.remote.artery.canonical.hostname=" + node.host(),
                 "-Dailurus.log.durability-journal=" + node.durabilityJournal(),
+                // Four __transaction_state partitions, not 16 (as the broker's TransactionsIT): the transactional
+                // workload has four transactional ids, and twelve idle Raft groups more slow every restart on 2 cores.
+                "-Dailurus.transactions.state-topic-partitions=4",
                 // Peers send replication to this address (the namespace's own one when isolated).
                 "-Dailurus.cluster.aeron.host=" + node.host(),
                 // The harness reads replica dumps from the admin API, from outside the node's namespace.

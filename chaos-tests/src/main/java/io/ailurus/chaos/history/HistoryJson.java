@@ -33,11 +33,8 @@ public final class HistoryJson {
         if (op.offset() >= 0) {
             b.append(",\"o\":").append(op.offset());
         }
-        if (!op.reads().isEmpty()) {
-            final StringJoiner j = new StringJoiner(",", ",\"reads\":[", "]");
-            op.reads().forEach(r -> j.add("[" + r.partition() + "," + r.offset() + "," + r.value() + "]"));
-            b.append(j);
-        }
+        triples(b, "reads", op.reads());
+        triples(b, "sends", op.sends());
         if (!op.partitions().isEmpty()) {
             final StringJoiner j = new StringJoiner(",", ",\"partitions\":[", "]");
             op.partitions().forEach(p -> j.add(Integer.toString(p)));
@@ -54,14 +51,28 @@ public final class HistoryJson {
         return b.append('}').toString();
     }
 
+    /** {@code ,"key":[[partition,offset,value],...]}, nothing when empty. */
+    private static void triples(final StringBuilder b, final String key, final List<Read> records) {
+        if (!records.isEmpty()) {
+            final StringJoiner j = new StringJoiner(",", ",\"" + key + "\":[", "]");
+            records.forEach(r -> j.add("[" + r.partition() + "," + r.offset() + "," + r.value() + "]"));
+            b.append(j);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Read> triples(final Map<String, Object> m, final String key) {
+        final List<Read> records = new ArrayList<>();
+        for (final Object r : (List<Object>) m.getOrDefault(key, List.of())) {
+            final List<Object> t = (List<Object>) r;
+            records.add(new Read(((Long) t.get(0)).intValue(), (Long) t.get(1), (Long) t.get(2)));
+        }
+        return records;
+    }
+
     @SuppressWarnings("unchecked")
     public static Op fromLine(final String line) {
         final Map<String, Object> m = (Map<String, Object>) Json.parse(line);
-        final List<Read> reads = new ArrayList<>();
-        for (final Object r : (List<Object>) m.getOrDefault("reads", List.of())) {
-            final List<Object> t = (List<Object>) r;
-            reads.add(new Read(((Long) t.get(0)).intValue(), (Long) t.get(1), (Long) t.get(2)));
-        }
         final List<Integer> partitions = new ArrayList<>();
         for (final Object p : (List<Object>) m.getOrDefault("partitions", List.of())) {
             partitions.add(((Long) p).intValue());
@@ -71,7 +82,8 @@ public final class HistoryJson {
         return new Op((Long) m.get("id"), ((Long) m.get("process")).intValue(),
                 OpType.valueOf(((String) m.get("type")).toUpperCase(Locale.ROOT)),
                 Fn.valueOf(((String) m.get("f")).toUpperCase(Locale.ROOT)), (Long) m.get("t"),
-                num(m, "p").intValue(), num(m, "v"), num(m, "o"), reads, partitions, ends, (String) m.get("error"));
+                num(m, "p").intValue(), num(m, "v"), num(m, "o"), triples(m, "reads"), partitions, ends,
+                (String) m.get("error"), triples(m, "sends"));
     }
 
     private static Long num(final Map<String, Object> m, final String k) {

@@ -35,7 +35,7 @@ public final class ResultsWriter {
         for (final History.Pair p : s.history().pairs()) {
             counts.computeIfAbsent(p.invoke().f(), k -> new EnumMap<>(OpType.class)).merge(p.type(), 1, Integer::sum);
         }
-        counts.forEach((f, c) -> b.append(String.format("  %-13s ok %7d   fail %6d   info %6d%n", f.name().toLowerCase(),
+        counts.forEach((f, c) -> b.append(String.format("  %-24s ok %7d   fail %6d   info %6d%n", f.name().toLowerCase(),
                 c.getOrDefault(OpType.OK, 0), c.getOrDefault(OpType.FAIL, 0), c.getOrDefault(OpType.INFO, 0))));
         b.append('\n');
 
@@ -65,7 +65,8 @@ public final class ResultsWriter {
         b.append('\n');
         s.tier().ifPresent(t -> tier(b, t));
         s.transform().ifPresent(t -> transform(b, t));
-        b.append("anomalies (A1–A14, as in chaos-tests/README.md)\n");
+        s.txn().ifPresent(t -> txn(b, t));
+        b.append("anomalies (A1–A18, as in chaos-tests/README.md)\n");
         for (final CheckResult r : s.verdict().results()) {
             b.append(String.format("  %-4s %-42s %-11s %d%s%n", r.code(), r.name(), r.status(), r.anomalies().size(),
                     r.note().isEmpty() ? "" : "  (" + r.note() + ")"));
@@ -89,6 +90,27 @@ public final class ResultsWriter {
                 .append(t.missing().isEmpty() ? "" : " " + t.missing()).append(t.complete() ? ": COMPLETE" : ": INCOMPLETE")
                 .append('\n');
         t.problems().forEach(pr -> b.append("  transform problem: ").append(pr).append('\n'));
+        b.append('\n');
+    }
+
+    private static void txn(final StringBuilder b, final TxnSummary t) {
+        b.append("transactional workload (Jepsen's txn; ").append(t.producers()).append(" producers to ")
+                .append(t.topic()).append(", read_committed copy loop to ").append(t.outputTopic()).append("): ")
+                .append(t.complete() ? "COMPLETE" : "INCOMPLETE").append('\n');
+        b.append(String.format("  transactions  ok %6d   fail %6d (%d aborted on purpose)   info %6d%n",
+                t.transactions().ok(), t.transactions().fail(), t.plannedAborts(), t.transactions().info()));
+        b.append(String.format("  their values  ok %6d   fail %6d   info %6d%n", t.values().ok(), t.values().fail(),
+                t.values().info()));
+        b.append(String.format("  copies        ok %6d   fail %6d   info %6d   (%d values copied by ok copies)%n",
+                t.copies().ok(), t.copies().fail(), t.copies().info(), t.copiedValues()));
+        for (final TxnSummary.FinalRead r : t.finalReads()) {
+            b.append(String.format("  final read %-14s %-16s %s: %d records in %d ms, ends %s%n", r.topic(),
+                    r.isolation(), r.complete() ? "complete" : "INCOMPLETE", r.records(), r.tookMs(),
+                    new TreeMap<>(r.ends())));
+        }
+        b.append("  copy loop drained: ").append(t.drained() ? "yes" : "NO").append('\n');
+        t.anomalies().forEach((row, n) -> b.append(String.format("  %-40s %d%n", row, n)));
+        t.problems().forEach(pr -> b.append("  txn problem: ").append(pr).append('\n'));
         b.append('\n');
     }
 

@@ -29,6 +29,18 @@ public final class ClientSettings {
         return p;
     }
 
+    /**
+     * An idempotent producer with {@code transactionalId}. Transactions time out after 15 s (the delivery timeout), so a
+     * transaction its producer left open (killed, fenced, unknown commit) is aborted by the coordinator before the final
+     * read, which waits for the last stable offset to reach the end.
+     */
+    public static Properties transactionalProducer(final String bootstrap, final String transactionalId) {
+        final Properties p = producer(bootstrap, true);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "15000");
+        return p;
+    }
+
     /** {@code groupId} null: a manually assigned consumer with no group. */
     public static Properties consumer(final String bootstrap, final String groupId) {
         final Properties p = new Properties();

@@ -3,16 +3,16 @@ package io.ailurus.chaos.workload;
 import java.util.concurrent.TimeUnit;
 
 /** Spaces a worker's ops evenly at a target rate; a worker that fell behind (a fault) does not burst to catch up. */
-final class Pacer {
+public final class Pacer {
 
     private final long intervalNs;
     private long nextNs = System.nanoTime();
 
-    Pacer(final double perSecond) {
+    public Pacer(final double perSecond) {
         this.intervalNs = (long) (TimeUnit.SECONDS.toNanos(1) / Math.max(0.1, perSecond));
     }
 
-    void await() throws InterruptedException {
+    public void await() throws InterruptedException {
         final long now = System.nanoTime();
         if (nextNs < now) {
             nextNs = now;

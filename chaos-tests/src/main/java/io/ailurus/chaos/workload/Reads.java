@@ -7,12 +7,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 
 /** Consumer records as history reads, in the order the consumer returned them. */
-final class Reads {
+public final class Reads {
 
     private Reads() {
     }
 
-    static List<Read> of(final ConsumerRecords<String, String> records) {
+    public static List<Read> of(final ConsumerRecords<String, String> records) {
         final List<Read> reads = new ArrayList<>(records.count());
         for (final ConsumerRecord<String, String> r : records) {
             reads.add(new Read(r.partition(), r.offset(), parse(r.value())));

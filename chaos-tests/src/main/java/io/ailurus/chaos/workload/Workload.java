@@ -63,6 +63,12 @@ public record Workload(String bootstrap, String topic, int partitions, int repli
 
     /** Creates the topic, retrying while the cluster comes up. */
     public void createTopic(final Duration limit) throws InterruptedException {
+        createTopic(bootstrap, new NewTopic(topic, partitions, (short) replicationFactor).configs(topicConfigs), limit);
+    }
+
+    /** Creates {@code topic} (done when it exists already), retrying while the cluster comes up. */
+    public static void createTopic(final String bootstrap, final NewTopic topic, final Duration limit)
+            throws InterruptedException {
         final long deadline = System.nanoTime() + limit.toNanos();
         RuntimeException last = null;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -70,9 +76,7 @@ public record Workload(String bootstrap, String topic, int partitions, int repli
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000"))) {
             while (System.nanoTime() < deadline) {
                 try {
-                    admin.createTopics(List.of(new NewTopic(topic, partitions, (short) replicationFactor)
-                                    .configs(topicConfigs)))
-                            .all().get(15, TimeUnit.SECONDS);
+                    admin.createTopics(List.of(topic)).all().get(15, TimeUnit.SECONDS);
                     return;
                 } catch (ExecutionException e) {
                     if (e.getCause() instanceof TopicExistsException) {
@@ -85,7 +89,7 @@ public record Workload(String bootstrap, String topic, int partitions, int repli
                 Thread.sleep(1000);
             }
         }
-        throw new IllegalStateException("could not create topic " + topic + " within " + limit, last);
+        throw new IllegalStateException("could not create topic " + topic.name() + " within " + limit, last);
     }
 
     /** The node leading partition 0, or -1 when it cannot be told quickly. */

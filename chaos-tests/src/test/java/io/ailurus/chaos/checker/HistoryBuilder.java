@@ -62,6 +62,39 @@ final class HistoryBuilder {
         return this;
     }
 
+    /** A transaction of the txn workload, its sends as {partition, offset, value} triples. */
+    HistoryBuilder txn(final int process, final OpType type, final long[]... sends) {
+        final List<Read> rs = triples(sends);
+        final Op inv = Op.invoke(++id, process, Fn.TXN, t++).withSends(rs);
+        ops.add(inv);
+        ops.add(inv.withType(type).withTime(t++).withError(type == OpType.OK ? null : "boom"));
+        return this;
+    }
+
+    /** A copy of the txn workload's transform loop: what its poll read, copied with outcome {@code type}. */
+    HistoryBuilder copy(final int process, final OpType type, final long[]... reads) {
+        final Op inv = Op.invoke(++id, process, Fn.TXN_TRANSFORM, t++).withReads(triples(reads));
+        ops.add(inv);
+        ops.add(inv.withType(type).withTime(t++).withError(type == OpType.OK ? null : "boom"));
+        return this;
+    }
+
+    /** One poll of a final read ({@code f} one of the TXN_*READ_* functions). */
+    HistoryBuilder finalRead(final Fn f, final long[]... reads) {
+        final Op inv = Op.invoke(++id, 3_000_000, f, t++);
+        ops.add(inv);
+        ops.add(inv.withType(OpType.OK).withTime(t++).withReads(triples(reads)));
+        return this;
+    }
+
+    private static List<Read> triples(final long[]... triples) {
+        final List<Read> rs = new ArrayList<>();
+        for (final long[] r : triples) {
+            rs.add(new Read((int) r[0], r[1], r[2]));
+        }
+        return rs;
+    }
+
     /** Adds raw ops (for interleavings the helpers above cannot express). */
     HistoryBuilder raw(final Op op) {
         ops.add(op);
