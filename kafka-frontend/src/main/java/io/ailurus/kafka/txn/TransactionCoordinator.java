@@ -76,9 +76,10 @@ public final class TransactionCoordinator implements LocalReplicas.Listener {
         if (services.topics().topic(STATE_TOPIC).isPresent()) {
             return true;
         }
-        if (creatingTopic.compareAndSet(false, true)) {
-            final short replication = services.topics().topic(GroupCoordinator.OFFSETS_TOPIC)
-                    .map(TopicMetadata::replicationFactor).orElse((short) 1);
+        final Optional<TopicMetadata> offsets = services.topics().topic(GroupCoordinator.OFFSETS_TOPIC);
+        // Replicated like the offsets topic, which the cluster creates once its nodes registered: until then, wait.
+        if (offsets.isPresent() && creatingTopic.compareAndSet(false, true)) {
+            final short replication = offsets.get().replicationFactor();
             services.topics().create(STATE_TOPIC, settings.stateTopicPartitions(), replication,
                     GroupCoordinator.offsetsTopicConfigs(), false).whenComplete((created, failure) -> {
                         creatingTopic.set(false);

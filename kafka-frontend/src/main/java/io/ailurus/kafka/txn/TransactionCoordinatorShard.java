@@ -39,7 +39,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 public final class TransactionCoordinatorShard extends AbstractBehavior<TransactionCoordinatorShard.Command> {
 
     public sealed interface Command permits InitProducerId, AddPartitions, VerifyPartitions, EndTransaction, Describe, ListAll,
-            Persisted, MarkersDone, Tick, Stop {
+            Persisted, MarkersDone, MarkersFailed, Tick, Stop {
     }
 
     public record InitProducerId(String transactionalId, int timeoutMs, long expectedProducerId, short expectedEpoch,
@@ -71,6 +71,9 @@ public final class TransactionCoordinatorShard extends AbstractBehavior<Transact
     }
 
     private record MarkersDone(TransactionCoordinatorState.Markers markers) implements Command {
+    }
+
+    private record MarkersFailed(TransactionCoordinatorState.Markers markers, Throwable cause) implements Command {
     }
 
     private enum Tick implements Command { INSTANCE }
@@ -206,6 +209,12 @@ public final class TransactionCoordinatorShard extends AbstractBehavior<Transact
                     }
                     return this;
                 })
+                .onMessage(MarkersFailed.class, m -> {
+                    getContext().getLog().info("Markers of transaction '{}' not written by this coordinator ({}): "
+                            + "the next coordinator of __transaction_state-{} completes it", m.markers().transactionalId(),
+                            m.cause().getMessage(), partition);
+                    return this;
+                })
                 .onMessageEquals(Tick.INSTANCE, this::onTick)
                 .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
                 .onSignal(PostStop.class, s -> {
@@ -333,8 +342,10 @@ public final class TransactionCoordinatorShard extends AbstractBehavior<Transact
         }
     }
 
+    /** Writes the markers; the transaction completes only once every partition has one (a reload retries the rest). */
     private void startMarkers(final TransactionCoordinatorState.Markers m) {
-        getContext().pipeToSelf(markers.write(m, coordinatorEpoch, running::get), (ok, failure) -> new MarkersDone(m));
+        getContext().pipeToSelf(markers.write(m, coordinatorEpoch, running::get),
+                (ok, failure) -> failure == null ? new MarkersDone(m) : new MarkersFailed(m, failure));
     }
 
     /** When the log holds many more records than ids, rewrites the live state and deletes what is before it. */

@@ -61,6 +61,11 @@ public final class TxnMarkerWriter {
             return CompletableFuture.failedFuture(new IllegalStateException("no longer the coordinator"));
         }
         return writeOnce(tp, m, coordinatorEpoch).exceptionally(Errors::forException).thenCompose(error -> {
+            if (error == Errors.TRANSACTION_COORDINATOR_FENCED) {
+                // A newer coordinator of this transactional id wrote there: this one is deposed and stops.
+                return CompletableFuture.failedFuture(error.exception("coordinator epoch " + coordinatorEpoch
+                        + " is fenced on " + tp));
+            }
             // INVALID_PRODUCER_EPOCH: a newer epoch of the producer wrote its own marker there; nothing is left to end.
             if (error == Errors.NONE || error == Errors.INVALID_PRODUCER_EPOCH || error == Errors.UNKNOWN_TOPIC_OR_PARTITION
                     && services.topics().topic(tp.topic()).isEmpty()) {

@@ -65,6 +65,12 @@ public final class PartitionTransactions {
 
     /** COMMIT or ABORT for a transaction marker batch, else null (Raft's own control batches, data). */
     public static ControlRecordType markerType(final RecordBatch batch) {
+        final EndTransactionMarker marker = marker(batch);
+        return marker == null ? null : marker.controlType();
+    }
+
+    /** The transaction marker a control batch holds, else null. */
+    public static EndTransactionMarker marker(final RecordBatch batch) {
         if (!batch.isControlBatch() || !batch.isTransactional()) {
             return null;
         }
@@ -72,7 +78,7 @@ public final class PartitionTransactions {
             if (r.hasKey()) {
                 final ControlRecordType type = ControlRecordType.parse(r.key());
                 if (type == ControlRecordType.COMMIT || type == ControlRecordType.ABORT) {
-                    return EndTransactionMarker.deserialize(r).controlType();
+                    return EndTransactionMarker.deserialize(r);
                 }
             }
         }

@@ -37,6 +37,8 @@ public final class ProducerStateTable {
 
     private static final class Entry {
         short epoch;
+        /** The coordinator epoch of the newest transaction marker: an older coordinator's marker is fenced. */
+        int coordinatorEpoch = -1;
         long lastTimestamp = RecordBatch.NO_TIMESTAMP;
         final ArrayDeque<BatchMetadata> batches = new ArrayDeque<>(MAX_CACHED_BATCHES);
 
@@ -149,13 +151,19 @@ public final class ProducerStateTable {
 
     /**
      * Checks a transaction marker before it is appended: one from an older epoch than the producer's is fenced (a
-     * newer epoch of the same transactional id has taken over and wrote its own markers).
+     * newer epoch of the same transactional id has taken over and wrote its own markers), and so is one from an older
+     * transaction coordinator than the one that wrote the last marker (a deposed coordinator's late marker would
+     * otherwise end the producer's next transaction, which has the same epoch).
      */
-    public Check checkMarker(final long producerId, final short epoch) {
+    public Check checkMarker(final long producerId, final short epoch, final int coordinatorEpoch) {
         final Entry entry = producers.get(producerId);
         if (entry != null && epoch < entry.epoch) {
             return new Check(Errors.INVALID_PRODUCER_EPOCH, null, "marker of producer " + producerId + " epoch " + epoch
                     + " is older than the current epoch " + entry.epoch);
+        }
+        if (entry != null && epoch == entry.epoch && coordinatorEpoch < entry.coordinatorEpoch) {
+            return new Check(Errors.TRANSACTION_COORDINATOR_FENCED, null, "marker of producer " + producerId
+                    + " from coordinator epoch " + coordinatorEpoch + ", older than " + entry.coordinatorEpoch);
         }
         return Check.OK;
     }
@@ -164,14 +172,18 @@ public final class ProducerStateTable {
      * Records an appended transaction marker: it carries the producer's epoch as the coordinator knows it, so a
      * bumped epoch (a fenced zombie's transaction aborted) takes effect here and the zombie's batches are refused.
      */
-    public void recordMarker(final long producerId, final short epoch) {
-        final Entry entry = producers.get(producerId);
+    public void recordMarker(final long producerId, final short epoch, final int coordinatorEpoch) {
+        Entry entry = producers.get(producerId);
         if (entry == null) {
-            producers.put(producerId, new Entry(epoch));
+            entry = new Entry(epoch);
+            producers.put(producerId, entry);
         } else if (epoch > entry.epoch) {
             entry.epoch = epoch;
             entry.batches.clear();
+        } else if (epoch < entry.epoch) {
+            return;
         }
+        entry.coordinatorEpoch = Math.max(entry.coordinatorEpoch, coordinatorEpoch);
     }
 
     /** Forgets everything (before a replay after truncation). */

@@ -399,8 +399,9 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
     /** What an appended or replayed batch of a producer tells the producer table and the transactions. */
     private void recordProducerBatch(final RecordBatch batch) {
         if (batch.isControlBatch()) {
-            if (PartitionTransactions.markerType(batch) != null) {
-                producers.recordMarker(batch.producerId(), batch.producerEpoch());
+            final EndTransactionMarker marker = PartitionTransactions.marker(batch);
+            if (marker != null) {
+                producers.recordMarker(batch.producerId(), batch.producerEpoch(), marker.coordinatorEpoch());
                 handle.transactions().onControlBatch(batch);
             }
             return;
@@ -621,7 +622,8 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
                     "this replica does not lead " + tp, log.logStartOffset()));
             return this;
         }
-        final ProducerStateTable.Check check = producers.checkMarker(marker.producerId(), marker.producerEpoch());
+        final ProducerStateTable.Check check = producers.checkMarker(marker.producerId(), marker.producerEpoch(),
+                marker.coordinatorEpoch());
         if (check.error() != Errors.NONE) {
             marker.reply().complete(AppendResult.failed(check.error(), check.message(), log.logStartOffset()));
             return this;

@@ -84,4 +84,17 @@ class ProducerStateTableTest {
         assertTrue(snapshot.contains(new ProducerStateTable.ProducerSnapshot(PID, (short) 0, 29, 1_002, -1)));
         assertTrue(snapshot.contains(new ProducerStateTable.ProducerSnapshot(7, (short) 2, 0, 5_000, -1)));
     }
+
+    @Test
+    void aMarkerFromAnOlderCoordinatorIsFencedAndANewerEpochMovesTheProducer() {
+        final ProducerStateTable table = withBatches(1);
+        assertEquals(Errors.NONE, table.checkMarker(PID, (short) 0, 3).error());
+        table.recordMarker(PID, (short) 0, 3);
+        assertEquals(Errors.TRANSACTION_COORDINATOR_FENCED, table.checkMarker(PID, (short) 0, 2).error(),
+                "a deposed coordinator's late marker would end the next transaction of the same epoch");
+        assertEquals(Errors.NONE, table.checkMarker(PID, (short) 0, 3).error(), "a retry of the same coordinator");
+        table.recordMarker(PID, (short) 1, 3);
+        assertEquals(Errors.INVALID_PRODUCER_EPOCH, table.checkMarker(PID, (short) 0, 4).error());
+        assertEquals(Errors.INVALID_PRODUCER_EPOCH, table.check(PID, (short) 0, 10, 10).error(), "the zombie is fenced");
+    }
 }
