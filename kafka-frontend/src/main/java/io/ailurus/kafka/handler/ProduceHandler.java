@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.internals.Topic;
@@ -127,33 +128,67 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                         ? Errors.REQUEST_TIMED_OUT : Errors.forException(Futures.cause(failure)), null));
     }
 
+    /** One producer's batches to one partition, which must reach the partition in the order they came. */
+    private record ProducerPartition(TopicPartition partition, long producerId) {
+    }
+
+    /** Per producer and partition: completes once the newest transactional batch was handed to the partition. */
+    private final ConcurrentHashMap<ProducerPartition, CompletableFuture<Void>> handedOver = new ConcurrentHashMap<>();
+
     /**
      * A transactional batch: when its producer has no transaction open on the partition, the coordinator first
      * confirms the partition is in the producer's open transaction (KIP-890 part 1), so that a batch delayed past its
      * transaction's end cannot open a transaction nobody will ever end. The marker count read first lets the
-     * partition refuse the batch if the transaction ended between the check and the append.
+     * partition refuse the batch if the transaction ended between the check and the append. A producer pipelines its
+     * batches, so each waits until the previous one of its producer for that partition was handed over: a later batch
+     * whose check finished first must not overtake (its sequence would be out of order).
      */
     private CompletableFuture<AppendResult> appendTransactional(final ReplicaHandle replica, final MemoryRecords records,
             final short acks, final Duration timeout, final String transactionalId, final RecordBatch first) {
         final long producerId = first.producerId();
-        final int markers = replica.transactions().markersOf(producerId);
-        if (replica.transactions().hasOpenTransaction(producerId)) {
-            return services.partitions().appendVerified(replica, records, acks, timeout, markers);
-        }
-        return transactions.verify(transactionalId, producerId, first.producerEpoch(), replica.topicPartition())
-                .thenCompose(error -> switch (error) {
-                    case NONE -> services.partitions().appendVerified(replica, records, acks, timeout, markers);
-                    // The coordinator could not be asked (moving, loading): the producer retries.
-                    case COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS, NOT_COORDINATOR, CONCURRENT_TRANSACTIONS,
-                            NETWORK_EXCEPTION, REQUEST_TIMED_OUT, UNKNOWN_SERVER_ERROR -> CompletableFuture.completedFuture(
-                            AppendResult.failed(Errors.NOT_ENOUGH_REPLICAS, "the transaction coordinator of '"
-                                    + transactionalId + "' could not verify the transaction (" + error + ")", -1));
-                    case INVALID_PRODUCER_EPOCH, INVALID_PRODUCER_ID_MAPPING -> CompletableFuture.completedFuture(
-                            AppendResult.failed(error, null, -1));
-                    default -> CompletableFuture.completedFuture(AppendResult.failed(Errors.INVALID_TXN_STATE,
-                            "partition " + replica.topicPartition() + " is not in the open transaction of '"
-                                    + transactionalId + "'", -1));
-                });
+        final ProducerPartition key = new ProducerPartition(replica.topicPartition(), producerId);
+        final CompletableFuture<Void> mine = new CompletableFuture<>();
+        final CompletableFuture<Void> previous = handedOver.put(key, mine);
+        final CompletableFuture<AppendResult> result = (previous == null ? CompletableFuture.<Void>completedFuture(null) : previous)
+                .thenCompose(ignored -> {
+                    final int markers = replica.transactions().markersOf(producerId);
+                    if (replica.transactions().hasOpenTransaction(producerId)) {
+                        return CompletableFuture.completedFuture(Errors.NONE)
+                                .thenApply(none -> handOver(replica, records, acks, timeout, markers, mine));
+                    }
+                    return transactions.verify(transactionalId, producerId, first.producerEpoch(), replica.topicPartition())
+                            .thenApply(error -> error == Errors.NONE
+                                    ? handOver(replica, records, acks, timeout, markers, mine)
+                                    : CompletableFuture.completedFuture(refusal(error, transactionalId, replica)));
+                })
+                .thenCompose(appended -> appended);
+        result.whenComplete((r, failure) -> {
+            mine.complete(null);   // a refused or failed batch hands nothing over: the next one may go
+            handedOver.remove(key, mine);
+        });
+        return result;
+    }
+
+    /** Tells the partition to append; the next batch of the producer may follow once this returns. */
+    private CompletableFuture<AppendResult> handOver(final ReplicaHandle replica, final MemoryRecords records,
+            final short acks, final Duration timeout, final int markers, final CompletableFuture<Void> handed) {
+        final CompletableFuture<AppendResult> appended = services.partitions().appendVerified(replica, records, acks,
+                timeout, markers);
+        handed.complete(null);
+        return appended;
+    }
+
+    private static AppendResult refusal(final Errors verification, final String transactionalId, final ReplicaHandle replica) {
+        return switch (verification) {
+            // The coordinator could not be asked (moving, loading): the producer retries.
+            case COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS, NOT_COORDINATOR, CONCURRENT_TRANSACTIONS,
+                    NETWORK_EXCEPTION, REQUEST_TIMED_OUT, UNKNOWN_SERVER_ERROR -> AppendResult.failed(
+                    Errors.NOT_ENOUGH_REPLICAS, "the transaction coordinator of '" + transactionalId
+                            + "' could not verify the transaction (" + verification + ")", -1);
+            case INVALID_PRODUCER_EPOCH, INVALID_PRODUCER_ID_MAPPING -> AppendResult.failed(verification, null, -1);
+            default -> AppendResult.failed(Errors.INVALID_TXN_STATE, "partition " + replica.topicPartition()
+                    + " is not in the open transaction of '" + transactionalId + "'", -1);
+        };
     }
 
     /** Kafka's rule for Produce v3+; anything the size fields cannot frame is left to the log to reject as corrupt. */
