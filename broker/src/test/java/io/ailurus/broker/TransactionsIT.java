@@ -401,6 +401,31 @@ class TransactionsIT {
         assertEquals(List.of("committed"), readAll(topic, 1, READ_COMMITTED, 1));
     }
 
+    /**
+     * A producer pipelines many small batches per partition (five requests in flight): the first batch of each
+     * partition waits for the coordinator's check, and the ones behind it must still arrive in order.
+     */
+    @Test
+    void pipelinedBatchesOfLargeTransactionsArriveInOrder() throws Exception {
+        final String topic = "txn-pipelined";
+        broker.createTopic(topic, 6);
+        final int perTransaction = 3_000;
+        try (KafkaProducer<String, String> producer = transactionalProducer("tx-pipelined", "linger.ms", "0",
+                "batch.size", "512", "max.in.flight.requests.per.connection", "5")) {
+            producer.initTransactions();
+            for (int txn = 0; txn < 3; txn++) {
+                producer.beginTransaction();
+                for (int i = 0; i < perTransaction; i++) {
+                    producer.send(new ProducerRecord<>(topic, i % 6, null, "t" + txn + "-" + i));
+                }
+                producer.commitTransaction();
+            }
+        }
+        final List<String> read = readAll(topic, 6, READ_COMMITTED, 3 * perTransaction);
+        assertEquals(3 * perTransaction, read.size());
+        assertEquals(3 * perTransaction, new java.util.HashSet<>(read).size(), "each record once");
+    }
+
     // --- clients -----------------------------------------------------------------------------------------------------
 
     private static KafkaProducer<String, String> transactionalProducer(final String transactionalId, final Object... extra) {
