@@ -34,6 +34,8 @@ import org.apache.kafka.common.requests.ProduceResponse;
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequest> {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProduceHandler.class);
+
     private final BrokerServices services;
     private final TransactionVerifier transactions;
 
@@ -179,6 +181,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     }
 
     private static AppendResult refusal(final Errors verification, final String transactionalId, final ReplicaHandle replica) {
+        LOG.info("Transactional batch of '{}' to {} not verified by its coordinator: {}", transactionalId,
+                replica.topicPartition(), verification);
         return switch (verification) {
             // The coordinator could not be asked (moving, loading): the producer retries.
             case COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS, NOT_COORDINATOR, CONCURRENT_TRANSACTIONS,

@@ -537,6 +537,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         final MemoryRecords records = append.records();
         final String ended = endedTransaction(records, append.verifiedMarkers());
         if (ended != null) {
+            getContext().getLog().info("Partition {}: refused a transactional batch: {}", tp, ended);
             append.reply().complete(AppendResult.failed(Errors.INVALID_TXN_STATE, ended, log.logStartOffset()));
             return this;
         }
