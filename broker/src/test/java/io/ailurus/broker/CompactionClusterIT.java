@@ -38,8 +38,22 @@ class CompactionClusterIT {
                 .jvmOption("-Dailurus.log-cleaner.backoff=200ms").start()) {
             try (Admin admin = ClusterOperationsIT.admin(cluster)) {
                 ClusterOperationsIT.awaitBrokers(admin, 3);
-                admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3).configs(Map.of("cleanup.policy", "compact",
-                        "segment.bytes", "2048", "min.cleanable.dirty.ratio", "0.01")))).all().get(60, TimeUnit.SECONDS);
+                // Metadata may list a node before the controller has its registration: retry until three can be placed.
+                await("the compacted topic is created with three replicas").atMost(Duration.ofSeconds(60))
+                        .pollInSameThread().ignoreExceptionsInstanceOf(java.util.concurrent.ExecutionException.class)
+                        .until(() -> {
+                            try {
+                                admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3).configs(Map.of(
+                                        "cleanup.policy", "compact", "segment.bytes", "2048",
+                                        "min.cleanable.dirty.ratio", "0.01")))).all().get(30, TimeUnit.SECONDS);
+                                return true;
+                            } catch (java.util.concurrent.ExecutionException e) {
+                                if (e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException) {
+                                    return true;   // an earlier attempt created it
+                                }
+                                throw e;
+                            }
+                        });
             }
             try (KafkaProducer<String, String> producer = Clients.producer(cluster.bootstrap(), "acks", "all",
                     "linger.ms", "0", "delivery.timeout.ms", "120000", "request.timeout.ms", "5000",

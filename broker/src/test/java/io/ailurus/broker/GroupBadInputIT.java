@@ -393,18 +393,24 @@ class GroupBadInputIT {
     // ------------------------------------------------------------------------------------------------ coordinator
 
     @Test
-    void findCoordinatorForATransactionalIdIsANonRetriableError() throws Exception {
+    void findCoordinatorForATransactionalIdNamesThisNodeAndAnEmptyIdIsANonRetriableError() throws Exception {
         try (RawConnection c = connect()) {
-            final FindCoordinatorResponseData v4 = ((FindCoordinatorResponse) c.roundTrip(new FindCoordinatorRequest.Builder(
-                    new FindCoordinatorRequestData().setKeyType((byte) 1).setCoordinatorKeys(List.of("txn-1")))
-                    .build((short) 4))).data();
-            assertEquals(1, v4.coordinators().size());
-            assertEquals(Errors.INVALID_REQUEST.code(), v4.coordinators().get(0).errorCode());
-            assertFalse(Errors.INVALID_REQUEST.exception() instanceof RetriableException);
-
+            // The first lookup creates __transaction_state; the coordinator then loads (retriable until it has).
+            org.awaitility.Awaitility.await("the transaction coordinator of txn-1 is named")
+                    .atMost(java.time.Duration.ofSeconds(30)).pollInSameThread().until(() -> {
+                        final FindCoordinatorResponseData v4 = ((FindCoordinatorResponse) c.roundTrip(
+                                new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData().setKeyType((byte) 1)
+                                        .setCoordinatorKeys(List.of("txn-1"))).build((short) 4))).data();
+                        assertEquals(1, v4.coordinators().size());
+                        final short error = v4.coordinators().get(0).errorCode();
+                        assertTrue(error == Errors.NONE.code() || Errors.forCode(error).exception() instanceof RetriableException,
+                                "a transactional id's coordinator is found or retriably loading: " + Errors.forCode(error));
+                        return error == Errors.NONE.code();
+                    });
             final FindCoordinatorResponseData v3 = ((FindCoordinatorResponse) c.roundTrip(new FindCoordinatorRequest.Builder(
-                    new FindCoordinatorRequestData().setKeyType((byte) 1).setKey("txn-1")).build((short) 3))).data();
+                    new FindCoordinatorRequestData().setKeyType((byte) 1).setKey("")).build((short) 3))).data();
             assertEquals(Errors.INVALID_REQUEST.code(), v3.errorCode());
+            assertFalse(Errors.INVALID_REQUEST.exception() instanceof RetriableException);
             assertEquals(-1, v3.nodeId());
         }
     }
