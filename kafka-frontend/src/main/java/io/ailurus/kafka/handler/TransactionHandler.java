@@ -1,6 +1,5 @@
 package io.ailurus.kafka.handler;
 
-import io.ailurus.kafka.ApiHandler;
 import io.ailurus.kafka.Futures;
 import io.ailurus.kafka.txn.TransactionCoordinator;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -8,31 +7,10 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 
 /** A handler of a transaction coordinator API: the coordinator, the API and the newest version served. */
-abstract class TransactionHandler<Q extends AbstractRequest> implements ApiHandler<Q> {
-
-    protected final TransactionCoordinator coordinator;
-    private final ApiKeys api;
-    private final short latest;
+abstract class TransactionHandler<Q extends AbstractRequest> extends CoordinatorHandler<TransactionCoordinator, Q> {
 
     TransactionHandler(final TransactionCoordinator coordinator, final ApiKeys api, final int latest) {
-        this.coordinator = coordinator;
-        this.api = api;
-        this.latest = (short) Math.min(latest, api.latestVersion());
-    }
-
-    @Override
-    public final ApiKeys apiKey() {
-        return api;
-    }
-
-    @Override
-    public final short oldestVersion() {
-        return api.oldestVersion();
-    }
-
-    @Override
-    public final short latestVersion() {
-        return latest;
+        super(coordinator, api, latest);
     }
 
     /**
