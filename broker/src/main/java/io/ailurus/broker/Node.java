@@ -228,7 +228,7 @@ public final class Node implements AutoCloseable {
             AdminState.ID.get(system).install(directory, new NodeAdminView(config.nodeId(), topics, replicas, leaders,
                     directory, node::allPartitionsRunning, tiering));
             new NodeRegistration(config.nodeId(), clusterConfig, topics, directory, timer,
-                    node.groups.settings().offsetsTopicPartitions(), clusterId).start();
+                    node.groups.settings().offsetsTopicPartitions(), node.groups.settings().offsetsTopicSegmentBytes(), clusterId).start();
             timer.scheduleWithFixedDelay(node::startMissingReplicas, 2, 2, TimeUnit.SECONDS);
             final ReplicaMoves moves = new ReplicaMoves(config.nodeId(), topics, leaders, replicas,
                     () -> aliveIds(directory), system.scheduler());

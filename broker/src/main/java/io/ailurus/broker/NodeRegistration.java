@@ -32,6 +32,7 @@ final class NodeRegistration {
     private final NodeDirectory nodes;
     private final ScheduledExecutorService timer;
     private final int offsetsPartitions;
+    private final int offsetsSegmentBytes;
     private final String clusterId;
     private final AtomicBoolean busy = new AtomicBoolean();
     private volatile boolean registered;
@@ -39,7 +40,7 @@ final class NodeRegistration {
 
     NodeRegistration(final int nodeId, final ClusterConfig cluster, final ReplicatedTopicStore topics,
             final NodeDirectory nodes, final ScheduledExecutorService timer, final int offsetsPartitions,
-            final String clusterId) {
+            final int offsetsSegmentBytes, final String clusterId) {
         this.clusterId = clusterId;
         this.nodeId = nodeId;
         this.cluster = cluster;
@@ -47,6 +48,7 @@ final class NodeRegistration {
         this.nodes = nodes;
         this.timer = timer;
         this.offsetsPartitions = offsetsPartitions;
+        this.offsetsSegmentBytes = offsetsSegmentBytes;
     }
 
     void start() {
@@ -88,7 +90,7 @@ final class NodeRegistration {
             return;
         }
         topics.create(GroupCoordinator.OFFSETS_TOPIC, offsetsPartitions, (short) wanted,
-                GroupCoordinator.offsetsTopicConfigs(), false).whenComplete((created, failure) -> {
+                GroupCoordinator.internalTopicConfigs(offsetsSegmentBytes), false).whenComplete((created, failure) -> {
                     if (failure == null) {
                         LOG.info("Created {} ({} partitions, replication factor {})", GroupCoordinator.OFFSETS_TOPIC,
                                 offsetsPartitions, wanted);

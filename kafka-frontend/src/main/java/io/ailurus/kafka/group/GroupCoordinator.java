@@ -53,9 +53,12 @@ public final class GroupCoordinator implements LocalReplicas.Listener {
         return settings;
     }
 
-    /** The configs of the offsets topic: segments large enough, no time or size retention (the coordinator compacts). */
-    public static Map<String, String> offsetsTopicConfigs() {
-        return Map.of("segment.bytes", Integer.toString(100 * 1024 * 1024), "retention.ms", "-1",
+    /**
+     * The configs of a coordinator's internal topic ({@code __consumer_offsets}, {@code __transaction_state}): compacted
+     * (the newest record per key is the state, a tombstone deletes), large writes allowed, as in Kafka.
+     */
+    public static Map<String, String> internalTopicConfigs(final int segmentBytes) {
+        return Map.of("cleanup.policy", "compact", "segment.bytes", Integer.toString(segmentBytes),
                 "max.message.bytes", Integer.toString(10 * 1024 * 1024));
     }
 

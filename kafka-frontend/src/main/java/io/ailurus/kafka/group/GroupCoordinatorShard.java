@@ -73,8 +73,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * and stay pending, invisible to OffsetFetch, until the transaction coordinator has this shard write the producer's
  * COMMIT or ABORT marker ({@link CompleteTransaction}); a replay treats the batches and markers the same way.
  *
- * <p>The log grows with every commit; when it holds many more records than live state, the live state is rewritten at
- * the tail and everything before it is deleted (DeleteRecords): compaction by snapshot.
+ * <p>The partition is compacted by the log cleaner ({@code cleanup.policy=compact}): a replay needs only the newest
+ * record per key (a group, or a group's offset of one partition), and a tombstone deletes.
  */
 public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinatorShard.Command> {
 
@@ -208,11 +208,6 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
     private final Map<String, ClassicGroup> groups = new HashMap<>();
     private final PendingTxnOffsets txnOffsets = new PendingTxnOffsets();
     private final ConsumerProtocolCoordinator consumerProtocol;
-    private long liveRecords;
-    /** Appends issued and not yet answered (their effect on the state above is applied when they are). */
-    private int writesInFlight;
-    /** A compaction waits for the writes in flight: see {@link #maybeCompact()}. */
-    private boolean compactionDue;
 
     private GroupCoordinatorShard(final ActorContext<Command> ctx, final TimerScheduler<Command> timers,
             final int partition, final ReplicaHandle log, final PartitionClient writer, final TopicStore topics,
@@ -269,7 +264,6 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
                 scheduleSession(group, member);
             }
         }
-        liveRecords = countLiveRecords();
         getContext().getLog().info("Group coordinator for __consumer_offsets-{} loaded {} group(s) from {} record(s)",
                 partition, groups.size(), records);
     }
@@ -342,7 +336,6 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
         }
         txnOffsets.commit(producerId, markerOffset).forEach((groupId, offsets) -> {
             groups.computeIfAbsent(groupId, ClassicGroup::new).offsets.putAll(offsets);
-            liveRecords += offsets.size();
         });
     }
 
@@ -1009,7 +1002,6 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
             if (p.error() == Errors.NONE) {
                 group.offsets.putAll(accepted);
                 accepted.keySet().forEach(tp -> txnOffsets.supersede(req.groupId(), tp));
-                liveRecords += accepted.size();
             } else {
                 response.topics().forEach(t -> t.partitions().forEach(part -> {
                     if (part.errorCode() == Errors.NONE.code()) {
@@ -1322,7 +1314,6 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
             if (p.error() == Errors.NONE && groups.get(group.groupId) == group && group.is(ClassicGroup.State.EMPTY)) {
                 groups.remove(group.groupId);
                 group.state = ClassicGroup.State.DEAD;
-                liveRecords = countLiveRecords();
             }
             delete.replyTo().tell(p.error());
         });
@@ -1331,7 +1322,7 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
 
     // ------------------------------------------------------------------------------------------------ housekeeping
 
-    /** Expires old offsets of empty groups, forgets empty groups with no offsets, and compacts the partition. */
+    /** Expires old offsets of empty groups and forgets empty groups with no offsets. */
     private Behavior<Command> onTick() {
         final long now = System.currentTimeMillis();
         final List<SimpleRecord> tombstones = new ArrayList<>();
@@ -1367,59 +1358,7 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
                 }
             });
         }
-        maybeCompact();
         return this;
-    }
-
-    private long countLiveRecords() {
-        long n = 0;
-        for (final ClassicGroup g : groups.values()) {
-            n += 1 + g.offsets.size();
-        }
-        return n;
-    }
-
-    /**
-     * When the partition holds far more records than live state, rewrite the state and drop what precedes it.
-     *
-     * <p>Only while no write is in flight: a commit is applied to {@link #groups} when its append is answered, so a
-     * snapshot taken while it is in flight would miss it, yet land after it in the log and override it on replay
-     * (or, once the commit is below the snapshot's start, see it deleted) — an acknowledged commit lost at the next
-     * restart. So a due compaction waits until the writes in flight are answered.
-     *
-     * <p>Nor while transactional offsets are pending: the snapshot holds committed offsets only, so the deletion would
-     * take their records and a replay would not know them when their COMMIT marker comes. The next tick tries again.
-     */
-    private void maybeCompact() {
-        if (writesInFlight > 0) {
-            compactionDue = true;
-            return;
-        }
-        compactionDue = false;
-        if (!txnOffsets.isEmpty()) {
-            return;
-        }
-        final SegmentLog segmentLog = log.log();
-        final long stored = segmentLog.logEndOffset() - segmentLog.logStartOffset();
-        liveRecords = countLiveRecords();
-        if (stored < 10_000 || stored < 4 * liveRecords) {
-            return;
-        }
-        final List<SimpleRecord> snapshot = new ArrayList<>();
-        for (final ClassicGroup g : groups.values()) {
-            for (final Map.Entry<TopicPartition, ClassicGroup.CommittedOffset> e : g.offsets.entrySet()) {
-                snapshot.add(offsetRecord(g.groupId, e.getKey(), e.getValue()));
-            }
-            snapshot.add(groupRecord(g));
-        }
-        final long snapshotStart = segmentLog.logEndOffset();
-        persist(snapshot, p -> {
-            if (p.error() == Errors.NONE) {
-                writer.deleteRecords(log, snapshotStart, WRITE_TIMEOUT);
-                getContext().getLog().info("Compacted __consumer_offsets-{}: {} live record(s) rewritten, {} older record(s) dropped",
-                        partition, snapshot.size(), stored);
-            }
-        });
     }
 
     // ------------------------------------------------------------------------------------------------ persistence
@@ -1445,11 +1384,7 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
     }
 
     private Behavior<Command> onPersisted(final Persisted persisted) {
-        writesInFlight--;
         persisted.then().accept(persisted);
-        if (compactionDue && writesInFlight == 0) {
-            maybeCompact();
-        }
         return this;
     }
 
@@ -1468,7 +1403,6 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
             then.accept(new Persisted(Errors.NONE, -1, then));
             return;
         }
-        writesInFlight++;
         final List<CompletableFuture<AppendResult>> appends = new ArrayList<>();
         if (producerId != RecordBatch.NO_PRODUCER_ID) {
             appends.add(writer.append(log, transactionalBatch(producerId, producerEpoch, records), (short) -1, WRITE_TIMEOUT));

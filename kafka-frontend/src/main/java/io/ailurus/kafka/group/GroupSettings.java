@@ -6,6 +6,8 @@ import com.typesafe.config.Config;
  * Group coordination settings (the {@code ailurus.groups} config block), named after Kafka's broker configs.
  *
  * @param offsetsTopicPartitions      partitions of {@code __consumer_offsets} (offsets.topic.num.partitions)
+ * @param offsetsTopicSegmentBytes    segment size of {@code __consumer_offsets} (offsets.topic.segment.bytes): the
+ *                                    log cleaner compacts closed segments only
  * @param minSessionTimeoutMs         group.min.session.timeout.ms
  * @param maxSessionTimeoutMs         group.max.session.timeout.ms
  * @param initialRebalanceDelayMs     group.initial.rebalance.delay.ms: how long a new group waits for more members
@@ -17,6 +19,7 @@ import com.typesafe.config.Config;
  */
 public record GroupSettings(
         int offsetsTopicPartitions,
+        int offsetsTopicSegmentBytes,
         int minSessionTimeoutMs,
         int maxSessionTimeoutMs,
         int initialRebalanceDelayMs,
@@ -30,6 +33,7 @@ public record GroupSettings(
         final Config c = root.getConfig("ailurus.groups");
         return new GroupSettings(
                 c.getInt("offsets-topic-partitions"),
+                (int) c.getBytes("offsets-topic-segment-bytes").longValue(),
                 (int) c.getDuration("min-session-timeout").toMillis(),
                 (int) c.getDuration("max-session-timeout").toMillis(),
                 (int) c.getDuration("initial-rebalance-delay").toMillis(),

@@ -81,7 +81,7 @@ public final class TransactionCoordinator implements LocalReplicas.Listener {
         if (offsets.isPresent() && creatingTopic.compareAndSet(false, true)) {
             final short replication = offsets.get().replicationFactor();
             services.topics().create(STATE_TOPIC, settings.stateTopicPartitions(), replication,
-                    GroupCoordinator.offsetsTopicConfigs(), false).whenComplete((created, failure) -> {
+                    GroupCoordinator.internalTopicConfigs(settings.stateTopicSegmentBytes()), false).whenComplete((created, failure) -> {
                         creatingTopic.set(false);
                         if (failure == null) {
                             LOG.info("Created {} ({} partitions, replication factor {})", STATE_TOPIC,

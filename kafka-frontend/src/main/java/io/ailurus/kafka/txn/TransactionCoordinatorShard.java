@@ -33,8 +33,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * one write at a time, answers in write order) before answering, and drives the markers of decided transactions —
  * including those a previous coordinator decided but may not have finished.
  *
- * <p>The log grows with every change; when it holds many more records than transactional ids, the live state is
- * rewritten at the tail and everything before it is deleted (compaction by snapshot, as the group coordinator does).
+ * <p>The partition is compacted by the log cleaner ({@code cleanup.policy=compact}): each change is the whole record of
+ * its transactional id, so the newest record per key is all a replay needs.
  */
 public final class TransactionCoordinatorShard extends AbstractBehavior<TransactionCoordinatorShard.Command> {
 
@@ -83,7 +83,7 @@ public final class TransactionCoordinatorShard extends AbstractBehavior<Transact
 
     /** One write and what follows it, in order. */
     private record Work(List<SimpleRecord> records, TransactionCoordinatorState.Decision decision,
-            CompletableFuture<TransactionCoordinatorState.Decision> reply, boolean snapshot) {
+            CompletableFuture<TransactionCoordinatorState.Decision> reply) {
     }
 
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
@@ -93,7 +93,6 @@ public final class TransactionCoordinatorShard extends AbstractBehavior<Transact
     private record Waiting(Command request, TransactionCoordinatorState.Decision decision,
             CompletableFuture<TransactionCoordinatorState.Decision> reply, long sinceNs) {
     }
-    private static final int SNAPSHOT_MIN_RECORDS = 1_000;
 
     public static Behavior<Command> create(final int partition, final ReplicaHandle log, final PartitionClient writer,
             final TxnMarkerWriter markers, final TransactionSettings settings,
@@ -119,7 +118,6 @@ public final class TransactionCoordinatorShard extends AbstractBehavior<Transact
     private final java.util.Map<String, List<Waiting>> waitingForMarkers = new java.util.HashMap<>();
     private TransactionCoordinatorState state;
     private boolean writing;
-    private long recordsInLog;
 
     private TransactionCoordinatorShard(final ActorContext<Command> ctx, final int partition, final ReplicaHandle log,
             final PartitionClient writer, final TxnMarkerWriter markers, final TransactionSettings settings,
@@ -161,7 +159,6 @@ public final class TransactionCoordinatorShard extends AbstractBehavior<Transact
                 offset = batch.nextOffset();
             }
         }
-        recordsInLog = records;
         final List<TransactionCoordinatorState.Markers> undelivered = state.undeliveredMarkers();
         undelivered.forEach(this::startMarkers);
         getContext().getLog().info("Transaction coordinator for __transaction_state-{} loaded {} transactional id(s) "
@@ -265,7 +262,6 @@ public final class TransactionCoordinatorShard extends AbstractBehavior<Transact
                     expired.txn().transactionalId(), expired.txn().producerId(), expired.txn().timeoutMs());
             submit(expired, null);
         }
-        maybeSnapshot();
         return this;
     }
 
@@ -274,7 +270,7 @@ public final class TransactionCoordinatorShard extends AbstractBehavior<Transact
     private Behavior<Command> submit(final TransactionCoordinatorState.Decision decision,
             final CompletableFuture<TransactionCoordinatorState.Decision> reply) {
         final List<SimpleRecord> records = decision.write() == null ? List.of() : List.of(record(decision.write()));
-        queue.addLast(new Work(records, decision, reply, false));
+        queue.addLast(new Work(records, decision, reply));
         drain();
         return this;
     }
@@ -313,13 +309,7 @@ public final class TransactionCoordinatorShard extends AbstractBehavior<Transact
             load();
             return this;
         }
-        recordsInLog += work.records().size();
-        if (work.snapshot()) {
-            writer.deleteRecords(log, persisted.baseOffset(), WRITE_TIMEOUT);
-            recordsInLog = work.records().size();
-        } else {
-            done(work);
-        }
+        done(work);
         drain();
         return this;
     }
@@ -346,21 +336,6 @@ public final class TransactionCoordinatorShard extends AbstractBehavior<Transact
     private void startMarkers(final TransactionCoordinatorState.Markers m) {
         getContext().pipeToSelf(markers.write(m, coordinatorEpoch, running::get),
                 (ok, failure) -> failure == null ? new MarkersDone(m) : new MarkersFailed(m, failure));
-    }
-
-    /** When the log holds many more records than ids, rewrites the live state and deletes what is before it. */
-    private void maybeSnapshot() {
-        final int live = state.all().size();
-        if (writing || !queue.isEmpty() || recordsInLog < SNAPSHOT_MIN_RECORDS || recordsInLog < 4L * live) {
-            return;
-        }
-        final List<SimpleRecord> all = new ArrayList<>(live);
-        state.all().forEach(m -> all.add(record(m)));
-        if (all.isEmpty()) {
-            return;
-        }
-        queue.addLast(new Work(all, null, null, true));
-        drain();
     }
 
     private static SimpleRecord record(final TxnMetadata m) {

@@ -61,7 +61,7 @@ class TxnOffsetCommitHandlerTest {
     @BeforeEach
     void setUp() throws Exception {
         topics = LocalTopicStore.open(dataDir);
-        topics.create(GroupCoordinator.OFFSETS_TOPIC, 1, (short) 1, GroupCoordinator.offsetsTopicConfigs(), false)
+        topics.create(GroupCoordinator.OFFSETS_TOPIC, 1, (short) 1, GroupCoordinator.internalTopicConfigs(100 << 20), false)
                 .get(10, TimeUnit.SECONDS);
         topics.create("orders", 2, (short) 1, Map.of(), false).get(10, TimeUnit.SECONDS);
         flusher = new GroupCommitFlusher(1);
@@ -88,7 +88,7 @@ class TxnOffsetCommitHandlerTest {
                 "broker.example", 19092, topics, replicas, new PartitionClient(), null, null,
                 ClusterView.singleNode(TopicPartitionsTest.NODE_ID, "broker.example", 19092));
         coordinator = new GroupCoordinator(system, services,
-                new GroupSettings(1, 6000, 300_000, 0, Duration.ofDays(7).toMillis(), 4096, 100, 45_000, 5000));
+                new GroupSettings(1, 100 << 20, 6000, 300_000, 0, Duration.ofDays(7).toMillis(), 4096, 100, 45_000, 5000));
         coordinator.startedLeading(offsetsReplica);
         txnCommit = new TxnOffsetCommitHandler(coordinator);
         offsetFetch = new OffsetFetchHandler(coordinator);
