@@ -3,7 +3,6 @@ package io.ailurus.kafka.group;
 import io.ailurus.cluster.metadata.TopicMetadata;
 import io.ailurus.cluster.metadata.TopicStore;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,13 +20,14 @@ import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.message.ListGroupsResponseData;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The consumer group protocol (KIP-848, ConsumerGroupHeartbeat) for the groups of one coordinator: joins, leaves,
- * heartbeats that carry the server-computed assignment, session and revocation timeouts. Runs inside its
- * {@link GroupCoordinatorShard} actor (same thread), which persists the groups' offsets.
+ * heartbeats that carry the server-computed assignment, session and revocation timeouts. A state machine beside
+ * {@link ClassicGroupProtocol}: requests and timers in, answers and timers out (through {@link GroupEffects}); its
+ * members are not persisted (a new coordinator starts them over), the groups' offsets are, by {@link GroupOffsets}.
  */
 final class ConsumerProtocolCoordinator {
 
@@ -35,16 +35,15 @@ final class ConsumerProtocolCoordinator {
     private static final int LEAVE_EPOCH = -1;
     private static final int STATIC_LEAVE_EPOCH = -2;
 
-    private final ActorContext<GroupCoordinatorShard.Command> context;
-    private final TimerScheduler<GroupCoordinatorShard.Command> timers;
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumerProtocolCoordinator.class);
+
+    private final GroupEffects effects;
     private final TopicStore topics;
     private final GroupSettings settings;
     private final Map<String, ConsumerProtocolGroup> groups = new HashMap<>();
 
-    ConsumerProtocolCoordinator(final ActorContext<GroupCoordinatorShard.Command> context,
-            final TimerScheduler<GroupCoordinatorShard.Command> timers, final TopicStore topics, final GroupSettings settings) {
-        this.context = context;
-        this.timers = timers;
+    ConsumerProtocolCoordinator(final GroupEffects effects, final TopicStore topics, final GroupSettings settings) {
+        this.effects = effects;
         this.topics = topics;
         this.settings = settings;
     }
@@ -55,8 +54,8 @@ final class ConsumerProtocolCoordinator {
         return g != null && !g.members.isEmpty();
     }
 
-    ConsumerGroupHeartbeatResponseData heartbeat(final GroupCoordinatorShard.ConsumerHeartbeat hb) {
-        final ConsumerGroupHeartbeatRequestData req = hb.request();
+    ConsumerGroupHeartbeatResponseData heartbeat(final ConsumerGroupHeartbeatRequestData req, final String clientId,
+            final String clientHost) {
         if (req.groupId() == null || req.groupId().isEmpty()) {
             return error(Errors.INVALID_REQUEST, "GroupId can't be empty.");
         }
@@ -106,21 +105,21 @@ final class ConsumerProtocolCoordinator {
         if (req.rebalanceTimeoutMs() > 0) {
             member.rebalanceTimeoutMs = req.rebalanceTimeoutMs();
         }
-        member.clientId = hb.clientId();
-        member.clientHost = hb.clientHost();
+        member.clientId = clientId;
+        member.clientHost = clientHost;
         final Set<TopicPartition> reported = owned(req);
         if (reported != null) {
             member.owned = reported;
         }
         group.refreshTarget(this::partitionCount);
         final boolean changed = group.reconcile(member);
-        timers.startSingleTimer(sessionKey(group, member), new GroupCoordinatorShard.ConsumerSessionExpired(group.groupId,
-                member.memberId), Duration.ofMillis(settings.consumerSessionTimeoutMs()));
-        if (!member.pendingRevocation.isEmpty() && !timers.isTimerActive(revocationKey(group, member))) {
-            timers.startSingleTimer(revocationKey(group, member), new GroupCoordinatorShard.RevocationDeadline(
-                    group.groupId, member.memberId, member.epoch), Duration.ofMillis(Math.max(1, member.rebalanceTimeoutMs)));
+        effects.schedule(sessionKey(group, member), new GroupTimer.ConsumerSessionExpired(group.groupId,
+                member.memberId), settings.consumerSessionTimeoutMs());
+        if (!member.pendingRevocation.isEmpty() && !effects.isScheduled(revocationKey(group, member))) {
+            effects.schedule(revocationKey(group, member), new GroupTimer.RevocationDeadline(
+                    group.groupId, member.memberId, member.epoch), Math.max(1, member.rebalanceTimeoutMs));
         } else if (member.pendingRevocation.isEmpty()) {
-            timers.cancel(revocationKey(group, member));
+            effects.cancel(revocationKey(group, member));
         }
         final ConsumerGroupHeartbeatResponseData response = new ConsumerGroupHeartbeatResponseData()
                 .setMemberId(member.memberId).setMemberEpoch(member.epoch)
@@ -142,7 +141,7 @@ final class ConsumerProtocolCoordinator {
                 member.assigned = previous.assigned;
                 member.subscribed = previous.subscribed;
                 member.epoch = previous.epoch;
-                timers.cancel(sessionKey(group, previous));
+                effects.cancel(sessionKey(group, previous));
                 group.members.remove(previous.memberId);
                 group.members.put(memberId, member);
                 group.adopt(previous.memberId, memberId);
@@ -152,7 +151,7 @@ final class ConsumerProtocolCoordinator {
             member = new ConsumerProtocolGroup.Member(memberId, req.instanceId());
             group.members.put(memberId, member);
             group.groupEpoch = Math.max(group.groupEpoch, group.targetEpoch) + 1;
-            context.getLog().info("Member {} joined consumer group {} (consumer protocol)", memberId, group.groupId);
+            LOG.info("Member {} joined consumer group {} (consumer protocol)", memberId, group.groupId);
         } else if (member.epoch != 0 && req.instanceId() == null) {
             // Rejoining with epoch 0 after being fenced: it owns nothing any more.
             member.assigned.clear();
@@ -166,7 +165,7 @@ final class ConsumerProtocolCoordinator {
         return member;
     }
 
-    void sessionExpired(final GroupCoordinatorShard.ConsumerSessionExpired expired) {
+    void sessionExpired(final GroupTimer.ConsumerSessionExpired expired) {
         final ConsumerProtocolGroup group = groups.get(expired.groupId());
         final ConsumerProtocolGroup.Member m = group == null ? null : group.members.get(expired.memberId());
         if (m != null) {
@@ -174,7 +173,7 @@ final class ConsumerProtocolCoordinator {
         }
     }
 
-    void revocationDeadline(final GroupCoordinatorShard.RevocationDeadline deadline) {
+    void revocationDeadline(final GroupTimer.RevocationDeadline deadline) {
         final ConsumerProtocolGroup group = groups.get(deadline.groupId());
         final ConsumerProtocolGroup.Member m = group == null ? null : group.members.get(deadline.memberId());
         if (m != null && m.epoch == deadline.epoch() && !m.pendingRevocation.isEmpty()) {
@@ -183,10 +182,10 @@ final class ConsumerProtocolCoordinator {
     }
 
     private void remove(final ConsumerProtocolGroup group, final ConsumerProtocolGroup.Member m, final String why) {
-        timers.cancel(sessionKey(group, m));
-        timers.cancel(revocationKey(group, m));
+        effects.cancel(sessionKey(group, m));
+        effects.cancel(revocationKey(group, m));
         group.remove(m.memberId);
-        context.getLog().info("Member {} of consumer group {} {}", m.memberId, group.groupId, why);
+        LOG.info("Member {} of consumer group {} {}", m.memberId, group.groupId, why);
     }
 
     /** A member of an active consumer-protocol group may commit only with its current epoch. */

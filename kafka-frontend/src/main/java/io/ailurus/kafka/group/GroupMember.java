@@ -2,9 +2,9 @@ package io.ailurus.kafka.group;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
-import org.apache.pekko.actor.typed.ActorRef;
 
 /** A member of a classic group, with the join or sync request it is waiting on, if any. */
 final class GroupMember {
@@ -23,10 +23,10 @@ final class GroupMember {
     List<Protocol> protocols;
     byte[] assignment = new byte[0];
     /** Set while the member's JoinGroup waits for the rebalance to complete. */
-    ActorRef<JoinGroupResponseData> awaitingJoin;
+    Consumer<JoinGroupResponseData> awaitingJoin;
     short joinVersion;
     /** Set while the member's SyncGroup waits for the leader's assignment. */
-    ActorRef<SyncGroupResponseData> awaitingSync;
+    Consumer<SyncGroupResponseData> awaitingSync;
     /** Joined in the rebalance in progress (for a leader's member list, and Kafka's isNew expiry). */
     boolean isNew;
 

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.SimpleRecord;
 
 /**
  * The records a group coordinator keeps in its {@code __consumer_offsets} partition: a committed offset keyed by
@@ -65,6 +66,28 @@ final class GroupRecords {
 
     /** A decoded key: its type, group, and for offsets the partition. */
     record Key(short type, String group, TopicPartition partition) {
+    }
+
+    /** The record of a committed offset, stamped with its commit time. */
+    static SimpleRecord offsetRecord(final String group, final TopicPartition tp, final ClassicGroup.CommittedOffset o) {
+        return new SimpleRecord(o.commitTimestampMs(), offsetKey(group, tp), offsetValue(
+                new OffsetValue(o.offset(), o.leaderEpoch(), o.metadata(), o.commitTimestampMs())));
+    }
+
+    /** The record of a classic group: its generation, leader and members with their subscription and assignment. */
+    static SimpleRecord groupRecord(final ClassicGroup group) {
+        final List<MemberValue> members = new ArrayList<>();
+        for (final GroupMember m : group.members.values()) {
+            members.add(new MemberValue(m.memberId, m.groupInstanceId, m.clientId, m.clientHost,
+                    m.rebalanceTimeoutMs, m.sessionTimeoutMs,
+                    group.protocolName == null ? new byte[0] : m.metadata(group.protocolName), m.assignment));
+        }
+        return new SimpleRecord(groupKey(group.groupId), groupValue(new GroupValue(
+                group.protocolType, group.generationId, group.protocolName, group.leaderId, members)));
+    }
+
+    static SimpleRecord tombstone(final byte[] key) {
+        return new SimpleRecord(key, null);
     }
 
     static Key readKey(final ByteBuffer key) {
