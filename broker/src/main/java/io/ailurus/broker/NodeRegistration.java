@@ -7,6 +7,7 @@ import io.ailurus.cluster.membership.NodeDirectory;
 import io.ailurus.cluster.metadata.TopicMetadata;
 import io.ailurus.kafka.group.GroupCoordinator;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +75,11 @@ final class NodeRegistration {
             if (offsets.get().partitions() != offsetsPartitions) {
                 LOG.error("{} has {} partitions but ailurus.groups.offsets-topic-partitions is {}: it cannot change "
                         + "once created", GroupCoordinator.OFFSETS_TOPIC, offsets.get().partitions(), offsetsPartitions);
+            }
+            final CompletableFuture<TopicMetadata> compacting = GroupCoordinator.ensureCompacted(topics, offsets.get());
+            if (compacting != null) {
+                compacting.whenComplete((t, failure) -> busy.set(false));   // the next step checks again
+                return;
             }
             task.cancel(false);
             busy.set(false);

@@ -1,12 +1,15 @@
 package io.ailurus.kafka.group;
 
 import io.ailurus.actors.Asks;
+import io.ailurus.cluster.metadata.TopicMetadata;
+import io.ailurus.cluster.metadata.TopicStore;
 import io.ailurus.kafka.BrokerServices;
 import io.ailurus.partition.replica.LocalReplicas;
 import io.ailurus.partition.replica.PartitionReplica;
 import io.ailurus.partition.replica.ReplicaHandle;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +28,8 @@ import org.apache.kafka.common.utils.Utils;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This node's group coordinators: one {@link GroupCoordinatorShard} per {@code __consumer_offsets} partition led here,
@@ -32,6 +37,8 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
  * {@code abs(hash(groupId)) % partitions}, Kafka's mapping, so FindCoordinator answers with that partition's leader.
  */
 public final class GroupCoordinator implements LocalReplicas.Listener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCoordinator.class);
 
     public static final String OFFSETS_TOPIC = Topic.GROUP_METADATA_TOPIC_NAME;
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(60);
@@ -60,6 +67,24 @@ public final class GroupCoordinator implements LocalReplicas.Listener {
     public static Map<String, String> internalTopicConfigs(final int segmentBytes) {
         return Map.of("cleanup.policy", "compact", "segment.bytes", Integer.toString(segmentBytes),
                 "max.message.bytes", Integer.toString(10 * 1024 * 1024));
+    }
+
+    /**
+     * An internal topic created before coordinators relied on the log cleaner (snapshot-and-delete, no
+     * {@code cleanup.policy}) becomes compacted, so its log stays bounded; returns the store's answer, or null when
+     * nothing needs to change.
+     */
+    public static CompletableFuture<TopicMetadata> ensureCompacted(final TopicStore topics,
+            final TopicMetadata topic) {
+        if ("compact".equals(topic.configs().get("cleanup.policy"))) {
+            return null;
+        }
+        LOG.info("{} becomes a compacted topic (cleanup.policy=compact)", topic.name());
+        return topics.updateConfigs(topic.name(), current -> {
+            final Map<String, String> next = new HashMap<>(current);
+            next.put("cleanup.policy", "compact");
+            return next;
+        }, false);
     }
 
     public int partitionFor(final String groupId) {

@@ -73,7 +73,17 @@ public final class TransactionCoordinator implements LocalReplicas.Listener {
 
     /** Creates {@code __transaction_state} if it does not exist yet (replicated like the offsets topic); true if it exists. */
     public boolean ensureStateTopic() {
-        if (services.topics().topic(STATE_TOPIC).isPresent()) {
+        final Optional<TopicMetadata> existing = services.topics().topic(STATE_TOPIC);
+        if (existing.isPresent()) {
+            if (!"compact".equals(existing.get().configs().get("cleanup.policy")) && creatingTopic.compareAndSet(false, true)) {
+                final CompletableFuture<TopicMetadata> compacting = GroupCoordinator.ensureCompacted(services.topics(),
+                        existing.get());
+                if (compacting == null) {
+                    creatingTopic.set(false);
+                } else {
+                    compacting.whenComplete((t, failure) -> creatingTopic.set(false));
+                }
+            }
             return true;
         }
         final Optional<TopicMetadata> offsets = services.topics().topic(GroupCoordinator.OFFSETS_TOPIC);

@@ -287,6 +287,29 @@ class GroupCoordinatorStateTest {
         assertTrue(restarted.state.fetch("g", null, false).offsets().isEmpty(), "the tombstone holds on replay");
     }
 
+    @Test
+    void offsetsOfASubscribedTopicCannotBeDeletedButADeletedGroupTakesItsOpenTransactionsOffsetsAlong() {
+        final String a = stableGroupOfOne("g", "a");
+        c.state.commit(commit("g", ORDERS_0, 3).setMemberId(a).setGenerationIdOrMemberEpoch(1), r -> { }, c.now());
+        c.completeWrites();
+        final List<GroupCoordinatorShard.DeletedOffsets> deleted = new ArrayList<>();
+        c.state.deleteOffsets("g", List.of(ORDERS_0), deleted::add, c.now());
+        assertEquals(Errors.GROUP_SUBSCRIBED_TO_TOPIC, deleted.get(0).partitions().get(ORDERS_0));
+
+        c.state.leave(new LeaveGroupRequestData().setGroupId("g").setMembers(List.of(
+                new LeaveGroupRequestData.MemberIdentity().setMemberId(a))), (short) 3, c.now());
+        c.completeWrites();
+        c.state.txnCommit(txnCommit("g", 5, ORDERS_1, 9), r -> { }, c.now());
+        c.completeWrites();
+        final List<Errors> groupDeleted = new ArrayList<>();
+        c.state.deleteGroup("g", groupDeleted::add, c.now());
+        c.completeWrites();
+        assertEquals(List.of(Errors.NONE), groupDeleted);
+        c.writeMarker(5, (short) 0, true);
+        assertTrue(fetched("g").isEmpty(), "the COMMIT of an open transaction does not bring the deleted group back");
+        assertTrue(c.restarted(SETTINGS, topics).state.fetch("g", null, false).offsets().isEmpty(), "nor on replay");
+    }
+
     // ------------------------------------------------------------------------------------------------ consumer protocol
 
     @Test
