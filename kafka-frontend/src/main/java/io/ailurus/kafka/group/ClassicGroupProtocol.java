@@ -592,7 +592,7 @@ final class ClassicGroupProtocol {
     }
 
     private void persistGroup(final ClassicGroup group, final GroupEffects.WriteDone then) {
-        effects.write(List.of(GroupRecords.groupRecord(group)), then);
+        effects.write(List.of(GroupRecords.groupRecord(group, effects.nowMs())), then);
     }
 
     private static String sessionKey(final ClassicGroup group, final String memberId) {

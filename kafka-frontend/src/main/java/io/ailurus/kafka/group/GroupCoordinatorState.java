@@ -261,8 +261,8 @@ final class GroupCoordinatorState {
         }
         final Set<TopicPartition> partitions = offsets.partitionsToDelete(group);
         final List<SimpleRecord> tombstones = new ArrayList<>();
-        tombstones.add(GroupRecords.tombstone(GroupRecords.groupKey(groupId)));
-        partitions.forEach(tp -> tombstones.add(GroupRecords.tombstone(GroupRecords.offsetKey(groupId, tp))));
+        tombstones.add(GroupRecords.tombstone(effects.nowMs(), GroupRecords.groupKey(groupId)));
+        partitions.forEach(tp -> tombstones.add(GroupRecords.tombstone(effects.nowMs(), GroupRecords.offsetKey(groupId, tp))));
         effects.write(tombstones, (error, baseOffset) -> {
             if (error == Errors.NONE) {
                 offsets.forgetPending(groupId, partitions);

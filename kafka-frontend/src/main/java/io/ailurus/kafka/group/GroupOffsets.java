@@ -308,7 +308,7 @@ final class GroupOffsets {
                 // Offsets of open transactions go too, as in Kafka (a tombstone drops them on replay as well).
                 if (group.offsets.containsKey(tp) || txnOffsets.isPending(group.groupId, tp)) {
                     deleted.add(tp);
-                    tombstones.add(GroupRecords.tombstone(GroupRecords.offsetKey(group.groupId, tp)));
+                    tombstones.add(GroupRecords.tombstone(effects.nowMs(), GroupRecords.offsetKey(group.groupId, tp)));
                 }
             }
         }
@@ -356,7 +356,7 @@ final class GroupOffsets {
                 if (e.getValue().commitTimestampMs() + settings.offsetsRetentionMs() < now
                         && !txnOffsets.isPending(g.groupId, e.getKey())) {
                     expired.computeIfAbsent(g, k -> new ArrayList<>()).add(e.getKey());
-                    tombstones.add(GroupRecords.tombstone(GroupRecords.offsetKey(g.groupId, e.getKey())));
+                    tombstones.add(GroupRecords.tombstone(effects.nowMs(), GroupRecords.offsetKey(g.groupId, e.getKey())));
                 }
             }
         }

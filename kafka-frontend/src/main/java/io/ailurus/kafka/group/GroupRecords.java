@@ -75,19 +75,23 @@ final class GroupRecords {
     }
 
     /** The record of a classic group: its generation, leader and members with their subscription and assignment. */
-    static SimpleRecord groupRecord(final ClassicGroup group) {
+    static SimpleRecord groupRecord(final ClassicGroup group, final long timestampMs) {
         final List<MemberValue> members = new ArrayList<>();
         for (final GroupMember m : group.members.values()) {
             members.add(new MemberValue(m.memberId, m.groupInstanceId, m.clientId, m.clientHost,
                     m.rebalanceTimeoutMs, m.sessionTimeoutMs,
                     group.protocolName == null ? new byte[0] : m.metadata(group.protocolName), m.assignment));
         }
-        return new SimpleRecord(groupKey(group.groupId), groupValue(new GroupValue(
+        return new SimpleRecord(timestampMs, groupKey(group.groupId), groupValue(new GroupValue(
                 group.protocolType, group.generationId, group.protocolName, group.leaderId, members)));
     }
 
-    static SimpleRecord tombstone(final byte[] key) {
-        return new SimpleRecord(key, null);
+    /**
+     * A deletion, stamped with the time it happened: the log cleaner keeps a tombstone for {@code delete.retention.ms}
+     * after it, so a replica that still holds the deleted value sees the tombstone too before it goes.
+     */
+    static SimpleRecord tombstone(final long timestampMs, final byte[] key) {
+        return new SimpleRecord(timestampMs, key, null);
     }
 
     static Key readKey(final ByteBuffer key) {
