@@ -324,6 +324,39 @@ class GroupCoordinatorStateTest {
         assertTrue(c.state.list().isEmpty(), "expired after the consumer session timeout");
     }
 
+    @Test
+    void aConsumerProtocolMemberThatKeepsARevokedPartitionPastItsRebalanceTimeoutIsFenced() {
+        final ConsumerGroupHeartbeatResponseData a = consumerJoin("cg", 10_000);
+        assertEquals(2, a.assignment().topicPartitions().get(0).partitions().size());
+        final ConsumerGroupHeartbeatResponseData b = consumerJoin("cg", 10_000);
+        assertTrue(b.assignment().topicPartitions().isEmpty(), "b waits for a to give a partition up");
+        // a heartbeats, learns it must give one partition up, and keeps reporting both.
+        final ConsumerGroupHeartbeatResponseData told = consumerHeartbeat("cg", a.memberId(), a.memberEpoch(),
+                List.of(0, 1));
+        assertEquals(1, told.assignment().topicPartitions().get(0).partitions().size());
+        c.advance(10_000 + 1);
+        final ConsumerGroupHeartbeatResponseData fenced = consumerHeartbeat("cg", a.memberId(), told.memberEpoch(),
+                List.of(0, 1));
+        assertEquals(Errors.UNKNOWN_MEMBER_ID.code(), fenced.errorCode(), "fenced at its rebalance timeout");
+        final ConsumerGroupHeartbeatResponseData bNow = consumerHeartbeat("cg", b.memberId(), b.memberEpoch(), List.of());
+        assertEquals(2, bNow.assignment().topicPartitions().get(0).partitions().size(), "b gets everything");
+    }
+
+    private ConsumerGroupHeartbeatResponseData consumerJoin(final String group, final int rebalanceTimeoutMs) {
+        return c.state.consumerHeartbeat(new ConsumerGroupHeartbeatRequestData().setGroupId(group).setMemberId("")
+                .setMemberEpoch(0).setRebalanceTimeoutMs(rebalanceTimeoutMs).setSubscribedTopicNames(List.of("orders"))
+                .setTopicPartitions(List.of()), "client", "/127.0.0.1", c.now());
+    }
+
+    private ConsumerGroupHeartbeatResponseData consumerHeartbeat(final String group, final String memberId,
+            final int epoch, final List<Integer> owned) {
+        final List<ConsumerGroupHeartbeatRequestData.TopicPartitions> partitions = owned.isEmpty() ? List.of()
+                : List.of(new ConsumerGroupHeartbeatRequestData.TopicPartitions()
+                        .setTopicId(topics.topic("orders").orElseThrow().id()).setPartitions(owned));
+        return c.state.consumerHeartbeat(new ConsumerGroupHeartbeatRequestData().setGroupId(group).setMemberId(memberId)
+                .setMemberEpoch(epoch).setTopicPartitions(partitions), "client", "/127.0.0.1", c.now());
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     /** Joins with no member id (v4+): the coordinator hands out one and keeps it pending. */
