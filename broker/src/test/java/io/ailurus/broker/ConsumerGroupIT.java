@@ -13,14 +13,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
@@ -33,20 +36,28 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.GroupSubscribedToTopicException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.apache.kafka.common.utils.Utils;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Consumer groups with real kafka-clients consumers using subscribe(). */
+/**
+ * Consumer groups with real kafka-clients consumers using subscribe(). The broker's {@code __consumer_offsets} has
+ * small segments and its log cleaner a short backoff, so that its compaction happens within a test.
+ */
 @Timeout(180)
 class ConsumerGroupIT {
+
+    static final int OFFSETS_PARTITIONS = 4;
+    static final int OFFSETS_SEGMENT_BYTES = 64 * 1024;
 
     @TempDir
     static Path dataDir;
@@ -58,7 +69,9 @@ class ConsumerGroupIT {
         broker = TestBroker.start(dataDir, Map.of(
                 "ailurus.groups.initial-rebalance-delay", "0s",
                 "ailurus.groups.min-session-timeout", "1s",
-                "ailurus.groups.offsets-topic-partitions", 4));
+                "ailurus.groups.offsets-topic-partitions", OFFSETS_PARTITIONS,
+                "ailurus.groups.offsets-topic-segment-bytes", OFFSETS_SEGMENT_BYTES,
+                "ailurus.log-cleaner.backoff", "200ms"));
     }
 
     @AfterAll
@@ -296,59 +309,124 @@ class ConsumerGroupIT {
         }
     }
 
-    private static boolean compacted(final TopicPartition offsetsPartition, final long startOffset) {
-        return broker.node().services().replicas().get(offsetsPartition).log().logStartOffset() > startOffset;
+    /** The end offset of a partition (ListOffsets latest) as a plain consumer sees it. */
+    private static long endOffset(final TopicPartition tp) {
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.bytesConsumer(broker)) {
+            return consumer.endOffsets(List.of(tp)).get(tp);
+        }
     }
 
-    private static long storedRecords(final TopicPartition offsetsPartition) {
-        final var log = broker.node().services().replicas().get(offsetsPartition).log();
-        return log.logEndOffset() - log.logStartOffset();
+    /** Another group whose coordinator is the same {@code __consumer_offsets} partition. */
+    private static String groupOnOffsetsPartition(final String prefix, final int offsetsPartition) {
+        for (int i = 0; ; i++) {
+            if (Utils.abs((prefix + i).hashCode()) % OFFSETS_PARTITIONS == offsetsPartition) {
+                return prefix + i;
+            }
+        }
     }
 
     /**
-     * The coordinator compacts its {@code __consumer_offsets} partition (a snapshot of the live state, then everything
-     * before it deleted) while commits keep coming: every acknowledged commit must survive that and a restart.
+     * Commits {@code next}, {@code next + 1}, .. for the partition until told to stop; each acknowledged commit goes
+     * to {@code acked} (when given). Fails with the first commit that fails.
+     */
+    private static Callable<Void> committer(final String group, final TopicPartition tp, final AtomicBoolean stop,
+            final Map<TopicPartition, Long> acked) {
+        return () -> {
+            try (KafkaConsumer<String, String> consumer = Clients.consumer(broker, "group.id", group)) {
+                consumer.assign(List.of(tp));
+                long next = 1;
+                while (!stop.get()) {
+                    consumer.commitSync(Map.of(tp, new OffsetAndMetadata(next)), Duration.ofSeconds(20));
+                    if (acked != null) {
+                        acked.put(tp, next);
+                    }
+                    next++;
+                }
+            }
+            return null;
+        };
+    }
+
+    /** True while every task runs; a task that ended (they run until stopped) fails the wait with its failure. */
+    private static boolean allRunning(final List<Future<Void>> tasks) throws Exception {
+        for (final Future<Void> t : tasks) {
+            if (t.isDone()) {
+                t.get();
+                throw new AssertionError("a committer stopped on its own");
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code __consumer_offsets} is compacted by the log cleaner (this class's broker: 64 KiB segments, 200 ms cleaner
+     * backoff) while eight committers commit flat out to one group. A plain consumer of the group's offsets partition
+     * must see the superseded commits go while the commits go on, and — once the group's last commits lie in cleaned
+     * segments too — exactly one record per committed partition where the group committed. Every acknowledged commit
+     * is the group's offset (Admin listConsumerGroupOffsets) before and after a restart, which replays the compacted
+     * partition.
      */
     @Test
     void commitsAcknowledgedWhileTheOffsetsPartitionIsCompactedSurviveARestart() throws Exception {
         final int partitions = 8;
         createTopic("compacted", partitions);
         final String group = "g-compact";
-        final TopicPartition offsetsPartition = new TopicPartition("__consumer_offsets", Utils.abs(group.hashCode()) % 4);
-        final Map<TopicPartition, Long> acked = new ConcurrentHashMap<>();
-        final long startOffset = broker.node().services().replicas().get(offsetsPartition).log().logStartOffset();
-        final long deadline = System.nanoTime() + Duration.ofSeconds(100).toNanos();
-        final ExecutorService pool = Executors.newFixedThreadPool(partitions);
-        try {
-            final List<Future<?>> committers = new ArrayList<>();
-            for (int p = 0; p < partitions; p++) {
-                final TopicPartition tp = new TopicPartition("compacted", p);
-                committers.add(pool.submit(() -> {
-                    try (KafkaConsumer<String, String> consumer = Clients.consumer(broker, "group.id", group)) {
-                        consumer.assign(List.of(tp));
-                        long next = 1;
-                        // Commit flat out until the partition holds enough garbage to be compacted at the next
-                        // housekeeping tick; then commit with pauses, and stop as soon as it was compacted, so the
-                        // last commit of some committer is likely to have been in flight at the compaction.
-                        while (System.nanoTime() < deadline && !compacted(offsetsPartition, startOffset)) {
-                            consumer.commitSync(Map.of(tp, new OffsetAndMetadata(next)));
-                            acked.put(tp, next++);
-                            if (storedRecords(offsetsPartition) > 11_000) {
-                                Thread.sleep(5);
-                            }
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (final Future<?> f : committers) {
-                f.get(120, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
+        final int offsetsPartitionIndex = Utils.abs(group.hashCode()) % OFFSETS_PARTITIONS;
+        final TopicPartition offsetsPartition = new TopicPartition("__consumer_offsets", offsetsPartitionIndex);
+        try (Admin admin = Admin.create(broker.clientProperties())) {
+            final ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "__consumer_offsets");
+            final Config config = await(admin.describeConfigs(List.of(resource)).values().get(resource));
+            assertEquals("compact", config.get("cleanup.policy").value());
+            assertEquals(Integer.toString(OFFSETS_SEGMENT_BYTES), config.get("segment.bytes").value());
         }
-        assertTrue(broker.node().services().replicas().get(offsetsPartition).log().logStartOffset() > startOffset,
-                "the offsets partition was never compacted");
+        final long first = endOffset(offsetsPartition);   // the other tests' records lie below
+        final Map<TopicPartition, Long> acked = new ConcurrentHashMap<>();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final ExecutorService pool = Executors.newFixedThreadPool(partitions);
+        final List<Future<Void>> committers = new ArrayList<>();
+        try {
+            for (int p = 0; p < partitions; p++) {
+                committers.add(pool.submit(committer(group, new TopicPartition("compacted", p), stop, acked)));
+            }
+            // ~500 commits fill a segment: 5000 are ten segments, of which the cleaner may leave the newest two.
+            Awaitility.await("the cleaner compacts the offsets partition while the commits go on").atMost(Duration.ofSeconds(90))
+                    .pollInSameThread().pollInterval(Duration.ofMillis(500)).until(() -> {
+                        allRunning(committers);
+                        final PartitionView view = PartitionView.read(broker, offsetsPartition);
+                        final long written = view.end() - first;
+                        return written >= 5_000 && view.between(first, view.end()).size() * 4 < written;
+                    });
+        } finally {
+            stop.set(true);
+            pool.shutdown();
+        }
+        for (final Future<Void> c : committers) {
+            c.get(60, TimeUnit.SECONDS);   // a failed commit fails the test
+        }
+        assertEquals(partitions, acked.size());
+        final long last = endOffset(offsetsPartition);   // every commit of the group lies below
+
+        // The group's last commits are in the active segment: another group of the same coordinator writes until
+        // they are in cleaned segments, with one record left per committed partition.
+        final AtomicBoolean stopFiller = new AtomicBoolean();
+        final ExecutorService fillerPool = Executors.newSingleThreadExecutor();
+        final Future<Void> filler = fillerPool.submit(committer(groupOnOffsetsPartition("g-filler-", offsetsPartitionIndex),
+                new TopicPartition("compacted", 0), stopFiller, null));
+        try {
+            Awaitility.await("the group's last commits are compacted").atMost(Duration.ofSeconds(60))
+                    .pollInSameThread().pollInterval(Duration.ofMillis(500)).until(() -> {
+                        allRunning(List.of(filler));
+                        return PartitionView.read(broker, offsetsPartition).between(first, last).size() <= partitions;
+                    });
+        } finally {
+            stopFiller.set(true);
+            fillerPool.shutdown();
+        }
+        filler.get(60, TimeUnit.SECONDS);
+        final List<ConsumerRecord<byte[], byte[]>> survivors = PartitionView.read(broker, offsetsPartition).between(first, last);
+        assertEquals(partitions, survivors.size(), "one record per committed partition: " + survivors);
+        assertEquals(partitions, PartitionView.distinctKeys(survivors), "one record per committed partition: " + survivors);
+
         try (Admin admin = Admin.create(broker.clientProperties())) {
             assertEquals(acked, committed(admin, group));
         }
@@ -356,5 +434,8 @@ class ConsumerGroupIT {
         try (Admin admin = Admin.create(broker.clientProperties())) {
             assertEquals(acked, committed(admin, group), "after the restart");
         }
+        assertEquals(survivors.stream().map(ConsumerRecord::offset).toList(),
+                PartitionView.read(broker, offsetsPartition).between(first, last).stream().map(ConsumerRecord::offset).toList(),
+                "the compacted partition after the restart");
     }
 }

@@ -12,9 +12,17 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,9 +32,15 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.message.EndTxnRequestData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.EndTxnRequest;
+import org.apache.kafka.common.requests.EndTxnResponse;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,13 +50,17 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Kafka transactions as a kafka-clients user sees them: what read_committed and read_uncommitted consumers read after
  * commits and aborts, the last stable offset while a transaction is open, offsets committed with a transaction,
- * zombie fencing, the coordinator's timeout abort, and transactions across a broker restart.
+ * zombie fencing, the coordinator's timeout abort, and transactions across a broker restart. The broker's
+ * {@code __transaction_state} has small segments and its log cleaner a short backoff, so that its compaction happens
+ * within a test.
  */
 @Timeout(180)
 class TransactionsIT {
 
     static final String READ_COMMITTED = "read_committed";
     static final String READ_UNCOMMITTED = "read_uncommitted";
+    static final int STATE_PARTITIONS = 4;
+    static final int STATE_SEGMENT_BYTES = 16 * 1024;
 
     @TempDir
     static Path dataDir;
@@ -57,8 +75,10 @@ class TransactionsIT {
                 "ailurus.groups.offsets-topic-partitions", 4,
                 // Assumed keys: fewer __transaction_state partitions (16 by default) and a quick scan for timed-out
                 // transactions (Kafka: transaction.abort.timed.out.transaction.cleanup.interval.ms, 10 s).
-                "ailurus.transactions.state-topic-partitions", 4,
-                "ailurus.transactions.abort-timed-out-interval", "500ms"));
+                "ailurus.transactions.state-topic-partitions", STATE_PARTITIONS,
+                "ailurus.transactions.abort-timed-out-interval", "500ms",
+                "ailurus.transactions.state-topic-segment-bytes", STATE_SEGMENT_BYTES,
+                "ailurus.log-cleaner.backoff", "200ms"));
     }
 
     @AfterAll
@@ -350,6 +370,179 @@ class TransactionsIT {
         } finally {
             abandoned.close(Duration.ZERO);
         }
+    }
+
+    /** Transactions of one transactional id, one value each, until told to stop; the committed values go to {@code committed}. */
+    private static Callable<Void> transactions(final String transactionalId, final String topic, final AtomicBoolean stop,
+            final Queue<String> committed) {
+        return () -> {
+            try (KafkaProducer<String, String> producer = transactionalProducer(transactionalId)) {
+                producer.initTransactions();
+                for (int n = 0; !stop.get(); n++) {
+                    final String value = transactionalId + "-" + n;
+                    producer.beginTransaction();
+                    producer.send(new ProducerRecord<>(topic, 0, null, value));
+                    producer.commitTransaction();
+                    committed.add(value);
+                }
+            }
+            return null;
+        };
+    }
+
+    /** Fails (with its failure) when one of the tasks, which run until stopped, has ended. */
+    private static boolean allRunning(final List<Future<Void>> tasks) throws Exception {
+        for (final Future<Void> t : tasks) {
+            if (t.isDone()) {
+                t.get();
+                throw new AssertionError("a transactional producer stopped on its own");
+            }
+        }
+        return true;
+    }
+
+    /** Runs the tasks until {@code until} holds (within the timeout), then stops them and fails with a task's failure. */
+    private static void runUntil(final List<Callable<Void>> tasks, final AtomicBoolean stop, final String what,
+            final Duration timeout, final Callable<Boolean> until) throws Exception {
+        final ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+        final List<Future<Void>> running = new ArrayList<>();
+        try {
+            tasks.forEach(t -> running.add(pool.submit(t)));
+            await(what).atMost(timeout).pollInSameThread().pollInterval(Duration.ofMillis(500))
+                    .until(() -> allRunning(running) && until.call());
+        } finally {
+            stop.set(true);
+            pool.shutdown();
+        }
+        for (final Future<Void> t : running) {
+            t.get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static long endOffset(final TopicPartition tp) {
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.bytesConsumer(broker)) {
+            return consumer.endOffsets(List.of(tp)).get(tp);
+        }
+    }
+
+    /** The records of these transactional ids (the record key) among {@code records}. */
+    private static List<ConsumerRecord<byte[], byte[]>> ofIds(final List<ConsumerRecord<byte[], byte[]>> records,
+            final List<String> transactionalIds) {
+        return records.stream().filter(r -> transactionalIds.contains(key(r))).toList();
+    }
+
+    /** A {@code __transaction_state} record's key: its transactional id. */
+    private static String key(final ConsumerRecord<byte[], byte[]> record) {
+        return new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * {@code __transaction_state} is compacted by the log cleaner (this class's broker: 16 KiB segments, 200 ms cleaner
+     * backoff) while three transactional ids of one state partition run transactions flat out: a plain consumer of the
+     * partition sees far fewer records than offsets. Then one id opens a transaction and is left as a zombie, and the
+     * other two go on until the zombie's record lies in cleaned segments: of the ids' records written up to then, only
+     * the zombie's newest is left. After a restart (which replays the compacted partition) a producer with the zombie's
+     * transactional id initializes with the same producer id and a higher epoch, aborting the zombie's transaction;
+     * the zombie's epoch is fenced; every committed value, and nothing of the zombie, is read_committed-visible.
+     */
+    @Test
+    void transactionalIdsSurviveTheCompactionOfTheirStatePartitionAndARestart() throws Exception {
+        final String topic = "txn-compacted";
+        broker.createTopic(topic, 1);
+        final TopicPartition tp = new TopicPartition(topic, 0);
+        // Three transactional ids of one __transaction_state partition.
+        final List<String> ids = new ArrayList<>();
+        final int statePartitionIndex = Utils.abs("tx-compacted-0".hashCode()) % STATE_PARTITIONS;
+        for (int i = 0; ids.size() < 3; i++) {
+            if (Utils.abs(("tx-compacted-" + i).hashCode()) % STATE_PARTITIONS == statePartitionIndex) {
+                ids.add("tx-compacted-" + i);
+            }
+        }
+        final TopicPartition statePartition = new TopicPartition("__transaction_state", statePartitionIndex);
+        final String zombieId = ids.get(0);
+        final Queue<String> committed = new ConcurrentLinkedQueue<>();
+        try (KafkaProducer<String, String> creator = transactionalProducer(zombieId)) {
+            creator.initTransactions();   // creates __transaction_state if no test did yet
+        }
+        try (Admin admin = Admin.create(broker.clientProperties())) {
+            final ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "__transaction_state");
+            final Config config = admin.describeConfigs(List.of(resource)).values().get(resource).get(30, TimeUnit.SECONDS);
+            assertEquals("compact", config.get("cleanup.policy").value());
+            assertEquals(Integer.toString(STATE_SEGMENT_BYTES), config.get("segment.bytes").value());
+        }
+        final long first = endOffset(statePartition);   // the other tests' records lie below
+
+        // Each transaction writes three records (open, prepare, complete), ~120 to a segment: 600 are five segments.
+        final AtomicBoolean stop = new AtomicBoolean();
+        runUntil(ids.stream().map(id -> transactions(id, topic, stop, committed)).toList(), stop,
+                "the cleaner compacts the state partition while the transactions go on", Duration.ofSeconds(90), () -> {
+                    final PartitionView view = PartitionView.read(broker, statePartition);
+                    final long written = view.end() - first;
+                    return written >= 600 && view.between(first, view.end()).size() * 4 < written;
+                });
+
+        final KafkaProducer<String, String> zombie = transactionalProducer(zombieId, "transaction.timeout.ms", 120_000);
+        try {
+            zombie.initTransactions();
+            zombie.beginTransaction();
+            final long zombieOffset = zombie.send(new ProducerRecord<>(topic, 0, null, "zombie")).get(30, TimeUnit.SECONDS)
+                    .offset();
+            final ProducerState zombieState;
+            try (Admin admin = Admin.create(broker.clientProperties())) {
+                zombieState = admin.describeProducers(List.of(tp)).partitionResult(tp).get(30, TimeUnit.SECONDS)
+                        .activeProducers().stream()
+                        .filter(p -> p.currentTransactionStartOffset().orElse(-1) == zombieOffset).findFirst().orElseThrow();
+            }
+            final long last = endOffset(statePartition);   // the zombie's open transaction lies below
+
+            // The zombie's record is in the active segment: the other two ids write until it is in a cleaned one.
+            final AtomicBoolean stopOthers = new AtomicBoolean();
+            runUntil(ids.subList(1, 3).stream().map(id -> transactions(id, topic, stopOthers, committed)).toList(),
+                    stopOthers, "the zombie's open transaction is in a cleaned segment", Duration.ofSeconds(60),
+                    () -> ofIds(PartitionView.read(broker, statePartition).between(first, last), ids).size() <= 1);
+            final List<ConsumerRecord<byte[], byte[]>> survivors =
+                    ofIds(PartitionView.read(broker, statePartition).between(first, last), ids);
+            assertEquals(List.of(zombieId), survivors.stream().map(TransactionsIT::key).toList(),
+                    "of the ids' records below " + last);
+
+            broker.restart();   // a new port: the zombie cannot reach the broker any more
+            assertEquals(survivors.stream().map(ConsumerRecord::offset).toList(),
+                    ofIds(PartitionView.read(broker, statePartition).between(first, last), ids).stream()
+                            .map(ConsumerRecord::offset).toList(), "the compacted state partition after the restart");
+
+            try (KafkaProducer<String, String> successor = transactionalProducer(zombieId)) {
+                successor.initTransactions();   // aborts the zombie's transaction
+                successor.beginTransaction();
+                successor.send(new ProducerRecord<>(topic, 0, null, "successor"));
+                successor.commitTransaction();
+            }
+            try (Admin admin = Admin.create(broker.clientProperties())) {
+                final ProducerState successorState = admin.describeProducers(List.of(tp)).partitionResult(tp)
+                        .get(30, TimeUnit.SECONDS).activeProducers().stream()
+                        .filter(p -> p.producerId() == zombieState.producerId()).findFirst()
+                        .orElseThrow(() -> new AssertionError("the successor kept the zombie's producer id "
+                                + zombieState.producerId()));
+                // Had the coordinator lost the id, the successor would have a new producer id and this entry would
+                // still be the zombie's, its transaction open.
+                assertTrue(successorState.producerEpoch() > zombieState.producerEpoch()
+                        && successorState.currentTransactionStartOffset().isEmpty(),
+                        "the zombie's producer id with a bumped epoch, no transaction open: " + zombieState + " -> "
+                                + successorState);
+            }
+            // The zombie's epoch is fenced at the coordinator (had it lost the id: INVALID_PRODUCER_ID_MAPPING).
+            try (RawConnection c = new RawConnection(broker.node().kafkaPort())) {
+                final EndTxnResponse response = (EndTxnResponse) c.roundTrip(new EndTxnRequest.Builder(new EndTxnRequestData()
+                        .setTransactionalId(zombieId).setProducerId(zombieState.producerId())
+                        .setProducerEpoch((short) zombieState.producerEpoch()).setCommitted(true), false).build((short) 4));
+                assertEquals(Errors.PRODUCER_FENCED, Errors.forCode(response.data().errorCode()));
+            }
+        } finally {
+            zombie.close(Duration.ZERO);
+        }
+        final List<String> expected = concat(new ArrayList<>(committed), List.of("successor"));
+        assertSameValues(expected, readAll(topic, 1, READ_COMMITTED, expected.size()));
+        assertEquals(expected.size() + 1, readAll(topic, 1, READ_UNCOMMITTED, expected.size() + 1).size(),
+                "and the zombie's aborted value");
     }
 
     /**
