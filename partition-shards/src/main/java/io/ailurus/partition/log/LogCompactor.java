@@ -99,17 +99,19 @@ public final class LogCompactor {
         long after = 0;
         long dropped = 0;
         int rewritten = 0;
-        for (final Segment s : rewrite) {
-            final Path cleaned = s.logFile().resolveSibling(s.logFile().getFileName() + CLEANED_SUFFIX);
-            final Copy copy = copyRetained(s, cleaned, newest, txns, nowMs, config.deleteRetentionMs());
-            before += s.sizeInBytes();
-            if (copy.dropped() == 0) {
+        for (final List<Segment> group : groupBySize(rewrite, log.config().segmentBytes())) {
+            final Segment first = group.get(0);
+            final Path cleaned = first.logFile().resolveSibling(first.logFile().getFileName() + CLEANED_SUFFIX);
+            final Copy copy = copyRetained(group, cleaned, newest, txns, nowMs, config.deleteRetentionMs());
+            final long groupBytes = group.stream().mapToLong(Segment::sizeInBytes).sum();
+            before += groupBytes;
+            if (copy.dropped() == 0 && group.size() == 1) {
                 Files.deleteIfExists(cleaned);
-                after += s.sizeInBytes();
+                after += groupBytes;
                 continue;
             }
-            if (log.replaceWithCleaned(s, cleaned)) {
-                rewritten++;
+            if (log.replaceWithCleaned(group, cleaned)) {
+                rewritten += group.size();
                 dropped += copy.dropped();
                 after += copy.bytes();
             }
@@ -165,11 +167,54 @@ public final class LogCompactor {
         return mapped;
     }
 
+    /**
+     * Consecutive segments whose files together fit one segment ({@code segment.bytes}, and offsets an index can hold
+     * relative to the first), so that each group is rewritten as one: compacted segments shrink, and without merging
+     * a busy compacted topic would hold more and more small segments, each with open files (Kafka groups them too).
+     */
+    static List<List<Segment>> groupBySize(final List<Segment> segments, final long maxBytes) {
+        final List<List<Segment>> groups = new ArrayList<>();
+        List<Segment> current = new ArrayList<>();
+        long bytes = 0;
+        for (final Segment s : segments) {
+            final boolean fits = !current.isEmpty() && bytes + s.sizeInBytes() <= maxBytes
+                    && s.nextOffset() - current.get(0).baseOffset() <= Integer.MAX_VALUE;
+            if (!current.isEmpty() && !fits) {
+                groups.add(current);
+                current = new ArrayList<>();
+                bytes = 0;
+            }
+            current.add(s);
+            bytes += s.sizeInBytes();
+        }
+        if (!current.isEmpty()) {
+            groups.add(current);
+        }
+        return groups;
+    }
+
     private record Copy(long bytes, long dropped) {
     }
 
-    /** Writes the records of {@code segment} that stay to {@code cleaned} (fsynced), chunk by chunk. */
-    private Copy copyRetained(final Segment segment, final Path cleaned, final Map<ByteBuffer, Long> newest,
+    /** Writes the records of the {@code group}'s segments that stay to one file {@code cleaned} (fsynced). */
+    private Copy copyRetained(final List<Segment> group, final Path cleaned, final Map<ByteBuffer, Long> newest,
+            final Transactions txns, final long nowMs, final long deleteRetentionMs) throws IOException, InterruptedException {
+        long written = 0;
+        long dropped = 0;
+        try (FileChannel out = FileChannel.open(cleaned, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            for (final Segment segment : group) {
+                final Copy copy = copyRetained(segment, out, newest, txns, nowMs, deleteRetentionMs);
+                written += copy.bytes();
+                dropped += copy.dropped();
+            }
+            out.force(true);
+        }
+        return new Copy(written, dropped);
+    }
+
+    /** Appends the records of {@code segment} that stay to {@code out}, chunk by chunk. */
+    private Copy copyRetained(final Segment segment, final FileChannel out, final Map<ByteBuffer, Long> newest,
             final Transactions txns, final long nowMs, final long deleteRetentionMs) throws IOException, InterruptedException {
         final MemoryRecords.RecordFilter filter = new MemoryRecords.RecordFilter(nowMs, deleteRetentionMs) {
             @Override
@@ -197,9 +242,7 @@ public final class LogCompactor {
         };
         long written = 0;
         long dropped = 0;
-        try (FileChannel in = FileChannel.open(segment.logFile(), StandardOpenOption.READ);
-                FileChannel out = FileChannel.open(cleaned, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel in = FileChannel.open(segment.logFile(), StandardOpenOption.READ)) {
             final int size = segment.sizeInBytes();
             int position = 0;
             while (position < size) {
@@ -223,7 +266,6 @@ public final class LogCompactor {
                 position += chunk;
                 throttle.paced(chunk);
             }
-            out.force(true);
         }
         return new Copy(written, dropped);
     }

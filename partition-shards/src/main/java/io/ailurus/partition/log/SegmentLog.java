@@ -50,6 +50,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class SegmentLog implements Closeable {
 
+    /** A merged compacted segment waits under this suffix between its commit point and taking its place. */
+    static final String SWAP_SUFFIX = ".swap";
+
     private static final Logger LOG = LoggerFactory.getLogger(SegmentLog.class);
     /** {@code -Dailurus.log.preallocate=false} turns the zero-filled runway off (for file systems where it costs more). */
     private static final boolean RUNWAY_ENABLED = !"false".equals(System.getProperty("ailurus.log.preallocate"));
@@ -170,6 +173,7 @@ public final class SegmentLog implements Closeable {
 
     /** Base offsets of the segment files; deletes index and temp files that have no segment. */
     private TreeSet<Long> listSegmentsAndRemoveStrays() throws IOException {
+        completeInterruptedSwaps();
         final TreeSet<Long> bases = new TreeSet<>();
         final List<Path> others = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
@@ -691,18 +695,44 @@ public final class SegmentLog implements Closeable {
      * Returns false, deleting the copy, when the segment is no longer part of the log (retention, truncation).
      */
     synchronized boolean replaceWithCleaned(final Segment old, final Path cleaned) throws IOException {
+        return replaceWithCleaned(List.of(old), cleaned);
+    }
+
+    /**
+     * The same for consecutive closed segments compacted into one file, named after the first: merging happens here.
+     * The copy is first renamed to {@code <first>.log.swap}, the commit point: from then on a crash is completed when
+     * the log opens ({@link #completeInterruptedSwaps}), which deletes the segments the swap file covers and renames it
+     * into place. A single segment needs no swap file: its rename over the old file is atomic.
+     */
+    synchronized boolean replaceWithCleaned(final List<Segment> olds, final Path cleaned) throws IOException {
         checkUsable();
-        if (segments.get(old.baseOffset()) != old || old == active) {
-            Files.deleteIfExists(cleaned);
-            return false;
+        for (final Segment old : olds) {
+            if (segments.get(old.baseOffset()) != old || old == active) {
+                Files.deleteIfExists(cleaned);
+                return false;
+            }
         }
-        final long base = old.baseOffset();
-        Files.deleteIfExists(dir.resolve(Segment.fileName(base, Segment.INDEX_SUFFIX)));
-        Files.deleteIfExists(dir.resolve(Segment.fileName(base, Segment.TIME_INDEX_SUFFIX)));
-        Directories.fsync(dir);
-        Files.move(cleaned, old.logFile(), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Directories.fsync(dir);
+        final Segment first = olds.get(0);
+        final long base = first.baseOffset();
+        if (olds.size() == 1) {
+            Files.deleteIfExists(dir.resolve(Segment.fileName(base, Segment.INDEX_SUFFIX)));
+            Files.deleteIfExists(dir.resolve(Segment.fileName(base, Segment.TIME_INDEX_SUFFIX)));
+            Directories.fsync(dir);
+            Files.move(cleaned, first.logFile(), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Directories.fsync(dir);
+        } else {
+            final Path swap = dir.resolve(Segment.fileName(base, Segment.LOG_SUFFIX) + SWAP_SUFFIX);
+            Files.move(cleaned, swap, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Directories.fsync(dir);
+            swapIn(swap, base, olds.get(olds.size() - 1).nextOffset());
+            for (final Segment old : olds.subList(1, olds.size())) {
+                segments.remove(old.baseOffset());
+                retired.add(new Retired(old, System.nanoTime() + RETIRED_CLOSE_DELAY_NS));   // its files are gone
+            }
+        }
+        final Segment old = first;
         final Segment fresh = Segment.open(dir, base, config.indexIntervalBytes());
         final String problem = fresh.recover();   // builds its indexes, checking every batch once more
         if (problem != null) {
@@ -713,6 +743,56 @@ public final class SegmentLog implements Closeable {
         retired.add(new Retired(old, System.nanoTime() + RETIRED_CLOSE_DELAY_NS));   // its file is gone already
         closeRetired(false);
         return true;
+    }
+
+    /**
+     * Finishes a committed merge: deletes the segments (and indexes) of {@code [base, end)}, then renames the swap file
+     * to {@code <base>.log}. Repeating it after a crash at any point gives the same result.
+     */
+    private void swapIn(final Path swap, final long base, final long end) throws IOException {
+        final List<Path> covered = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (final Path file : files) {
+                final String fileName = file.getFileName().toString();
+                for (final String suffix : List.of(Segment.LOG_SUFFIX, Segment.INDEX_SUFFIX, Segment.TIME_INDEX_SUFFIX)) {
+                    final long fileBase = Segment.parseBaseOffset(fileName, suffix);
+                    if (fileBase >= base && fileBase < end && !(fileBase == base && suffix.equals(Segment.LOG_SUFFIX))) {
+                        covered.add(file);
+                    }
+                }
+            }
+        }
+        for (final Path file : covered) {
+            Files.deleteIfExists(file);
+        }
+        Directories.fsync(dir);
+        Files.move(swap, dir.resolve(Segment.fileName(base, Segment.LOG_SUFFIX)), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Directories.fsync(dir);
+    }
+
+    /** Completes the merges a crash interrupted after their commit point (a {@code .swap} file is whole: fsynced). */
+    private void completeInterruptedSwaps() throws IOException {
+        final List<Path> swaps = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (final Path file : files) {
+                if (Segment.parseBaseOffset(file.getFileName().toString(), Segment.LOG_SUFFIX + SWAP_SUFFIX) >= 0) {
+                    swaps.add(file);
+                }
+            }
+        }
+        for (final Path swap : swaps) {
+            final long base = Segment.parseBaseOffset(swap.getFileName().toString(), Segment.LOG_SUFFIX + SWAP_SUFFIX);
+            long end = base;
+            try (org.apache.kafka.common.record.FileRecords records =
+                    org.apache.kafka.common.record.FileRecords.open(swap.toFile(), false)) {
+                for (final RecordBatch batch : records.batches()) {
+                    end = batch.nextOffset();
+                }
+            }
+            LOG.info("Log {}: completing the merge of compacted segments {}..{} a crash interrupted", name, base, end - 1);
+            swapIn(swap, base, end);
+        }
     }
 
     private void deleteHead(final Segment first) throws IOException {

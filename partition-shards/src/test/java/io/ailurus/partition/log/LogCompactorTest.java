@@ -269,6 +269,82 @@ class LogCompactorTest {
         }
     }
 
+    @Test
+    void compactedSegmentsAreMergedWhileTheyFitOneSegmentAndAReopenedLogReadsTheSame() throws Exception {
+        log = SegmentLog.open(dir, compacted(1024));
+        for (int round = 0; round < 60; round++) {
+            appendAll(records(NOW, "a", "a" + round, "b", "b" + round));
+        }
+        // Groups are formed by the segments' current sizes (as Kafka's): full segments are cleaned one by one, and
+        // the next pass merges what they shrank to.
+        final LogCompactor.Result first = compactor.compact(log, 0, NOW).orElseThrow();
+        for (int round = 60; round < 120; round++) {
+            appendAll(records(NOW, "a", "a" + round, "b", "b" + round));
+        }
+        final int before = segmentFiles();
+        compactor.compact(log, first.cleanedUpTo(), NOW).orElseThrow();
+        final int after = segmentFiles();
+        assertTrue(after <= before - 3, "merged: " + before + " segments became " + after);
+        final Map<Long, String> compacted = readAll();
+        final Map<Long, String> cleanedPart = new LinkedHashMap<>();
+        compacted.forEach((offset, kv) -> {
+            if (offset < 200) {
+                cleanedPart.put(offset, kv);
+            }
+        });
+        assertTrue(cleanedPart.isEmpty(), "the values of the first rounds are gone: " + cleanedPart);
+        assertTrue(compacted.containsValue("a=a119") && compacted.containsValue("b=b119"));
+        final List<long[]> ranges = batchRanges();
+        log.close();
+        log = SegmentLog.open(dir, compacted(1024));
+        assertEquals(compacted, readAll());
+        assertEquals(ranges.size(), batchRanges().size());
+        assertEquals(after, segmentFiles());
+    }
+
+    @Test
+    void aMergeACrashInterruptedAfterItsCommitPointIsCompletedWhenTheLogOpens() throws Exception {
+        log = SegmentLog.open(dir, compacted(200));
+        for (int round = 0; round < 6; round++) {
+            appendAll(records(NOW, "k" + round, "v" + round));
+        }
+        final Map<Long, String> all = readAll();
+        log.close();
+        log = null;
+        // The merge of the first two segments was written and committed (renamed to .swap); then the crash: the
+        // segments it covers are still there, some index files too.
+        final List<Path> logs;
+        try (Stream<Path> files = Files.list(dir)) {
+            logs = files.filter(p -> p.toString().endsWith(Segment.LOG_SUFFIX)).sorted().toList();
+        }
+        assertTrue(logs.size() >= 3, "segments: " + logs);
+        final byte[] first = Files.readAllBytes(logs.get(0));
+        final byte[] second = Files.readAllBytes(logs.get(1));
+        final byte[] merged = new byte[first.length + second.length];
+        System.arraycopy(first, 0, merged, 0, first.length);
+        System.arraycopy(second, 0, merged, first.length, second.length);
+        Files.write(logs.get(0).resolveSibling(logs.get(0).getFileName() + SegmentLog.SWAP_SUFFIX), merged);
+
+        log = SegmentLog.open(dir, compacted(200));
+        assertEquals(all, readAll(), "the same records at the same offsets");
+        try (Stream<Path> files = Files.list(dir)) {
+            final List<Path> now = files.filter(p -> p.toString().endsWith(Segment.LOG_SUFFIX)).sorted().toList();
+            assertEquals(logs.size() - 1, now.size(), "the second segment went into the first");
+            assertFalse(now.contains(logs.get(1)));
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertTrue(files.noneMatch(p -> p.toString().endsWith(SegmentLog.SWAP_SUFFIX)));
+        }
+        appendAll(records(NOW, "after", "reopen"));
+        assertEquals("after=reopen", readAll().get(log.logEndOffset() - 1));
+    }
+
+    private int segmentFiles() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return (int) files.filter(p -> p.toString().endsWith(Segment.LOG_SUFFIX)).count();
+        }
+    }
+
     private static byte[] readBytes(final LogSlice slice) throws IOException {
         final ByteBuffer buf = ByteBuffer.allocate(slice.sizeInBytes());
         final org.apache.kafka.common.record.FileRecords file = (org.apache.kafka.common.record.FileRecords) slice.records();
