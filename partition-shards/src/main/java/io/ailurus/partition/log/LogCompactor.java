@@ -10,9 +10,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.record.FileLogInputStream.FileChannelRecordBatch;
 import org.apache.kafka.common.record.DefaultRecordBatch;
@@ -99,10 +101,11 @@ public final class LogCompactor {
         long after = 0;
         long dropped = 0;
         int rewritten = 0;
+        final Set<Long> txnDataRetained = new HashSet<>();   // producers whose transaction so far keeps a record
         for (final List<Segment> group : groupBySize(rewrite, log.config().segmentBytes())) {
             final Segment first = group.get(0);
             final Path cleaned = first.logFile().resolveSibling(first.logFile().getFileName() + CLEANED_SUFFIX);
-            final Copy copy = copyRetained(group, cleaned, newest, txns, nowMs, config.deleteRetentionMs());
+            final Copy copy = copyRetained(group, cleaned, newest, txns, txnDataRetained, nowMs, config.deleteRetentionMs());
             final long groupBytes = group.stream().mapToLong(Segment::sizeInBytes).sum();
             before += groupBytes;
             if (copy.dropped() == 0 && group.size() == 1) {
@@ -198,13 +201,14 @@ public final class LogCompactor {
 
     /** Writes the records of the {@code group}'s segments that stay to one file {@code cleaned} (fsynced). */
     private Copy copyRetained(final List<Segment> group, final Path cleaned, final Map<ByteBuffer, Long> newest,
-            final Transactions txns, final long nowMs, final long deleteRetentionMs) throws IOException, InterruptedException {
+            final Transactions txns, final Set<Long> txnDataRetained, final long nowMs, final long deleteRetentionMs)
+            throws IOException, InterruptedException {
         long written = 0;
         long dropped = 0;
         try (FileChannel out = FileChannel.open(cleaned, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             for (final Segment segment : group) {
-                final Copy copy = copyRetained(segment, out, newest, txns, nowMs, deleteRetentionMs);
+                final Copy copy = copyRetained(segment, out, newest, txns, txnDataRetained, nowMs, deleteRetentionMs);
                 written += copy.bytes();
                 dropped += copy.dropped();
             }
@@ -213,9 +217,15 @@ public final class LogCompactor {
         return new Copy(written, dropped);
     }
 
-    /** Appends the records of {@code segment} that stay to {@code out}, chunk by chunk. */
+    /**
+     * Appends the records of {@code segment} that stay to {@code out}, chunk by chunk. {@code txnDataRetained} follows
+     * the pass from the log start: a transaction marker goes (Kafka's rule) once no record of its transaction stays,
+     * it is older than {@code delete.retention.ms}, and it is not among its producer's last batches (whose marker
+     * keeps the coordinator epoch the partition fences late markers with).
+     */
     private Copy copyRetained(final Segment segment, final FileChannel out, final Map<ByteBuffer, Long> newest,
-            final Transactions txns, final long nowMs, final long deleteRetentionMs) throws IOException, InterruptedException {
+            final Transactions txns, final Set<Long> txnDataRetained, final long nowMs, final long deleteRetentionMs)
+            throws IOException, InterruptedException {
         final MemoryRecords.RecordFilter filter = new MemoryRecords.RecordFilter(nowMs, deleteRetentionMs) {
             @Override
             protected BatchRetentionResult checkBatchRetention(final RecordBatch batch) {
@@ -225,8 +235,20 @@ public final class LogCompactor {
             @Override
             protected boolean shouldRetainRecord(final RecordBatch batch, final Record record) {
                 if (batch.isControlBatch()) {
-                    return true;
+                    if (!batch.isTransactional()) {
+                        return true;   // Raft's own
+                    }
+                    final boolean dataStays = txnDataRetained.remove(batch.producerId());
+                    return dataStays || txns.needed(batch) || batch.maxTimestamp() >= nowMs - deleteRetentionMs;
                 }
+                final boolean keep = keep(batch, record);
+                if (keep && batch.isTransactional()) {
+                    txnDataRetained.add(batch.producerId());
+                }
+                return keep;
+            }
+
+            private boolean keep(final RecordBatch batch, final Record record) {
                 if (txns.aborted(batch)) {
                     return false;
                 }
@@ -283,7 +305,8 @@ public final class LogCompactor {
         RecordBatch runLast = null;
         long runMaxTimestamp = RecordBatch.NO_TIMESTAMP;
         for (final MutableRecordBatch b : MemoryRecords.readableRecords(batches.duplicate()).batches()) {
-            final boolean foldable = !b.isControlBatch() && Integer.valueOf(0).equals(b.countOrNull()) && !needed.test(b);
+            // An emptied transaction marker folds like data: with its records gone its header carries nothing.
+            final boolean foldable = Integer.valueOf(0).equals(b.countOrNull()) && !needed.test(b);
             if (foldable && runFirst != null && b.partitionLeaderEpoch() == runFirst.partitionLeaderEpoch()) {
                 runLast = b;
                 runMaxTimestamp = Math.max(runMaxTimestamp, b.maxTimestamp());

@@ -39,9 +39,13 @@ public final class PartitionTransactions {
     private final ConcurrentSkipListMap<Long, Aborted> aborted = new ConcurrentSkipListMap<>();
     private volatile long lastStableOffset;
 
-    /** A data batch was appended: a transactional one opens its producer's transaction if none is open. */
+    /**
+     * A data batch was appended: a transactional one opens its producer's transaction if none is open. A batch with no
+     * record is what compaction left of a decided transaction (clients cannot send one), whose marker may be gone too:
+     * it opens nothing.
+     */
     public void onDataBatch(final RecordBatch batch) {
-        if (batch.isTransactional() && !batch.isControlBatch()) {
+        if (batch.isTransactional() && !batch.isControlBatch() && !Integer.valueOf(0).equals(batch.countOrNull())) {
             open.putIfAbsent(batch.producerId(), batch.baseOffset());
         }
     }

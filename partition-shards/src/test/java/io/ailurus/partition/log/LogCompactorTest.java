@@ -1,5 +1,6 @@
 package io.ailurus.partition.log;
 
+import io.ailurus.partition.producer.PartitionTransactions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.stream.Stream;
 import io.ailurus.partition.producer.ProducerStateTable;
@@ -213,6 +215,70 @@ class LogCompactorTest {
         final Map<Long, String> after = readAll();
         assertTrue(after.containsValue("k=committed"), "the aborted write does not supersede: " + after);
         assertFalse(after.containsValue("k=aborted"), after.toString());
+    }
+
+    @Test
+    void aMarkerGoesOnceItsTransactionsRecordsAreGoneAndDeleteRetentionPassedButAProducersLastStays() throws Exception {
+        log = SegmentLog.open(dir, compacted(200));
+        final long pid = 7;
+        for (int txn = 0; txn < 4; txn++) {
+            appendAll(MemoryRecords.withTransactionalRecords(Compression.NONE, pid, (short) 0, txn,
+                    new SimpleRecord(NOW, bytes("k"), bytes("v" + txn))));
+            appendAll(MemoryRecords.withEndTransactionMarker(NOW, pid, (short) 0,
+                    new EndTransactionMarker(ControlRecordType.COMMIT, 0)));
+        }
+        for (int i = 0; i < 6; i++) {
+            appendAll(records(NOW, "filler", "f" + i));
+        }
+        assertEquals(4, markers());
+        compactor.compact(log, 0, NOW).orElseThrow();
+        assertEquals(4, markers(), "fresh markers stay");
+        final long later = NOW + CompactionConfig.DEFAULT_DELETE_RETENTION_MS + 1;
+        compactor.compact(log, 0, later).orElseThrow();
+        // The first transaction's marker is not among the producer's last five batches and its record was superseded.
+        assertEquals(3, markers(), "an old marker of an emptied transaction goes");
+        assertTrue(readAll().containsValue("k=v3"));
+
+        // Nothing looks open: neither to a rebuilt partition nor to the next pass, which cleans on past it.
+        final PartitionTransactions rebuilt = new PartitionTransactions();
+        forEachBatch(b -> {
+            if (b.isControlBatch()) {
+                rebuilt.onControlBatch(b);
+            } else {
+                rebuilt.onDataBatch(b);
+            }
+        });
+        rebuilt.update(log.highWatermark());
+        assertEquals(0, rebuilt.openTransactions());
+        assertEquals(log.highWatermark(), rebuilt.lastStableOffset());
+        for (int i = 0; i < 6; i++) {
+            appendAll(records(later, "filler", "g" + i));
+        }
+        compactor.compact(log, 0, later).orElseThrow();
+        assertEquals(Set.of("k=v3"), readAll().values().stream().filter(v -> v.startsWith("k=")).collect(
+                java.util.stream.Collectors.toSet()));
+        assertFalse(readAll().containsValue("filler=f5"), "cleaned past the emptied transaction");
+    }
+
+    private int markers() {
+        final int[] n = {0};
+        forEachBatch(b -> {
+            if (PartitionTransactions.markerType(b) != null) {
+                n[0]++;
+            }
+        });
+        return n[0];
+    }
+
+    private void forEachBatch(final java.util.function.Consumer<RecordBatch> each) {
+        long offset = log.logStartOffset();
+        while (offset < log.logEndOffset()) {
+            final LogSlice slice = log.read(offset, Integer.MAX_VALUE, log.logEndOffset());
+            for (final RecordBatch batch : slice.records().batches()) {
+                each.accept(batch);
+                offset = batch.nextOffset();
+            }
+        }
     }
 
     @Test
