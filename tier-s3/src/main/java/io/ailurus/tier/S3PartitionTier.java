@@ -3,6 +3,7 @@ package io.ailurus.tier;
 import io.ailurus.partition.log.LogConfig;
 import io.ailurus.partition.log.RemoteStorageConfig;
 import io.ailurus.partition.log.SegmentLog;
+import io.ailurus.partition.producer.PartitionTransactions;
 import io.ailurus.partition.tier.PartitionTier;
 import io.ailurus.partition.tier.RemoteLog;
 import io.ailurus.tier.manifest.PartitionManifest;
@@ -39,7 +40,8 @@ public final class S3PartitionTier implements PartitionTier {
     private final ActorRef<TierActor.Command> actor;
     private final RemoteReader reader;
 
-    S3PartitionTier(final TopicPartition tp, final SegmentLog log, final ActorContext<?> replicaContext,
+    S3PartitionTier(final TopicPartition tp, final SegmentLog log, final PartitionTransactions transactions,
+            final ActorContext<?> replicaContext,
             final ObjectStore store, final ChunkCache chunks, final IndexCache indexes, final TierConfig config,
             final S3Tiering node) {
         this.tp = tp;
@@ -49,7 +51,7 @@ public final class S3PartitionTier implements PartitionTier {
         this.manifest = new AtomicReference<>(PartitionManifest.empty(tp.topic(), tp.partition()));
         this.reader = new RemoteReader(tp.topic(), tp.partition(), manifest::get,
                 () -> manifestLoaded || !log.config().remote().usesBucket(), store, chunks, indexes);
-        this.actor = replicaContext.spawn(TierActor.create(tp, log, store, this::publish, status,
+        this.actor = replicaContext.spawn(TierActor.create(tp, log, transactions, store, this::publish, status,
                         config.manifestPollInterval(), config.orphanGrace(), chains), "tier",
                 DispatcherSelector.fromConfig(DISPATCHER));
     }

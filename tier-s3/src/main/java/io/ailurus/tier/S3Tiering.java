@@ -1,6 +1,7 @@
 package io.ailurus.tier;
 
 import io.ailurus.partition.log.SegmentLog;
+import io.ailurus.partition.producer.PartitionTransactions;
 import io.ailurus.partition.tier.PartitionTier;
 import io.ailurus.partition.tier.Tiering;
 import io.ailurus.tier.manifest.ManifestCodec;
@@ -63,8 +64,9 @@ public final class S3Tiering implements Tiering, AutoCloseable {
     }
 
     @Override
-    public PartitionTier attach(final TopicPartition tp, final SegmentLog log, final ActorContext<?> replicaContext) {
-        final S3PartitionTier tier = new S3PartitionTier(tp, log, replicaContext,
+    public PartitionTier attach(final TopicPartition tp, final SegmentLog log, final PartitionTransactions transactions,
+            final ActorContext<?> replicaContext) {
+        final S3PartitionTier tier = new S3PartitionTier(tp, log, transactions, replicaContext,
                 storeFor(log.config().remote().readReplicaBucket()), chunks, indexes, config, this);
         partitions.put(tp, tier);
         return tier;

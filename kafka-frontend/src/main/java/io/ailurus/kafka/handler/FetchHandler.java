@@ -6,6 +6,7 @@ import io.ailurus.kafka.BrokerServices;
 import io.ailurus.kafka.RequestContext;
 import io.ailurus.partition.log.LogSlice;
 import io.ailurus.partition.log.SegmentLog;
+import io.ailurus.partition.producer.AbortedTransactionIndex;
 import io.ailurus.partition.producer.PartitionTransactions;
 import io.ailurus.partition.replica.ReplicaHandle;
 import io.ailurus.partition.tier.RemoteLog;
@@ -24,6 +25,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.record.Records;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
@@ -200,6 +202,12 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                         final MemoryRecords records = remoteRead.join();
                         if (records.sizeInBytes() > 0 && (total == 0 || records.sizeInBytes() <= limit)) {
                             out.setRecords(records);
+                            if (readCommitted) {
+                                // As recorded with the segment when it was uploaded: the partition's memory may
+                                // not know them (a restart, a restored topic, a read replica).
+                                out.setAbortedTransactions(abortedTransactions(w.replica().remote(),
+                                        w.partition().fetchOffset(), lso, records));
+                            }
                             total += records.sizeInBytes();
                             remaining -= records.sizeInBytes();
                         }
@@ -227,7 +235,8 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                     if (!slice.isEmpty() && (total == 0 || slice.sizeInBytes() <= limit)) {
                         out.setRecords(slice.records());
                         if (readCommitted) {
-                            out.setAbortedTransactions(abortedTransactions(w.replica(), fetchOffset, lso, slice));
+                            out.setAbortedTransactions(abortedTransactions(w.replica().transactions(), fetchOffset,
+                                    lso, slice.records()));
                         }
                         total += slice.sizeInBytes();
                         remaining -= slice.sizeInBytes();
@@ -257,18 +266,18 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
      * The aborted transactions a read_committed consumer needs for a read from {@code fetchOffset}: those overlapping
      * the records returned, so that it drops their records (it sees the ABORT markers in the data).
      */
-    private static List<FetchResponseData.AbortedTransaction> abortedTransactions(final ReplicaHandle replica,
-            final long fetchOffset, final long lso, final LogSlice slice) {
-        List<PartitionTransactions.Aborted> found = replica.transactions().abortedIn(fetchOffset, lso);
+    private static List<FetchResponseData.AbortedTransaction> abortedTransactions(final AbortedTransactionIndex index,
+            final long fetchOffset, final long lso, final Records records) {
+        List<PartitionTransactions.Aborted> found = index.abortedIn(fetchOffset, lso);
         if (found.isEmpty()) {
             return List.of();
         }
         if (found.size() > ABORTED_WITHOUT_BOUNDING) {
             long end = fetchOffset;
-            for (final RecordBatch batch : slice.records().batches()) {
+            for (final RecordBatch batch : records.batches()) {
                 end = batch.nextOffset();
             }
-            found = replica.transactions().abortedIn(fetchOffset, end);
+            found = index.abortedIn(fetchOffset, end);
         }
         final List<FetchResponseData.AbortedTransaction> out = new ArrayList<>(found.size());
         for (final PartitionTransactions.Aborted a : found) {

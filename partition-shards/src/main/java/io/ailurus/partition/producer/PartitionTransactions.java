@@ -22,7 +22,7 @@ import org.apache.kafka.common.record.RecordBatch;
  * {@link #abortedIn}, {@link #hasOpenTransaction} and {@link #markersOf} are read by request threads. Kept in memory and rebuilt by replaying the log when the replica
  * starts leading, like the producer table.
  */
-public final class PartitionTransactions {
+public final class PartitionTransactions implements AbortedTransactionIndex {
 
     /** An aborted transaction: the producer's records from {@code firstOffset} to its ABORT marker at {@code lastOffset}. */
     public record Aborted(long producerId, long firstOffset, long lastOffset) {
@@ -132,10 +132,7 @@ public final class PartitionTransactions {
         return open.size();
     }
 
-    /**
-     * The aborted transactions a read of offsets {@code [fetchOffset, upTo)} may meet: those ending at or after the
-     * fetch offset that started before {@code upTo}. Safe from any thread.
-     */
+    @Override
     public List<Aborted> abortedIn(final long fetchOffset, final long upTo) {
         List<Aborted> found = List.of();
         for (final Aborted a : aborted.tailMap(fetchOffset, true).values()) {
@@ -149,7 +146,10 @@ public final class PartitionTransactions {
         return found;
     }
 
-    /** Forgets aborted transactions wholly below the log start (deleted by retention or DeleteRecords). */
+    /**
+     * Forgets aborted transactions wholly below {@code logStartOffset}: the local log's start, since reads below it are
+     * served from the bucket, whose manifest keeps the aborted transactions of each uploaded segment.
+     */
     public void trimBefore(final long logStartOffset) {
         aborted.headMap(logStartOffset, false).clear();
     }

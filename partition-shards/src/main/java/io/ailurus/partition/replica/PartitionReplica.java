@@ -261,7 +261,7 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
         this.member = new RaftMember(tp.toString(), env.nodeId(), voters, env.raftConfig(), raftLog,
                 new FileRaftStateStore(log.directory()), outbox, new Events(), new Random(), now);
         this.flushGeneration = member.logGeneration();
-        this.tier = env.tiering().attach(tp, log, ctx);
+        this.tier = env.tiering().attach(tp, log, handle.transactions(), ctx);
         handle.setRemote(tier.remote());
         env.replicas().add(handle);
         if (voters.size() == 1 && voters.get(0) == env.nodeId()) {
@@ -771,6 +771,8 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
     private Behavior<Command> onRetentionTick() {
         try {
             log.deleteExpiredSegments(System.currentTimeMillis());
+            // The local start, not the partition's: below it Fetch reads the bucket, whose manifest records the
+            // aborted transactions of every uploaded segment.
             handle.transactions().trimBefore(log.logStartOffset());
         } catch (KafkaStorageException e) {
             getContext().getLog().error("Partition {}: retention failed: {}", tp, e.getMessage());

@@ -1,5 +1,8 @@
 package io.ailurus.partition.tier;
 
+import io.ailurus.partition.producer.AbortedTransactionIndex;
+import io.ailurus.partition.producer.PartitionTransactions;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.record.FileRecords.TimestampAndOffset;
@@ -9,7 +12,7 @@ import org.apache.kafka.common.record.MemoryRecords;
  * The part of a partition that lives in the bucket, for reads below the local log start. Safe from any thread;
  * every method that touches the bucket is asynchronous, so a slow bucket never holds a request thread.
  */
-public interface RemoteLog {
+public interface RemoteLog extends AbortedTransactionIndex {
 
     /**
      * Whether this replica knows what the bucket holds. A leader of a tiered partition learns it with one GET after
@@ -46,6 +49,15 @@ public interface RemoteLog {
      * epoch), or empty when the bucket does not know the epoch.
      */
     Optional<Long> endOffsetForEpoch(int epoch);
+
+    /**
+     * The aborted transactions a read from {@code fetchOffset} in the bucket meets, as recorded with the segment
+     * holding it when it was uploaded (none for segments uploaded before brokers recorded them).
+     */
+    @Override
+    default List<PartitionTransactions.Aborted> abortedIn(final long fetchOffset, final long upTo) {
+        return List.of();
+    }
 
     RemoteLog NONE = new RemoteLog() {
         @Override

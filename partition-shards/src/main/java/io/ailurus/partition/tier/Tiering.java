@@ -1,6 +1,7 @@
 package io.ailurus.partition.tier;
 
 import io.ailurus.partition.log.SegmentLog;
+import io.ailurus.partition.producer.PartitionTransactions;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
@@ -18,9 +19,11 @@ public interface Tiering {
 
     /**
      * Starts tiering for a replica. {@code replicaContext} is the replica's actor context: whatever the tier spawns is
-     * the replica's child, supervised by it and stopped with it.
+     * the replica's child, supervised by it and stopped with it. {@code transactions} are the replica's: an upload
+     * records the aborted transactions of its segment with it.
      */
-    PartitionTier attach(TopicPartition tp, SegmentLog log, ActorContext<?> replicaContext);
+    PartitionTier attach(TopicPartition tp, SegmentLog log, PartitionTransactions transactions,
+            ActorContext<?> replicaContext);
 
     /**
      * How many partitions of {@code topic} a bucket holds (for a restore or a read replica, whose partition count is
@@ -46,7 +49,8 @@ public interface Tiering {
         }
 
         @Override
-        public PartitionTier attach(final TopicPartition tp, final SegmentLog log, final ActorContext<?> replicaContext) {
+        public PartitionTier attach(final TopicPartition tp, final SegmentLog log, final PartitionTransactions transactions,
+                final ActorContext<?> replicaContext) {
             return PartitionTier.NONE;
         }
 

@@ -15,7 +15,11 @@ import java.util.List;
 public record PartitionManifest(int version, String topic, int partition, int term, long startOffset,
         List<RemoteSegment> segments) {
 
-    public static final int VERSION = 1;
+    /**
+     * 2: segments record their aborted transactions. A broker reads every version up to its own and refuses newer
+     * ones, so an older broker never rewrites a manifest and silently drops what it does not know.
+     */
+    public static final int VERSION = 2;
 
     public PartitionManifest {
         segments = List.copyOf(segments);

@@ -1,5 +1,6 @@
 package io.ailurus.tier.read;
 
+import io.ailurus.partition.producer.PartitionTransactions;
 import io.ailurus.partition.tier.RemoteLog;
 import io.ailurus.tier.manifest.ObjectKeys;
 import io.ailurus.tier.manifest.PartitionManifest;
@@ -170,6 +171,13 @@ public final class RemoteReader implements RemoteLog {
 
     private CompletableFuture<SegmentIndex> index(final RemoteSegment segment) {
         return indexes.get(ObjectKeys.index(topic, partition, segment), store);
+    }
+
+    /** From the segment a read at {@code fetchOffset} is served from: a remote read never crosses segments. */
+    @Override
+    public List<PartitionTransactions.Aborted> abortedIn(final long fetchOffset, final long upTo) {
+        final RemoteSegment segment = manifest.get().segmentHolding(fetchOffset);
+        return segment == null ? List.of() : segment.abortedIn(fetchOffset, upTo);
     }
 
     @Override

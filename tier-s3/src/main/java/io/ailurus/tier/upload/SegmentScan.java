@@ -1,6 +1,7 @@
 package io.ailurus.tier.upload;
 
 import io.ailurus.partition.log.SegmentRange;
+import io.ailurus.partition.producer.AbortedTransactionIndex;
 import io.ailurus.tier.manifest.RemoteSegment;
 import io.ailurus.tier.manifest.SegmentIndex;
 import java.util.ArrayList;
@@ -10,11 +11,15 @@ import org.apache.kafka.common.record.RecordBatch;
 
 /**
  * Walks the batch headers of a range about to be uploaded (the bytes themselves are streamed from the file, never
- * copied): its offsets, timestamps, leader epochs and sparse index.
+ * copied): its offsets, timestamps, leader epochs and sparse index, and the aborted transactions with records in it.
  */
 public record SegmentScan(RemoteSegment segment, SegmentIndex index) {
 
-    public static SegmentScan of(final SegmentRange range, final int term) {
+    /**
+     * {@code aborted} must know every transaction with records in the range decided: true once the range lies below
+     * the last stable offset.
+     */
+    public static SegmentScan of(final SegmentRange range, final int term, final AbortedTransactionIndex aborted) {
         final SegmentIndex.Builder index = new SegmentIndex.Builder(SegmentIndex.DEFAULT_INTERVAL);
         final List<RemoteSegment.EpochStart> epochs = new ArrayList<>();
         long base = -1;
@@ -43,7 +48,8 @@ public record SegmentScan(RemoteSegment segment, SegmentIndex index) {
         if (base < 0) {
             throw new IllegalStateException("nothing to upload in " + range.file());
         }
-        final RemoteSegment segment = new RemoteSegment(base, last, position, baseTimestamp, maxTimestamp, term, epochs);
+        final RemoteSegment segment = new RemoteSegment(base, last, position, baseTimestamp, maxTimestamp, term, epochs,
+                aborted.abortedIn(base, last + 1));
         return new SegmentScan(segment, index.build());
     }
 }

@@ -3,6 +3,7 @@ package io.ailurus.tier.upload;
 import io.ailurus.partition.log.LogConfig;
 import io.ailurus.partition.log.SegmentLog;
 import io.ailurus.partition.log.SegmentRange;
+import io.ailurus.partition.producer.PartitionTransactions;
 import io.ailurus.tier.manifest.ManifestCodec;
 import io.ailurus.tier.manifest.ObjectKeys;
 import io.ailurus.tier.manifest.PartitionManifest;
@@ -24,10 +25,11 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * A partition replica's tier actor (its child). While the replica leads, it makes the bucket follow the log: loads
- * the manifest (and deletes what a predecessor uploaded but never recorded), uploads each closed, committed segment
- * with its index, records it in the manifest, and applies the bucket's retention. One call at a time, each with a
- * deadline (the {@link ObjectStore}'s); a failure backs off and never lets local retention delete what is not in the
- * bucket (the log learns an offset is uploaded only once the manifest holding it is written).
+ * the manifest (and deletes what a predecessor uploaded but never recorded), uploads each closed segment below the
+ * last stable offset with its index and aborted transactions, records it in the manifest, and applies the bucket's
+ * retention. One call at a time, each with a deadline (the {@link ObjectStore}'s); a failure backs off and never lets
+ * local retention delete what is not in the bucket (the log learns an offset is uploaded only once the manifest
+ * holding it is written).
  */
 public final class TierActor extends AbstractBehavior<TierActor.Command> {
 
@@ -69,18 +71,20 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
     record OrphansSwept(int term) implements Command {
     }
 
-    public static Behavior<Command> create(final TopicPartition tp, final SegmentLog log, final ObjectStore store,
+    public static Behavior<Command> create(final TopicPartition tp, final SegmentLog log,
+            final PartitionTransactions transactions, final ObjectStore store,
             final Consumer<PartitionManifest> publish, final TierStatus status, final Duration manifestPollInterval,
             final Duration orphanGrace, final CallChains chains) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
-            return new TierActor(ctx, tp, log, store, publish, status, manifestPollInterval.toMillis(), orphanGrace,
-                    chains);
+            return new TierActor(ctx, tp, log, transactions, store, publish, status, manifestPollInterval.toMillis(),
+                    orphanGrace, chains);
         }));
     }
 
     private final TopicPartition tp;
     private final SegmentLog log;
+    private final PartitionTransactions transactions;
     private final ObjectStore store;
     private final Consumer<PartitionManifest> publish;
     private final TierStatus status;
@@ -99,7 +103,7 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
     private long nextPollMs;          // a read replica's next manifest read
 
     private TierActor(final ActorContext<Command> ctx, final TopicPartition tp, final SegmentLog log,
-            final ObjectStore store, final Consumer<PartitionManifest> publish, final TierStatus status,
+            final PartitionTransactions transactions, final ObjectStore store, final Consumer<PartitionManifest> publish, final TierStatus status,
             final long manifestPollMs, final Duration orphanGrace, final CallChains chains) {
         super(ctx);
         this.manifestPollMs = manifestPollMs;
@@ -107,6 +111,7 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
         this.chains = chains;
         this.tp = tp;
         this.log = log;
+        this.transactions = transactions;
         this.store = store;
         this.publish = publish;
         this.status = status;
@@ -188,7 +193,9 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
         final long from = plan.nextUploadOffset(log.logStartOffset());
         status.setPending(Math.max(0, log.highWatermark() - from));
         final SegmentRange range = log.closedRangeFrom(from);
-        if (range == null) {
+        // Only below the last stable offset is every transaction with records in the range decided, so that the
+        // segment's aborted transactions are known when it goes up (Kafka uploads below the LSO too).
+        if (range == null || range.nextOffset() > transactions.lastStableOffset()) {
             return now >= nextOrphanSweepMs ? sweepOrphans(now) : this;
         }
         busy = true;
@@ -232,7 +239,7 @@ public final class TierActor extends AbstractBehavior<TierActor.Command> {
     private CompletionStage<PartitionManifest> upload(final SegmentRange range, final int t) {
         final SegmentScan scan;
         try {
-            scan = SegmentScan.of(range, t);
+            scan = SegmentScan.of(range, t, transactions);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
