@@ -98,11 +98,12 @@ class TieredTransactionsIT {
                 }
             }
         }
-        // Everything goes up (the upload interval rolls the last segment too) and leaves the disk.
+        // Everything goes up (the upload interval rolls the last segment too) and leaves the disk. The end is every
+        // record and every marker: a commit returns once decided, its markers are written after it (as in Kafka).
         final ReplicaHandle origin = broker.node().services().replicas().leader(TP);
-        final long end = origin.log().highWatermark();
-        await().atMost(Duration.ofSeconds(90)).until(() -> origin.remote().endOffset() == end
-                && origin.log().logStartOffset() == end);
+        final long end = (long) TRANSACTIONS * (RECORDS_PER_TRANSACTION + 1);
+        await().atMost(Duration.ofSeconds(90)).until(() -> origin.log().highWatermark() == end
+                && origin.remote().endOffset() == end && origin.log().logStartOffset() == end);
 
         assertSameValues(committed, read(broker, "read_committed"), "read_committed on the node that uploaded");
         assertSameValues(all, read(broker, "read_uncommitted"), "read_uncommitted on the node that uploaded");

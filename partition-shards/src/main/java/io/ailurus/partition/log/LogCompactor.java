@@ -58,10 +58,42 @@ public final class LogCompactor {
 
     private final int maxKeys;
     private final Throttle throttle;
+    /** Reused by every pass (one cleaner thread), so a pass allocates neither per key nor per chunk. */
+    private final KeyOffsetMap keyMap;
+    private final ChunkBuffers buffers = new ChunkBuffers();
 
     public LogCompactor(final int maxKeys, final Throttle throttle) {
         this.maxKeys = maxKeys;
         this.throttle = throttle;
+        this.keyMap = new KeyOffsetMap(maxKeys);
+    }
+
+    /** The three buffers a chunk goes through (read, filtered, runs folded), grown when a bigger batch comes. */
+    private static final class ChunkBuffers {
+        private ByteBuffer input = ByteBuffer.allocate(0);
+        private ByteBuffer filtered = ByteBuffer.allocate(0);
+        private ByteBuffer merged = ByteBuffer.allocate(0);
+
+        ByteBuffer input(final int bytes) {
+            input = fit(input, bytes);
+            return input;
+        }
+
+        ByteBuffer filtered(final int bytes) {
+            filtered = fit(filtered, bytes);
+            return filtered;
+        }
+
+        ByteBuffer merged(final int bytes) {
+            merged = fit(merged, bytes);
+            return merged;
+        }
+
+        private static ByteBuffer fit(final ByteBuffer buffer, final int bytes) {
+            final ByteBuffer b = buffer.capacity() >= bytes ? buffer : ByteBuffer.allocate(Math.max(bytes, CHUNK_BYTES));
+            b.clear().limit(bytes);
+            return b;
+        }
     }
 
     /**
@@ -94,7 +126,8 @@ public final class LogCompactor {
         if (range.isEmpty() || !due(range, cleanedUpTo, config, nowMs)) {
             return Optional.empty();
         }
-        final Map<ByteBuffer, Long> newest = new HashMap<>();
+        final KeyOffsetMap newest = keyMap;
+        newest.clear();
         final int mapped = mapKeys(range, txns, newest);
         final List<Segment> rewrite = range.subList(0, mapped);
         long before = 0;
@@ -147,7 +180,7 @@ public final class LogCompactor {
      * segment boundary once {@link #maxKeys} keys are mapped; returns how many segments were mapped (those, and only
      * those, may be rewritten: a record dropped there always has a newer one that stays).
      */
-    private int mapKeys(final List<Segment> range, final Transactions txns, final Map<ByteBuffer, Long> newest)
+    private int mapKeys(final List<Segment> range, final Transactions txns, final KeyOffsetMap newest)
             throws InterruptedException {
         int mapped = 0;
         for (final Segment s : range) {
@@ -160,7 +193,7 @@ public final class LogCompactor {
                 }
                 for (final Record record : batch) {
                     if (record.hasKey()) {
-                        newest.put(copy(record.key()), record.offset());
+                        newest.put(record.key(), record.offset());
                     }
                 }
             }
@@ -200,7 +233,7 @@ public final class LogCompactor {
     }
 
     /** Writes the records of the {@code group}'s segments that stay to one file {@code cleaned} (fsynced). */
-    private Copy copyRetained(final List<Segment> group, final Path cleaned, final Map<ByteBuffer, Long> newest,
+    private Copy copyRetained(final List<Segment> group, final Path cleaned, final KeyOffsetMap newest,
             final Transactions txns, final Set<Long> txnDataRetained, final long nowMs, final long deleteRetentionMs)
             throws IOException, InterruptedException {
         long written = 0;
@@ -223,7 +256,7 @@ public final class LogCompactor {
      * it is older than {@code delete.retention.ms}, and it is not among its producer's last batches (whose marker
      * keeps the coordinator epoch the partition fences late markers with).
      */
-    private Copy copyRetained(final Segment segment, final FileChannel out, final Map<ByteBuffer, Long> newest,
+    private Copy copyRetained(final Segment segment, final FileChannel out, final KeyOffsetMap newest,
             final Transactions txns, final Set<Long> txnDataRetained, final long nowMs, final long deleteRetentionMs)
             throws IOException, InterruptedException {
         final MemoryRecords.RecordFilter filter = new MemoryRecords.RecordFilter(nowMs, deleteRetentionMs) {
@@ -255,8 +288,7 @@ public final class LogCompactor {
                 if (!record.hasKey()) {
                     return true;
                 }
-                final Long latest = newest.get(record.key());
-                if (latest != null && latest > record.offset()) {
+                if (newest.get(record.key()) > record.offset()) {
                     return false;
                 }
                 return record.hasValue() || batch.maxTimestamp() >= nowMs - deleteRetentionMs;
@@ -269,7 +301,7 @@ public final class LogCompactor {
             int position = 0;
             while (position < size) {
                 final int chunk = chunkEnd(segment, position, size) - position;
-                final ByteBuffer input = ByteBuffer.allocate(chunk);
+                final ByteBuffer input = buffers.input(chunk);
                 while (input.hasRemaining()) {
                     if (in.read(input, position + input.position()) < 0) {
                         throw new IOException("segment " + segment.logFile() + " ended early");
@@ -277,10 +309,10 @@ public final class LogCompactor {
                 }
                 input.flip();
                 final MemoryRecords.FilterResult result = MemoryRecords.readableRecords(input)
-                        .filterTo(filter, ByteBuffer.allocate(chunk), BufferSupplier.NO_CACHING);
+                        .filterTo(filter, buffers.filtered(chunk), BufferSupplier.NO_CACHING);
                 final ByteBuffer filtered = result.outputBuffer();
                 filtered.flip();
-                final ByteBuffer output = mergeEmptyRuns(filtered, txns::needed);
+                final ByteBuffer output = mergeEmptyRuns(filtered, txns::needed, buffers.merged(filtered.remaining()));
                 while (output.hasRemaining()) {
                     written += out.write(output);
                 }
@@ -299,8 +331,8 @@ public final class LogCompactor {
      * last few, which duplicate detection remembers) is kept as it is, so the producer table rebuilt from the log is
      * the same.
      */
-    static ByteBuffer mergeEmptyRuns(final ByteBuffer batches, final java.util.function.Predicate<RecordBatch> needed) {
-        final ByteBuffer out = ByteBuffer.allocate(batches.remaining());
+    static ByteBuffer mergeEmptyRuns(final ByteBuffer batches, final java.util.function.Predicate<RecordBatch> needed,
+            final ByteBuffer out) {
         RecordBatch runFirst = null;
         RecordBatch runLast = null;
         long runMaxTimestamp = RecordBatch.NO_TIMESTAMP;
@@ -353,12 +385,6 @@ public final class LogCompactor {
             }
         }
         return end;
-    }
-
-    private static ByteBuffer copy(final ByteBuffer key) {
-        final ByteBuffer c = ByteBuffer.allocate(key.remaining());
-        c.put(key.duplicate()).flip();
-        return c;
     }
 
     /** The transactions of the cleanable range, from its batch headers alone. */
