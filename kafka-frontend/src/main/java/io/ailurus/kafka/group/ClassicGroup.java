@@ -50,6 +50,8 @@ final class ClassicGroup {
     final Map<TopicPartition, CommittedOffset> offsets = new HashMap<>();
     /** When the current rebalance started, to bound the initial join delay. */
     long rebalanceStartMs;
+    /** The current rebalance started from Empty, so it waits the initial delay for more members (Kafka's rule). */
+    boolean initialJoinDelay;
 
     ClassicGroup(final String groupId) {
         this.groupId = groupId;

@@ -261,6 +261,7 @@ final class ClassicGroupProtocol {
         final boolean fromEmpty = group.is(ClassicGroup.State.EMPTY);
         group.state = ClassicGroup.State.PREPARING_REBALANCE;
         group.rebalanceStartMs = effects.nowMs();
+        group.initialJoinDelay = fromEmpty && settings.initialRebalanceDelayMs() > 0;
         LOG.info("Group {} rebalancing (generation {}): {}", group.groupId, group.generationId, reason);
         if (fromEmpty && settings.initialRebalanceDelayMs() > 0) {
             effects.schedule(rebalanceKey(group), new GroupTimer.RebalanceDeadline(group.groupId, true),
@@ -273,19 +274,18 @@ final class ClassicGroupProtocol {
     }
 
     /**
-     * Whether the initial delay still holds the join open: for a new group, or while every member is new. A group
-     * whose last member just left has no one to wait for (not "every member new"): it is empty at once, so a
-     * DeleteGroups right after the leave succeeds, as in Kafka.
+     * Whether the initial delay still holds the join open: only in a rebalance that started from Empty (Kafka's
+     * rule). A stable group whose old members expire while a new one joins completes as soon as everyone left has
+     * joined, not after the rebalance timeout. A group whose last member just left has no one to wait for: it is empty
+     * at once, so a DeleteGroups right after the leave succeeds, as in Kafka.
      */
     private boolean initialDelayRunning(final ClassicGroup group) {
-        return group.generationId == 0 || !group.members.isEmpty()
-                && group.members.values().stream().allMatch(m -> m.isNew)
+        return group.initialJoinDelay && !group.members.isEmpty()
                 && effects.nowMs() - group.rebalanceStartMs < settings.initialRebalanceDelayMs();
     }
 
     private void checkJoinComplete(final ClassicGroup group) {
-        if (group.is(ClassicGroup.State.PREPARING_REBALANCE) && group.allMembersJoined()
-                && !(settings.initialRebalanceDelayMs() > 0 && initialDelayRunning(group))) {
+        if (group.is(ClassicGroup.State.PREPARING_REBALANCE) && group.allMembersJoined() && !initialDelayRunning(group)) {
             completeJoin(group);
         }
     }
@@ -308,6 +308,7 @@ final class ClassicGroupProtocol {
     /** Ends the join phase: drops members that did not rejoin, starts the next generation, answers every join. */
     private void completeJoin(final ClassicGroup group) {
         effects.cancel(rebalanceKey(group));
+        group.initialJoinDelay = false;
         final List<String> gone = new ArrayList<>();
         for (final GroupMember m : group.members.values()) {
             if (m.awaitingJoin == null && !m.isStatic()) {
@@ -373,6 +374,25 @@ final class ClassicGroupProtocol {
     static JoinGroupResponseData joinError(final Errors error, final String memberId) {
         return new JoinGroupResponseData().setErrorCode(error.code()).setGenerationId(-1).setMemberId(memberId)
                 .setLeader("").setProtocolName(null);
+    }
+
+    /**
+     * The coordinator moves away: every join and sync parked here is answered NOT_COORDINATOR, so its client finds
+     * the new coordinator at once instead of timing out.
+     */
+    void unload() {
+        for (final ClassicGroup group : groups.values()) {
+            for (final GroupMember m : group.members.values()) {
+                if (m.awaitingJoin != null) {
+                    m.awaitingJoin.accept(joinError(Errors.NOT_COORDINATOR, m.memberId));
+                    m.awaitingJoin = null;
+                }
+                if (m.awaitingSync != null) {
+                    m.awaitingSync.accept(syncError(Errors.NOT_COORDINATOR));
+                    m.awaitingSync = null;
+                }
+            }
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ sync

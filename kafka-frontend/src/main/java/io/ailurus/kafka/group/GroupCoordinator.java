@@ -4,6 +4,7 @@ import io.ailurus.actors.Asks;
 import io.ailurus.cluster.metadata.TopicMetadata;
 import io.ailurus.cluster.metadata.TopicStore;
 import io.ailurus.kafka.BrokerServices;
+import io.ailurus.kafka.Futures;
 import io.ailurus.partition.replica.LocalReplicas;
 import io.ailurus.partition.replica.PartitionReplica;
 import io.ailurus.partition.replica.ReplicaHandle;
@@ -14,10 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.ListGroupsResponseData;
@@ -129,12 +132,38 @@ public final class GroupCoordinator implements LocalReplicas.Listener {
      */
     public <T> CompletableFuture<T> ask(final String groupId,
             final Function<ActorRef<T>, GroupCoordinatorShard.Command> message) {
+        return ask(groupId, message, ASK_TIMEOUT);
+    }
+
+    /**
+     * The same with a longer wait, for a JoinGroup, which is answered when the rebalance ends (up to the rebalance
+     * timeout). A coordinator that does not answer in time is COORDINATOR_NOT_AVAILABLE, which clients retry.
+     */
+    public <T> CompletableFuture<T> ask(final String groupId,
+            final Function<ActorRef<T>, GroupCoordinatorShard.Command> message, final Duration timeout) {
         final ActorRef<GroupCoordinatorShard.Command> shard = shards.get(partitionFor(groupId));
         if (shard == null) {
             return CompletableFuture.failedFuture(new NotCoordinatorException(
                     "this broker is not the coordinator of group " + groupId));
         }
-        return Asks.ask(shard, message, ASK_TIMEOUT, system.scheduler());
+        final CompletableFuture<T> answer = new CompletableFuture<>();
+        Asks.ask(shard, message, timeout, system.scheduler()).whenComplete((value, failure) -> {
+            if (failure == null) {
+                answer.complete(value);
+            } else if (Futures.cause(failure) instanceof TimeoutException) {
+                answer.completeExceptionally(new CoordinatorNotAvailableException("the coordinator of group " + groupId
+                        + " did not answer within " + timeout.toMillis() + " ms"));
+            } else {
+                answer.completeExceptionally(failure);
+            }
+        });
+        return answer;
+    }
+
+    /** How long a JoinGroup may wait for its rebalance: the rebalance timeout it asks for, and a margin. */
+    public static Duration joinTimeout(final int rebalanceTimeoutMs, final int sessionTimeoutMs) {
+        final long asked = rebalanceTimeoutMs > 0 ? rebalanceTimeoutMs : sessionTimeoutMs;
+        return Duration.ofMillis(Math.max(ASK_TIMEOUT.toMillis(), Math.min(asked, Duration.ofMinutes(30).toMillis()) + 5_000));
     }
 
     /** TxnOffsetCommit: offsets pending in the producer's transaction until its marker; NOT_COORDINATOR as {@link #ask}. */

@@ -272,7 +272,10 @@ public final class GroupCoordinatorShard extends AbstractBehavior<GroupCoordinat
                     state.expireOffsets(now());
                     return this;
                 })
-                .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
+                .onMessageEquals(Stop.INSTANCE, () -> {
+                    state.unload(now());
+                    return Behaviors.stopped();
+                })
                 .build();
     }
 

@@ -302,4 +302,14 @@ final class GroupCoordinatorState {
     int writesInFlight() {
         return effects.writesInFlight();
     }
+
+    /**
+     * The partition is no longer led here: writes in flight and parked joins and syncs are answered NOT_COORDINATOR
+     * (a commit whose write may still land is retried at the new coordinator, which replays it if it did).
+     */
+    void unload(final long nowMs) {
+        effects.at(nowMs);
+        effects.failWrites(Errors.NOT_COORDINATOR);
+        classic.unload();
+    }
 }

@@ -62,6 +62,13 @@ final class GroupEffects {
         }
     }
 
+    /** Ends every write in flight with {@code error} (its outcome unknown here: the coordinator moves away). */
+    void failWrites(final Errors error) {
+        for (final Long id : List.copyOf(writes.keySet())) {
+            written(id, error, -1);
+        }
+    }
+
     int writesInFlight() {
         return writes.size();
     }

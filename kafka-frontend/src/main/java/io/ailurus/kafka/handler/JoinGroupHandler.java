@@ -20,7 +20,8 @@ public final class JoinGroupHandler extends GroupHandler<JoinGroupRequest> {
     @Override
     public CompletableFuture<AbstractResponse> handle(final RequestContext context, final JoinGroupRequest request) {
         return coordinator.<JoinGroupResponseData>ask(request.data().groupId(), replyTo -> new GroupCoordinatorShard.Join(
-                        request.data(), request.version(), context.header().clientId(), context.clientHost(), replyTo))
+                        request.data(), request.version(), context.header().clientId(), context.clientHost(), replyTo),
+                        GroupCoordinator.joinTimeout(request.data().rebalanceTimeoutMs(), request.data().sessionTimeoutMs()))
                 .thenApply(data -> new JoinGroupResponse(data, request.version()));
     }
 }

@@ -160,6 +160,33 @@ class GroupCoordinatorStateTest {
     }
 
     @Test
+    void aNewMemberOfAStableGroupWhoseOldMemberExpiresIsAnsweredAtTheExpiryNotAtTheRebalanceTimeout() {
+        final String a = stableGroupOfOne("g", "a");
+        c.advance(SESSION_MS - 1_000);   // a has gone quiet; its session ends in a second
+        final String b = joinNew("g", "b");
+        final List<JoinGroupResponseData> joinB = new ArrayList<>();
+        c.state.join(join("g", b, "b", joinB::add), c.now());
+        assertTrue(joinB.isEmpty(), "waits for a to rejoin");
+        c.advance(1_000);   // a expires, within the initial delay of b's join: that delay is for groups that were Empty
+        assertEquals(1, joinB.size(), "answered when a expired, not after the " + REBALANCE_MS + " ms rebalance timeout");
+        assertEquals(2, joinB.get(0).generationId());
+        assertEquals(b, joinB.get(0).leader());
+        assertEquals(Errors.UNKNOWN_MEMBER_ID, c.state.heartbeat(heartbeat("g", a, 1), c.now()));
+    }
+
+    @Test
+    void aCoordinatorThatMovesAwayAnswersParkedJoinsAndWritesInFlightWithNotCoordinator() {
+        final List<JoinGroupResponseData> parked = new ArrayList<>();
+        final String a = joinNew("g", "a");
+        c.state.join(join("g", a, "a", parked::add), c.now());   // waits for the initial delay
+        final List<OffsetCommitResponseData> commit = new ArrayList<>();
+        c.state.commit(commit("h", ORDERS_0, 1), commit::add, c.now());   // its write in flight
+        c.state.unload(c.now());
+        assertEquals(Errors.NOT_COORDINATOR.code(), parked.get(0).errorCode());
+        assertEquals(Errors.NOT_COORDINATOR.code(), commit.get(0).topics().get(0).partitions().get(0).errorCode());
+    }
+
+    @Test
     void aStaticMemberBackUnderANewIdKeepsItsAssignmentAndFencesItsOldIncarnation() {
         final List<JoinGroupResponseData> first = new ArrayList<>();
         c.state.join(join("g", "", "a", "instance-1", first::add), c.now());
