@@ -323,6 +323,11 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
 
         @Override
         public void onCommit(final long commitIndex, final int leaderTerm, final boolean asLeader) {
+            // The last stable offset moves with the high watermark before any acknowledgement goes out: a
+            // read_committed ListOffsets right after an ack must not see the end before the acked record (chaos A10).
+            if (asLeader) {
+                handle.transactions().update(log.highWatermark());
+            }
             for (final PendingAck ack : pendingAcks.onCommit(commitIndex, leaderTerm, asLeader)) {
                 ack.reply().complete(ack.result());
             }
@@ -331,9 +336,6 @@ public final class PartitionReplica extends AbstractBehavior<PartitionReplica.Co
                 setLeading(true, env.nodeId(), leaderTerm);
             }
             handle.setReadLeaseUntil(member.readLeaseUntilMs(now()));
-            if (asLeader) {
-                handle.transactions().update(log.highWatermark());
-            }
             if (asLeader && member.votersCommitted() && !member.voters().equals(reportedVoters)) {
                 reportedVoters = member.voters();
                 env.leadership().votersCommitted(tp, env.nodeId(), leaderTerm, reportedVoters, ++votersReports);
