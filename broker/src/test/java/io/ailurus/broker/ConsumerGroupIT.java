@@ -347,17 +347,6 @@ class ConsumerGroupIT {
         };
     }
 
-    /** True while every task runs; a task that ended (they run until stopped) fails the wait with its failure. */
-    private static boolean allRunning(final List<Future<Void>> tasks) throws Exception {
-        for (final Future<Void> t : tasks) {
-            if (t.isDone()) {
-                t.get();
-                throw new AssertionError("a committer stopped on its own");
-            }
-        }
-        return true;
-    }
-
     /**
      * {@code __consumer_offsets} is compacted by the log cleaner (this class's broker: 64 KiB segments, 200 ms cleaner
      * backoff) while eight committers commit flat out to one group. A plain consumer of the group's offsets partition
@@ -391,7 +380,7 @@ class ConsumerGroupIT {
             // ~500 commits fill a segment: 5000 are ten segments, of which the cleaner may leave the newest two.
             Awaitility.await("the cleaner compacts the offsets partition while the commits go on").atMost(Duration.ofSeconds(90))
                     .pollInSameThread().pollInterval(Duration.ofMillis(500)).until(() -> {
-                        allRunning(committers);
+                        BackgroundTasks.allRunning(committers, "a committer");
                         final PartitionView view = PartitionView.read(broker, offsetsPartition);
                         final long written = view.end() - first;
                         return written >= 5_000 && view.between(first, view.end()).size() * 4 < written;
@@ -415,7 +404,7 @@ class ConsumerGroupIT {
         try {
             Awaitility.await("the group's last commits are compacted").atMost(Duration.ofSeconds(60))
                     .pollInSameThread().pollInterval(Duration.ofMillis(500)).until(() -> {
-                        allRunning(List.of(filler));
+                        BackgroundTasks.allRunning(List.of(filler), "a committer");
                         return PartitionView.read(broker, offsetsPartition).between(first, last).size() <= partitions;
                     });
         } finally {

@@ -390,17 +390,6 @@ class TransactionsIT {
         };
     }
 
-    /** Fails (with its failure) when one of the tasks, which run until stopped, has ended. */
-    private static boolean allRunning(final List<Future<Void>> tasks) throws Exception {
-        for (final Future<Void> t : tasks) {
-            if (t.isDone()) {
-                t.get();
-                throw new AssertionError("a transactional producer stopped on its own");
-            }
-        }
-        return true;
-    }
-
     /** Runs the tasks until {@code until} holds (within the timeout), then stops them and fails with a task's failure. */
     private static void runUntil(final List<Callable<Void>> tasks, final AtomicBoolean stop, final String what,
             final Duration timeout, final Callable<Boolean> until) throws Exception {
@@ -409,7 +398,7 @@ class TransactionsIT {
         try {
             tasks.forEach(t -> running.add(pool.submit(t)));
             await(what).atMost(timeout).pollInSameThread().pollInterval(Duration.ofMillis(500))
-                    .until(() -> allRunning(running) && until.call());
+                    .until(() -> BackgroundTasks.allRunning(running, "a transactional producer") && until.call());
         } finally {
             stop.set(true);
             pool.shutdown();

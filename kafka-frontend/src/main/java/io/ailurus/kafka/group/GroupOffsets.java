@@ -107,17 +107,9 @@ final class GroupOffsets {
             final Optional<TopicMetadata> topic = t.name() == null || t.name().isEmpty() ? topics.topic(t.topicId())
                     : topics.topic(t.name());
             for (final OffsetCommitRequestData.OffsetCommitRequestPartition p : t.partitions()) {
-                Errors error = groupError;
-                if (error == Errors.NONE) {
-                    error = checkOffset(topic, p.partitionIndex(), p.committedMetadata());
-                    if (error == Errors.NONE) {
-                        final TopicPartition tp = new TopicPartition(topic.get().name(), p.partitionIndex());
-                        final ClassicGroup.CommittedOffset offset = new ClassicGroup.CommittedOffset(p.committedOffset(),
-                                p.committedLeaderEpoch(), p.committedMetadata(), effects.nowMs());
-                        accepted.put(tp, offset);
-                        records.add(GroupRecords.offsetRecord(req.groupId(), tp, offset));
-                    }
-                }
+                final Errors error = groupError != Errors.NONE ? groupError : accept(req.groupId(), topic,
+                        p.partitionIndex(), p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata(),
+                        accepted, records);
                 rt.partitions().add(new OffsetCommitResponseData.OffsetCommitResponsePartition()
                         .setPartitionIndex(p.partitionIndex()).setErrorCode(error.code()));
             }
@@ -173,6 +165,24 @@ final class GroupOffsets {
         return Errors.NONE;
     }
 
+    /**
+     * Checks one partition's offset of a commit; when it may be committed, adds it to {@code accepted} and its record
+     * to {@code records}. Returns the partition's error, or NONE.
+     */
+    private Errors accept(final String groupId, final Optional<TopicMetadata> topic, final int partition, final long offset,
+            final int leaderEpoch, final String metadata, final Map<TopicPartition, ClassicGroup.CommittedOffset> accepted,
+            final List<SimpleRecord> records) {
+        final Errors error = checkOffset(topic, partition, metadata);
+        if (error == Errors.NONE) {
+            final TopicPartition tp = new TopicPartition(topic.get().name(), partition);
+            final ClassicGroup.CommittedOffset committed = new ClassicGroup.CommittedOffset(offset, leaderEpoch, metadata,
+                    effects.nowMs());
+            accepted.put(tp, committed);
+            records.add(GroupRecords.offsetRecord(groupId, tp, committed));
+        }
+        return error;
+    }
+
     /** Why an offset of this partition cannot be committed, or NONE. */
     private Errors checkOffset(final Optional<TopicMetadata> topic, final int partition, final String metadata) {
         if (topic.isEmpty() || partition < 0 || partition >= topic.get().partitions()) {
@@ -199,17 +209,9 @@ final class GroupOffsets {
             response.topics().add(rt);
             final Optional<TopicMetadata> topic = t.name() == null ? Optional.empty() : topics.topic(t.name());
             for (final TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition p : t.partitions()) {
-                Errors error = groupError;
-                if (error == Errors.NONE) {
-                    error = checkOffset(topic, p.partitionIndex(), p.committedMetadata());
-                    if (error == Errors.NONE) {
-                        final TopicPartition tp = new TopicPartition(topic.get().name(), p.partitionIndex());
-                        final ClassicGroup.CommittedOffset offset = new ClassicGroup.CommittedOffset(p.committedOffset(),
-                                p.committedLeaderEpoch(), p.committedMetadata(), effects.nowMs());
-                        accepted.put(tp, offset);
-                        records.add(GroupRecords.offsetRecord(req.groupId(), tp, offset));
-                    }
-                }
+                final Errors error = groupError != Errors.NONE ? groupError : accept(req.groupId(), topic,
+                        p.partitionIndex(), p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata(),
+                        accepted, records);
                 rt.partitions().add(new TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition()
                         .setPartitionIndex(p.partitionIndex()).setErrorCode(error.code()));
             }
