@@ -40,6 +40,13 @@ import io.ailurus.kafka.txn.TransactionCoordinator;
 import io.ailurus.kafka.txn.TransactionVerifier;
 import io.ailurus.kafka.handler.ListOffsetsHandler;
 import io.ailurus.kafka.handler.MetadataHandler;
+import io.ailurus.cluster.security.SecurityStore;
+import io.ailurus.kafka.handler.AclHandlers;
+import io.ailurus.kafka.handler.AlterUserScramCredentialsHandler;
+import io.ailurus.kafka.handler.DescribeUserScramCredentialsHandler;
+import io.ailurus.kafka.handler.SaslAuthenticateHandler;
+import io.ailurus.kafka.handler.SaslHandshakeHandler;
+import io.ailurus.kafka.security.SaslMechanisms;
 import io.ailurus.kafka.handler.OffsetForLeaderEpochHandler;
 import io.ailurus.kafka.handler.ProduceHandler;
 import java.util.List;
@@ -53,9 +60,15 @@ final class Handlers {
     }
 
     static List<ApiHandler<?>> all(final BrokerServices services, final GroupCoordinator groups,
-            final TransactionCoordinator transactions, final TransactionVerifier verifier, final Supplier<ApiVersionsResponseData.ApiVersionCollection> advertised) {
-        return List.of(
+            final TransactionCoordinator transactions, final TransactionVerifier verifier,
+            final SecurityStore security, final SaslMechanisms sasl,
+            final Supplier<ApiVersionsResponseData.ApiVersionCollection> advertised) {
+        final List<ApiHandler<?>> all = new java.util.ArrayList<>(List.of(
                 new ApiVersionsHandler(advertised),
+                new SaslHandshakeHandler(sasl),
+                new SaslAuthenticateHandler(sasl),
+                new DescribeUserScramCredentialsHandler(security),
+                new AlterUserScramCredentialsHandler(security),
                 new MetadataHandler(services),
                 new ProduceHandler(services, verifier),
                 new FetchHandler(services),
@@ -91,6 +104,8 @@ final class Handlers {
                 new EndTxnHandler(transactions),
                 new WriteTxnMarkersHandler(transactions),
                 new DescribeTransactionsHandler(transactions),
-                new ListTransactionsHandler(transactions));
+                new ListTransactionsHandler(transactions)));
+        all.addAll(AclHandlers.all(security));
+        return all;
     }
 }

@@ -32,7 +32,14 @@ import io.ailurus.kafka.txn.TransactionCoordinator;
 import io.ailurus.kafka.txn.TransactionVerifier;
 import io.ailurus.kafka.txn.TransactionSettings;
 import io.ailurus.kafka.txn.TxnMarkerWriter;
-import io.ailurus.kafka.network.KafkaListener;
+import io.ailurus.cluster.controller.ReplicatedSecurityStore;
+import io.ailurus.cluster.security.SecurityStore;
+import io.ailurus.kafka.security.AclAuthorization;
+import io.ailurus.kafka.security.AuthenticationThrottle;
+import io.ailurus.kafka.security.Authorizer;
+import io.ailurus.kafka.security.ListenerEndpoint;
+import io.ailurus.kafka.security.SaslMechanisms;
+import io.ailurus.kafka.security.SecurityConfig;
 import io.ailurus.partition.log.LogConfig;
 import io.ailurus.partition.raft.RaftConfig;
 import io.ailurus.partition.replica.GroupCommitFlusher;
@@ -104,7 +111,7 @@ public final class Node implements AutoCloseable {
     private final GroupCommitFlusher flusher;
     private final LocalReplicas replicas;
     private final ScheduledExecutorService timer;
-    private final KafkaListener listener;
+    private final KafkaListeners listeners;
     private final RaftNetwork network;
     private NodeDirectory directory;
     private BrokerServices services;
@@ -118,7 +125,7 @@ public final class Node implements AutoCloseable {
 
     private Node(final NodeConfig config, final ReplicatedTopicStore topics, final ActorSystem<Void> system,
             final GroupCommitFlusher flusher, final LocalReplicas replicas, final ScheduledExecutorService timer,
-            final KafkaListener listener, final RaftNetwork network) {
+            final KafkaListeners listeners, final RaftNetwork network) {
         this.config = config;
         this.topics = topics;
         this.system = system;
@@ -126,7 +133,7 @@ public final class Node implements AutoCloseable {
         this.flusher = flusher;
         this.replicas = replicas;
         this.timer = timer;
-        this.listener = listener;
+        this.listeners = listeners;
         this.network = network;
     }
 
@@ -164,14 +171,18 @@ public final class Node implements AutoCloseable {
         });
         final ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ailurus",
                 withManagementEndpoint(rootConfig, clusterConfig));
-        KafkaListener listener = null;
+        KafkaListeners listener = null;
         RaftNetwork network = null;
         S3Tiering tiering = null;
         try {
             final Cluster cluster = Cluster.get(system);
             joinCluster(system, cluster, clusterConfig);
-            listener = KafkaListener.bind(new InetSocketAddress(config.kafkaHost(), config.kafkaPort()));
-            final int advertisedPort = config.advertisedPort() == 0 ? listener.boundPort() : config.advertisedPort();
+            final SecurityConfig security = SecurityConfig.from(rootConfig, config.kafkaHost(), config.kafkaPort(),
+                    config.advertisedHost(), config.advertisedPort());
+            listener = KafkaListeners.bind(security, timer);
+            final ListenerEndpoint interBroker = listener.interBroker();
+            final String advertisedHost = interBroker.advertisedHost();
+            final int advertisedPort = interBroker.advertisedPort();
 
             final NodeDirectory directory = new NodeDirectory();
             final LeadershipTable leaders = new LeadershipTable();
@@ -203,7 +214,8 @@ public final class Node implements AutoCloseable {
             node.tiering = tiering;
             node.directory = directory;
             final ClusterView clusterView = new NodeClusterView(config.nodeId(), directory, topics, leaders);
-            node.services = new BrokerServices(config, clusterId, config.advertisedHost(), advertisedPort, topics, replicas,
+            final SecurityStore securityStore = new ReplicatedSecurityStore(topics);
+            node.services = new BrokerServices(config, clusterId, advertisedHost, advertisedPort, topics, replicas,
                     new PartitionClient(), new ControllerProducerIds(topics, config.nodeId()), timer, clusterView,
                     tiering == null ? Tiering.NONE : tiering);
             node.groups = new GroupCoordinator(system, node.services, GroupSettings.from(rootConfig));
@@ -221,9 +233,10 @@ public final class Node implements AutoCloseable {
 
             final int adminPort = startAdmin(system, clusterConfig);
             system.systemActorOf(NodeRegistry.create(new NodeInfo(config.nodeId(), clusterConfig.rack(),
-                    config.advertisedHost(), advertisedPort, clusterConfig.aeronHost(),
+                    advertisedHost, advertisedPort, clusterConfig.aeronHost(),
                     network == null ? clusterConfig.aeronPort() : network.port(),
-                    clusterConfig.adminHost(), adminPort, cluster.selfMember().address().toString()), directory),
+                    clusterConfig.adminHost(), adminPort, cluster.selfMember().address().toString(),
+                    listener.advertised()), directory),
                     "node-registry", Props.empty());
             AdminState.ID.get(system).install(directory, new NodeAdminView(config.nodeId(), topics, replicas, leaders,
                     directory, node::allPartitionsRunning, tiering));
@@ -235,18 +248,29 @@ public final class Node implements AutoCloseable {
             timer.scheduleWithFixedDelay(moves::run, 1, 1, TimeUnit.SECONDS);
 
             final RequestDispatcher[] dispatcher = new RequestDispatcher[1];
+            final SaslMechanisms sasl = new SaslMechanisms(security.saslMechanisms(), securityStore::scramCredential,
+                    security.sessionLifetime().toMillis(), new AuthenticationThrottle(
+                            security.failedAuthenticationDelay().toMillis(),
+                            security.maxFailedAuthenticationDelay().toMillis()));
             final List<ApiHandler<?>> handlers = Handlers.all(node.services, node.groups, node.transactions,
-                    new TransactionVerifier(node.services, node.transactions, node.links),
+                    new TransactionVerifier(node.services, node.transactions, node.links), securityStore, sasl,
                     () -> dispatcher[0].advertisedVersions());
-            dispatcher[0] = new RequestDispatcher(handlers);
+            final Authorizer authorizer = security.authorizationEnabled()
+                    ? new AclAuthorization(securityStore::acls, security.superUsers(),
+                            security.allowEveryoneIfNoAclFound())
+                    : Authorizer.ALLOW_ALL;
+            dispatcher[0] = new RequestDispatcher(handlers, authorizer);
             listener.start(config.networkThreads(), config.maxRequestBytes(), config.maxInFlightPerConnection(), dispatcher[0]);
+            if (!security.bootstrapUser().isEmpty()) {
+                BootstrapUser.createIfMissing(security.bootstrapUser(), securityStore, timer);
+            }
             final TransformConfig transformConfig = TransformConfig.from(rootConfig);
             if (transformConfig.enabled()) {
                 node.transforms = TransformService.start(transformConfig, system, topics, replicas, config.nodeId(),
-                        config.advertisedHost() + ":" + advertisedPort, node.services.producerIds());
+                        advertisedHost + ":" + advertisedPort, node.services.producerIds());
             }
-            LOG.info("ailurus node {} serving the Kafka API on {}:{} (advertised {}:{}), cluster {}, data dir {}, {}",
-                    config.nodeId(), config.kafkaHost(), listener.boundPort(), config.advertisedHost(), advertisedPort,
+            LOG.info("ailurus node {} serving the Kafka API: {}; authorization {}; cluster {}, data dir {}, {}",
+                    config.nodeId(), listener.describe(), security.authorizationEnabled() ? "on" : "off",
                     clusterId, config.dataDir().toAbsolutePath().normalize(), clusterConfig.standalone()
                             ? "standalone" : "seeds " + clusterConfig.seeds() + ", controller voters "
                                     + clusterConfig.votersOr(config.nodeId()));
@@ -352,8 +376,14 @@ public final class Node implements AutoCloseable {
         return system.getWhenTerminated();
     }
 
+    /** The bound port of the first Kafka listener. */
     public int kafkaPort() {
-        return listener.boundPort();
+        return listeners.firstPort();
+    }
+
+    /** The bound port of the Kafka listener named {@code listenerName}. */
+    public int kafkaPort(final String listenerName) {
+        return listeners.port(listenerName);
     }
 
     public BrokerServices services() {
@@ -513,7 +543,7 @@ public final class Node implements AutoCloseable {
         if (transforms != null) {
             transforms.close();
         }
-        listener.close();
+        listeners.close();
         if (cleaner != null) {
             cleaner.close();   // before the logs close under it
         }

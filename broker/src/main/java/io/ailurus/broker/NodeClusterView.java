@@ -39,14 +39,27 @@ final class NodeClusterView implements ClusterView {
      */
     @Override
     public List<Broker> brokers() {
-        final var registered = topics.image().brokers();
-        return nodes.aliveNodes().stream()
-                .filter(n -> registered.containsKey(n.nodeId()) || n.nodeId() == nodeId)
-                .map(NodeClusterView::broker).toList();
+        return registeredAlive().stream()
+                .map(n -> new Broker(n.nodeId(), n.kafkaHost(), n.kafkaPort(), n.rack())).toList();
     }
 
-    private static Broker broker(final NodeInfo info) {
-        return new Broker(info.nodeId(), info.kafkaHost(), info.kafkaPort(), info.rack());
+    @Override
+    public List<Broker> brokers(final String listenerName) {
+        return registeredAlive().stream()
+                .filter(n -> n.listeners().containsKey(listenerName))
+                .map(n -> broker(n, n.listeners().get(listenerName))).toList();
+    }
+
+    private List<NodeInfo> registeredAlive() {
+        final var registered = topics.image().brokers();
+        return nodes.aliveNodes().stream()
+                .filter(n -> registered.containsKey(n.nodeId()) || n.nodeId() == nodeId).toList();
+    }
+
+    private static Broker broker(final NodeInfo info, final String address) {
+        final int colon = address.lastIndexOf(':');
+        return new Broker(info.nodeId(), address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)),
+                info.rack());
     }
 
     @Override

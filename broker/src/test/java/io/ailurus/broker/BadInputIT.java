@@ -20,7 +20,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
@@ -34,8 +33,8 @@ import org.apache.kafka.common.record.SimpleRecord;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
-import org.apache.kafka.common.requests.DescribeAclsRequest;
-import org.apache.kafka.common.requests.DescribeAclsResponse;
+import org.apache.kafka.common.requests.DescribeDelegationTokenRequest;
+import org.apache.kafka.common.requests.DescribeDelegationTokenResponse;
 import org.apache.kafka.common.requests.MetadataRequest;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
@@ -163,8 +162,8 @@ class BadInputIT {
     @Test
     void anApiThatIsNotImplementedGetsItsErrorResponseNotAHang() throws Exception {
         try (RawConnection c = new RawConnection(port())) {
-            final DescribeAclsResponse response = (DescribeAclsResponse) c.roundTrip(
-                    new DescribeAclsRequest.Builder(AclBindingFilter.ANY).build((short) 3));
+            final DescribeDelegationTokenResponse response = (DescribeDelegationTokenResponse) c.roundTrip(
+                    new DescribeDelegationTokenRequest.Builder(null).build((short) 3));
             assertEquals(Errors.UNSUPPORTED_VERSION.code(), response.data().errorCode());
         }
     }
@@ -173,7 +172,7 @@ class BadInputIT {
     void apiVersionsAdvertisesOnlyWhatIsImplemented() throws Exception {
         try (RawConnection c = new RawConnection(port())) {
             final ApiVersionsResponse response = (ApiVersionsResponse) c.roundTrip(new ApiVersionsRequest.Builder().build());
-            assertTrue(response.data().apiKeys().find(ApiKeys.DESCRIBE_ACLS.id) == null);
+            assertTrue(response.data().apiKeys().find(ApiKeys.DESCRIBE_DELEGATION_TOKEN.id) == null);
             assertEquals(ApiKeys.PRODUCE.latestVersion(), response.data().apiKeys().find(ApiKeys.PRODUCE.id).maxVersion());
         }
     }

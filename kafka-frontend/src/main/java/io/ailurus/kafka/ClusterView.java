@@ -19,11 +19,20 @@ public interface ClusterView {
     record PartitionState(int leaderId, int leaderEpoch, List<Integer> replicas, List<Integer> inSync) {
     }
 
-    /** Live brokers, by node id. */
+    /** Live brokers at the addresses of the inter-broker listener, by node id. */
     List<Broker> brokers();
+
+    /** Live brokers at the addresses of listener {@code listenerName} (brokers without it are left out, as Kafka). */
+    default List<Broker> brokers(final String listenerName) {
+        return brokers();
+    }
 
     default Optional<Broker> broker(final int nodeId) {
         return brokers().stream().filter(b -> b.nodeId() == nodeId).findFirst();
+    }
+
+    default Optional<Broker> broker(final int nodeId, final String listenerName) {
+        return brokers(listenerName).stream().filter(b -> b.nodeId() == nodeId).findFirst();
     }
 
     /** The node id clients are told is the controller (the controller group's leader, or this node if unknown). */

@@ -1,7 +1,9 @@
 package io.ailurus.kafka;
 
+import io.ailurus.kafka.network.ClientConnection;
 import io.ailurus.kafka.network.FrameHandler;
 import io.ailurus.kafka.network.MalformedRequestException;
+import io.ailurus.kafka.security.Authorizer;
 import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.List;
@@ -9,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.IllegalSaslStateException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.network.Send;
@@ -30,6 +33,9 @@ import org.slf4j.LoggerFactory;
  *       not know closes the connection (as Apache Kafka does), with one log line.</li>
  *   <li>ApiVersions at a version we do not speak is answered at v0 with UNSUPPORTED_VERSION and our version table, so
  *       the client can downgrade (KIP-511).</li>
+ *   <li>On a SASL listener, a request other than ApiVersions and the SASL exchange from a client that has not
+ *       authenticated is answered with ILLEGAL_SASL_STATE and the connection closed; one whose session expired
+ *       without re-authenticating (KIP-368) closes the connection.</li>
  *   <li>An API kafka-clients knows but we do not implement (or not at that version) is answered with that API's error
  *       response carrying UNSUPPORTED_VERSION: the client fails fast instead of hanging.</li>
  * </ul>
@@ -39,9 +45,15 @@ public final class RequestDispatcher implements FrameHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
 
     private final ApiHandler<?>[] handlers;
+    private final Authorizer authorizer;
     private final ApiVersionsResponseData.ApiVersionCollection advertised;
 
     public RequestDispatcher(final Collection<ApiHandler<?>> all) {
+        this(all, Authorizer.ALLOW_ALL);
+    }
+
+    public RequestDispatcher(final Collection<ApiHandler<?>> all, final Authorizer authorizer) {
+        this.authorizer = authorizer;
         int maxId = 0;
         for (final ApiKeys key : ApiKeys.values()) {
             maxId = Math.max(maxId, key.id);
@@ -69,7 +81,7 @@ public final class RequestDispatcher implements FrameHandler {
     }
 
     @Override
-    public CompletableFuture<Send> handle(final ByteBuffer frame, final String clientAddress, final long connectionId,
+    public CompletableFuture<Send> handle(final ByteBuffer frame, final ClientConnection connection,
             final Executor completions) {
         final RequestHeader header;
         try {
@@ -92,9 +104,21 @@ public final class RequestDispatcher implements FrameHandler {
         } catch (RuntimeException e) {
             throw new MalformedRequestException("undecodable " + api + " v" + version + " request (" + e.getMessage() + ")");
         }
-        final RequestContext context = new RequestContext(header, clientAddress, connectionId);
+        final RequestContext context = new RequestContext(header, connection, authorizer);
+        if (!servesBeforeAuthentication(api)) {
+            if (!connection.authenticated()) {
+                // Never reaches a handler: answered with the SASL error, then the connection is closed.
+                connection.closeAfterResponses("sent " + api + " before authenticating");
+                return CompletableFuture.completedFuture(errorSend(context, request,
+                        new IllegalSaslStateException(api + " before SASL authentication")));
+            }
+            if (System.currentTimeMillis() > connection.sessionExpiresAtMs()) {
+                throw new MalformedRequestException("its SASL session expired without re-authentication");
+            }
+        }
         if (handler == null || version < handler.oldestVersion() || version > handler.latestVersion()) {
-            LOG.info("Client {} ({}) sent {} v{}, which this broker does not implement", header.clientId(), clientAddress,
+            LOG.info("Client {} ({}) sent {} v{}, which this broker does not implement", header.clientId(),
+                    connection.remoteAddress(),
                     api, version);
             return CompletableFuture.completedFuture(errorSend(context, request, new UnsupportedVersionException(
                     api + " v" + version + " is not implemented by this broker")));
@@ -114,6 +138,10 @@ public final class RequestDispatcher implements FrameHandler {
         // Answered already: encode here. Completed later (a produce by its partition's thread): encode on the network
         // thread, so that the partition goes on to its next append.
         return response.isDone() ? response.handle(encode) : response.handleAsync(encode, completions);
+    }
+
+    private static boolean servesBeforeAuthentication(final ApiKeys api) {
+        return api == ApiKeys.API_VERSIONS || api == ApiKeys.SASL_HANDSHAKE || api == ApiKeys.SASL_AUTHENTICATE;
     }
 
     @SuppressWarnings("unchecked")

@@ -2,6 +2,8 @@ package io.ailurus.cluster.controller;
 
 import io.ailurus.actors.serialization.KryoMessage;
 import io.ailurus.cluster.metadata.TopicMetadata;
+import io.ailurus.cluster.security.AclEntry;
+import io.ailurus.cluster.security.StoredScramCredential;
 import io.ailurus.cluster.transform.TransformMetadata;
 import java.util.List;
 import java.util.Map;
@@ -62,5 +64,20 @@ public sealed interface ControllerCommand extends KryoMessage {
     /** Changes a transform's environment (when not null; it replaces the whole map) and whether it is paused. */
     record UpdateTransform(String name, Map<String, String> environment, Boolean paused)
             implements ControllerCommand {
+    }
+
+    /** Creates or replaces a user's credential for one SCRAM mechanism (KIP-554 upsertion). */
+    record UpsertScramCredential(StoredScramCredential credential) implements ControllerCommand {
+    }
+
+    /** Removes a user's credential for one mechanism; refused (RESOURCE_NOT_FOUND) if it has none. */
+    record DeleteScramCredential(String user, String mechanism) implements ControllerCommand {
+    }
+
+    record CreateAcls(List<AclEntry> acls) implements ControllerCommand {
+    }
+
+    /** Removes these exact entries (the broker resolved the DeleteAcls filters); absent ones are ignored. */
+    record DeleteAcls(List<AclEntry> acls) implements ControllerCommand {
     }
 }

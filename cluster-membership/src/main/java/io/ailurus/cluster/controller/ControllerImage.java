@@ -1,8 +1,11 @@
 package io.ailurus.cluster.controller;
 
 import io.ailurus.cluster.metadata.TopicMetadata;
+import io.ailurus.cluster.security.AclEntry;
+import io.ailurus.cluster.security.StoredScramCredential;
 import io.ailurus.cluster.transform.TransformMetadata;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -15,9 +18,11 @@ import org.apache.kafka.common.Uuid;
  * so any thread can read topics, placements and brokers without locks.
  */
 public record ControllerImage(long appliedOffset, Map<String, TopicAssignment> topics, Map<Uuid, TopicAssignment> byId,
-        Map<Integer, BrokerRegistration> brokers, String clusterId, Map<String, TransformMetadata> transforms) {
+        Map<Integer, BrokerRegistration> brokers, String clusterId, Map<String, TransformMetadata> transforms,
+        List<StoredScramCredential> scramCredentials, List<AclEntry> acls) {
 
-    public static final ControllerImage EMPTY = new ControllerImage(0, Map.of(), Map.of(), Map.of(), null, Map.of());
+    public static final ControllerImage EMPTY = new ControllerImage(0, Map.of(), Map.of(), Map.of(), null, Map.of(),
+            List.of(), List.of());
 
     static ControllerImage of(final ControllerState state) {
         final Map<String, TopicAssignment> topics = new TreeMap<>();
@@ -27,11 +32,21 @@ public record ControllerImage(long appliedOffset, Map<String, TopicAssignment> t
                 state.brokers().stream().collect(Collectors.toUnmodifiableMap(BrokerRegistration::nodeId, Function.identity())),
                 state.clusterId(),
                 state.transforms().stream().collect(Collectors.toUnmodifiableMap(TransformMetadata::name,
-                        Function.identity())));
+                        Function.identity())),
+                state.scramCredentials().all(), List.copyOf(state.acls()));
     }
 
     public Optional<TopicAssignment> topic(final String name) {
         return Optional.ofNullable(topics.get(name));
+    }
+
+    public Optional<StoredScramCredential> scramCredential(final String user, final String mechanism) {
+        for (final StoredScramCredential c : scramCredentials) {
+            if (c.user().equals(user) && c.mechanism().equals(mechanism)) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
     }
 
     public Collection<TopicMetadata> topicMetadata() {

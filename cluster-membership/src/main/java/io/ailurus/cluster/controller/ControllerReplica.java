@@ -99,10 +99,10 @@ public final class ControllerReplica extends AbstractBehavior<ControllerReplica.
     }
 
     /** Asks the leader for its current state (a member whose log now starts after what it has applied). */
-    public record FetchState(ActorRef<ControllerStateSnapshot> replyTo) implements Command, KryoMessage {
+    public record FetchState(ActorRef<MetadataSnapshot> replyTo) implements Command, KryoMessage {
     }
 
-    private record StateFetched(ControllerStateSnapshot snapshot) implements Command {
+    private record StateFetched(MetadataSnapshot snapshot) implements Command {
     }
 
     private record StateFetchFailed(String reason) implements Command {
@@ -187,9 +187,7 @@ public final class ControllerReplica extends AbstractBehavior<ControllerReplica.
             return new ControllerState();
         }
         final Object stored = codec.decode(Files.readAllBytes(file));
-        final ControllerStateSnapshot snapshot = stored instanceof ControllerSnapshot older ? older.upgraded()
-                : (ControllerStateSnapshot) stored;
-        return ControllerState.restore(snapshot);
+        return ControllerState.restore(MetadataSnapshot.of(stored));
     }
 
     private static long now() {
@@ -388,13 +386,13 @@ public final class ControllerReplica extends AbstractBehavior<ControllerReplica.
         fetchingState = true;
         getContext().getLog().info("Controller member {}: log starts at {} after the applied state ({}); fetching "
                 + "the state of leader {}", settings.nodeId(), log.logStartOffset(), state.appliedOffset(), member.leaderId());
-        getContext().ask(ControllerStateSnapshot.class, leader, FORWARD_TIMEOUT, FetchState::new,
+        getContext().ask(MetadataSnapshot.class, leader, FORWARD_TIMEOUT, FetchState::new,
                 (snapshot, failure) -> snapshot != null ? new StateFetched(snapshot)
                         : new StateFetchFailed(String.valueOf(failure)));
     }
 
     /** Continues from the leader's state if it covers the gap up to our log start. */
-    private void installFetchedState(final ControllerStateSnapshot snapshot) {
+    private void installFetchedState(final MetadataSnapshot snapshot) {
         fetchingState = false;
         if (snapshot.appliedOffset() < log.logStartOffset() || snapshot.appliedOffset() <= state.appliedOffset()) {
             getContext().getLog().info("Controller member {}: the leader's state (as of {}) does not cover the log "

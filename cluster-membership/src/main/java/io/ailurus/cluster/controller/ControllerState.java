@@ -1,6 +1,9 @@
 package io.ailurus.cluster.controller;
 
 import io.ailurus.cluster.metadata.TopicRules;
+import io.ailurus.cluster.security.AclEntry;
+import io.ailurus.cluster.security.AclSet;
+import io.ailurus.cluster.security.ScramCredentials;
 import io.ailurus.cluster.transform.TransformMetadata;
 import io.ailurus.cluster.transform.TransformRules;
 import java.util.ArrayList;
@@ -28,11 +31,13 @@ public final class ControllerState {
     private final Map<String, TopicAssignment> topics = new TreeMap<>();
     private final Map<Integer, BrokerRegistration> brokers = new TreeMap<>();
     private final Map<String, TransformMetadata> transforms = new TreeMap<>();
+    private final ScramCredentials scramCredentials = new ScramCredentials();
+    private final AclSet acls = new AclSet();
     private long nextProducerId = FIRST_PRODUCER_ID;
     private String clusterId;
     private long appliedOffset;
 
-    public static ControllerState restore(final ControllerStateSnapshot snapshot) {
+    public static ControllerState restore(final MetadataSnapshot snapshot) {
         final ControllerState state = new ControllerState();
         snapshot.topics().forEach(t -> state.topics.put(t.topic().name(), t));
         snapshot.brokers().forEach(b -> state.brokers.put(b.nodeId(), b));
@@ -40,12 +45,15 @@ public final class ControllerState {
         state.appliedOffset = snapshot.appliedOffset();
         state.clusterId = snapshot.clusterId();
         snapshot.transforms().forEach(t -> state.transforms.put(t.name(), t));
+        state.scramCredentials.restore(snapshot.scramCredentials());
+        state.acls.add(snapshot.acls());
         return state;
     }
 
-    public ControllerStateSnapshot snapshot() {
-        return new ControllerStateSnapshot(appliedOffset, List.copyOf(topics.values()), List.copyOf(brokers.values()),
-                nextProducerId, clusterId, List.copyOf(transforms.values()));
+    public MetadataSnapshot snapshot() {
+        return new MetadataSnapshot(appliedOffset, List.copyOf(topics.values()), List.copyOf(brokers.values()),
+                nextProducerId, clusterId, List.copyOf(transforms.values()), scramCredentials.all(),
+                List.copyOf(acls.entries()));
     }
 
     /** The id every broker reports to clients: the first registered broker's; null before any registered. */
@@ -72,6 +80,14 @@ public final class ControllerState {
 
     public Collection<TransformMetadata> transforms() {
         return transforms.values();
+    }
+
+    public ScramCredentials scramCredentials() {
+        return scramCredentials;
+    }
+
+    public Collection<AclEntry> acls() {
+        return acls.entries();
     }
 
     /** Applies one committed command found at {@code offset} of the controller log. */
@@ -184,6 +200,17 @@ public final class ControllerState {
             }
             transforms.put(u.name(), changed);
             return changed;
+        } else if (command instanceof ControllerCommand.UpsertScramCredential u) {
+            scramCredentials.upsert(u.credential());
+            return u.credential().user();
+        } else if (command instanceof ControllerCommand.DeleteScramCredential d) {
+            scramCredentials.delete(d.user(), d.mechanism());
+            return d.user();
+        } else if (command instanceof ControllerCommand.CreateAcls c) {
+            c.acls().forEach(io.ailurus.cluster.security.AclRules::check);
+            return acls.add(c.acls()).size();
+        } else if (command instanceof ControllerCommand.DeleteAcls d) {
+            return acls.remove(d.acls());
         }
         throw new IllegalArgumentException("unknown controller command " + command);
     }

@@ -5,11 +5,15 @@ import io.ailurus.cluster.transform.TransformMetadata;
 import java.util.List;
 
 /**
- * The whole controller state as of {@code appliedOffset} (exclusive end of the applied log), for log compaction;
- * {@code clusterId} is null until the first broker registered. (Snapshots written before transforms existed are
- * {@link ControllerSnapshot}s and are upgraded when loaded.)
+ * The snapshot format written before users and ACLs existed ({@link MetadataSnapshot} without them). Kept only so
+ * that a {@code controller.snapshot} written by an older version still loads; never written.
  */
 public record ControllerStateSnapshot(long appliedOffset, List<TopicAssignment> topics,
         List<BrokerRegistration> brokers, long nextProducerId, String clusterId, List<TransformMetadata> transforms)
         implements KryoMessage {
+
+    MetadataSnapshot upgraded() {
+        return new MetadataSnapshot(appliedOffset, topics, brokers, nextProducerId, clusterId, transforms, List.of(),
+                List.of());
+    }
 }

@@ -99,7 +99,8 @@ public final class ReplicatedTopicStore implements TopicStore, Consumer<Controll
         imageListeners.add(listener);
     }
 
-    private CompletableFuture<ControllerImage> awaitImage(final Predicate<ControllerImage> condition) {
+    /** Completes once this node has applied an image that meets {@code condition} (times out as changes do). */
+    CompletableFuture<ControllerImage> awaitImage(final Predicate<ControllerImage> condition) {
         final CompletableFuture<ControllerImage> future = new CompletableFuture<>();
         final ImageWaiter waiter = new ImageWaiter(condition, future);
         waiters.add(waiter);

@@ -48,6 +48,17 @@ public final class AclSet {
         return removed;
     }
 
+    /** Removes these exact entries (a DeleteAcls the broker resolved); returns how many were present. */
+    public int remove(final Collection<AclEntry> acls) {
+        int removed = 0;
+        for (final AclEntry acl : acls) {
+            if (entries.remove(acl)) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
     public List<AclEntry> describe(final AclBindingFilter filter) {
         final List<AclEntry> matching = new ArrayList<>();
         for (final AclEntry acl : entries) {

@@ -1,5 +1,16 @@
 package io.ailurus.cluster.controller;
 
+import io.ailurus.cluster.security.AclEntry;
+import io.ailurus.cluster.security.StoredScramCredential;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,7 +85,7 @@ class ControllerStateTest {
         apply(state, new ControllerCommand.CreateTopic(topic("t", 1, 2), List.of(List.of(1, 2))));
         apply(state, new ControllerCommand.AllocateProducerIds(1, 10));
         apply(state, new ControllerCommand.DecommissionBroker(2));
-        final ControllerStateSnapshot snapshot = (ControllerStateSnapshot) codec.decode(codec.encode(state.snapshot()));
+        final MetadataSnapshot snapshot = (MetadataSnapshot) codec.decode(codec.encode(state.snapshot()));
         final ControllerState restored = ControllerState.restore(snapshot);
         assertEquals(state.snapshot(), restored.snapshot());
         assertEquals(List.of(1, 2), restored.topic("t").orElseThrow().replicas().get(0));
@@ -97,7 +108,7 @@ class ControllerStateTest {
         assertInstanceOf(InvalidReplicationFactorException.class, rejected(apply(state,
                 new ControllerCommand.CompleteMove("t", 1))), "nothing moves there");
 
-        final ControllerStateSnapshot snapshot = (ControllerStateSnapshot) codec.decode(codec.encode(state.snapshot()));
+        final MetadataSnapshot snapshot = (MetadataSnapshot) codec.decode(codec.encode(state.snapshot()));
         final ControllerState restored = ControllerState.restore(snapshot);
         assertEquals(state.snapshot(), restored.snapshot(), "a move in flight survives a snapshot");
 
@@ -144,7 +155,7 @@ class ControllerStateTest {
 
         apply(state, new ControllerCommand.UpdateTransform("ab", Map.of("NEW", "1"), true));
         final ControllerState restored = ControllerState.restore(
-                (ControllerStateSnapshot) codec.decode(codec.encode(state.snapshot())));
+                (MetadataSnapshot) codec.decode(codec.encode(state.snapshot())));
         final TransformMetadata ab = ControllerImage.of(restored).transforms().get("ab");
         assertEquals(Map.of("NEW", "1"), ab.environment());
         assertTrue(ab.paused());
@@ -155,15 +166,49 @@ class ControllerStateTest {
     }
 
     @Test
-    void aSnapshotWrittenBeforeTransformsStillLoads() {
+    void snapshotsWrittenBeforeTransformsAndBeforeSecurityStillLoad() {
         final ControllerState state = new ControllerState();
         apply(state, new ControllerCommand.RegisterBroker(1, "r1", "c"));
         apply(state, new ControllerCommand.CreateTopic(topic("t", 1, 1), List.of(List.of(1))));
-        final ControllerStateSnapshot now = state.snapshot();
-        final byte[] older = codec.encode(new ControllerSnapshot(now.appliedOffset(), now.topics(), now.brokers(),
+        final MetadataSnapshot now = state.snapshot();
+        final byte[] v1 = codec.encode(new ControllerSnapshot(now.appliedOffset(), now.topics(), now.brokers(),
                 now.nextProducerId(), now.clusterId()));
-        final ControllerState restored = ControllerState.restore(((ControllerSnapshot) codec.decode(older)).upgraded());
-        assertEquals(ControllerImage.of(state), ControllerImage.of(restored));
+        assertEquals(ControllerImage.of(state), ControllerImage.of(ControllerState.restore(
+                MetadataSnapshot.of(codec.decode(v1)))));
+        final byte[] v2 = codec.encode(new ControllerStateSnapshot(now.appliedOffset(), now.topics(), now.brokers(),
+                now.nextProducerId(), now.clusterId(), now.transforms()));
+        assertEquals(ControllerImage.of(state), ControllerImage.of(ControllerState.restore(
+                MetadataSnapshot.of(codec.decode(v2)))));
+    }
+
+    @Test
+    void usersAndAclsAreAppliedAndSurviveASnapshot() {
+        final ControllerState state = new ControllerState();
+        final StoredScramCredential alice = new StoredScramCredential("alice", "SCRAM-SHA-256", new byte[] {1},
+                new byte[] {2}, new byte[] {3}, 4096);
+        apply(state, new ControllerCommand.UpsertScramCredential(alice));
+        final AclEntry readOrders = AclEntry.of(new AclBinding(
+                new ResourcePattern(ResourceType.TOPIC, "orders", PatternType.LITERAL),
+                new AccessControlEntry("User:alice", "*", AclOperation.READ, AclPermissionType.ALLOW)));
+        apply(state, new ControllerCommand.CreateAcls(List.of(readOrders)));
+        apply(state, new ControllerCommand.CreateAcls(List.of(readOrders)));   // creating it again changes nothing
+        final ControllerState restored = ControllerState.restore(
+                (MetadataSnapshot) codec.decode(codec.encode(state.snapshot())));
+        final ControllerImage image = ControllerImage.of(restored);
+        assertArrayEquals(new byte[] {2}, image.scramCredential("alice", "SCRAM-SHA-256").orElseThrow().storedKey());
+        assertTrue(image.scramCredential("alice", "SCRAM-SHA-512").isEmpty());
+        assertEquals(List.of(readOrders), image.acls());
+
+        assertInstanceOf(ResourceNotFoundException.class, rejected(apply(restored,
+                new ControllerCommand.DeleteScramCredential("alice", "SCRAM-SHA-512"))));
+        apply(restored, new ControllerCommand.DeleteScramCredential("alice", "SCRAM-SHA-256"));
+        apply(restored, new ControllerCommand.DeleteAcls(List.of(readOrders)));
+        assertTrue(ControllerImage.of(restored).scramCredentials().isEmpty());
+        assertTrue(ControllerImage.of(restored).acls().isEmpty());
+        assertInstanceOf(org.apache.kafka.common.errors.InvalidRequestException.class, rejected(apply(restored,
+                new ControllerCommand.CreateAcls(List.of(new AclEntry(ResourceType.TOPIC.code(), "",
+                        PatternType.LITERAL.code(), "User:bob", "*", AclOperation.READ.code(),
+                        AclPermissionType.ALLOW.code()))))), "an ACL on an empty name is refused");
     }
 
     private static Exception rejected(final ControllerResult result) {

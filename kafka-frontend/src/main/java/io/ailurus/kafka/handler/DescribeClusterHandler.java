@@ -58,10 +58,11 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
 
     @Override
     public CompletableFuture<AbstractResponse> handle(final RequestContext context, final DescribeClusterRequest request) {
-        return CompletableFuture.completedFuture(new DescribeClusterResponse(describe(context.apiVersion(), request)));
+        return CompletableFuture.completedFuture(new DescribeClusterResponse(describe(context, request)));
     }
 
-    private DescribeClusterResponseData describe(final short version, final DescribeClusterRequest request) {
+    private DescribeClusterResponseData describe(final RequestContext context, final DescribeClusterRequest request) {
+        final short version = context.apiVersion();
         final byte wanted = request.data().endpointType();   // BROKER before v1 (the schema default)
         if (wanted != EndpointType.BROKER.id()) {
             // v0 has no endpoint-type error codes.
@@ -81,7 +82,7 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
                 .setControllerId(services.cluster().controllerId())
                 .setClusterAuthorizedOperations(request.data().includeClusterAuthorizedOperations()
                         ? CLUSTER_OPERATIONS : OPERATIONS_NOT_REQUESTED);
-        for (final ClusterView.Broker broker : services.cluster().brokers()) {
+        for (final ClusterView.Broker broker : services.cluster().brokers(context.connection().listenerName())) {
             data.brokers().add(new DescribeClusterBroker()
                     .setBrokerId(broker.nodeId())
                     .setHost(broker.host())

@@ -38,19 +38,20 @@ public final class FindCoordinatorHandler extends GroupHandler<FindCoordinatorRe
         final byte keyType = request.data().keyType();
         final FindCoordinatorResponseData data = new FindCoordinatorResponseData();
         if (request.version() < 4) {
-            final FindCoordinatorResponseData.Coordinator c = find(request.data().key(), keyType);
+            final FindCoordinatorResponseData.Coordinator c = find(context, request.data().key(), keyType);
             data.setErrorCode(c.errorCode()).setErrorMessage(c.errorMessage()).setNodeId(c.nodeId()).setHost(c.host())
                     .setPort(c.port());
         } else {
             final List<String> keys = request.data().coordinatorKeys();
             for (final String key : keys) {
-                data.coordinators().add(find(key, keyType));
+                data.coordinators().add(find(context, key, keyType));
             }
         }
         return CompletableFuture.completedFuture(new FindCoordinatorResponse(data));
     }
 
-    private FindCoordinatorResponseData.Coordinator find(final String key, final byte keyType) {
+    private FindCoordinatorResponseData.Coordinator find(final RequestContext context, final String key,
+            final byte keyType) {
         final FindCoordinatorResponseData.Coordinator c = new FindCoordinatorResponseData.Coordinator().setKey(key)
                 .setNodeId(-1).setHost("").setPort(-1);
         if (keyType != 0 && keyType != 1) {
@@ -64,9 +65,13 @@ public final class FindCoordinatorHandler extends GroupHandler<FindCoordinatorRe
         if (transactional && !transactions.ensureStateTopic()) {
             return c.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code()).setErrorMessage("the coordinator is loading");
         }
+        final String listener = context.connection().listenerName();
         if (transactional ? transactions.isActive(key) : coordinator.isActive(key)) {
-            return c.setErrorCode(Errors.NONE.code()).setNodeId(services.nodeId()).setHost(services.advertisedHost())
-                    .setPort(services.advertisedPort());
+            final Optional<ClusterView.Broker> self = services.cluster().broker(services.nodeId(), listener);
+            if (self.isPresent()) {
+                return c.setErrorCode(Errors.NONE.code()).setNodeId(services.nodeId()).setHost(self.get().host())
+                        .setPort(self.get().port());
+            }
         }
         // The coordinator is wherever the key's partition is led.
         final TopicPartition partition = transactional
@@ -74,7 +79,7 @@ public final class FindCoordinatorHandler extends GroupHandler<FindCoordinatorRe
                 : new TopicPartition(GroupCoordinator.OFFSETS_TOPIC, coordinator.partitionFor(key));
         final int leader = services.cluster().partition(partition).leaderId();
         final Optional<ClusterView.Broker> broker = leader == services.nodeId() ? Optional.empty()
-                : services.cluster().broker(leader);
+                : services.cluster().broker(leader, listener);
         if (broker.isEmpty()) {
             return c.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code()).setErrorMessage("the coordinator is loading");
         }

@@ -70,7 +70,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
             final MetadataResponseData response = new MetadataResponseData()
                     .setClusterId(services.clusterId())
                     .setControllerId(services.cluster().controllerId());
-            for (final ClusterView.Broker broker : services.cluster().brokers()) {
+            for (final ClusterView.Broker broker : services.cluster().brokers(context.connection().listenerName())) {
                 response.brokers().add(new MetadataResponseData.MetadataResponseBroker()
                         .setNodeId(broker.nodeId())
                         .setHost(broker.host())

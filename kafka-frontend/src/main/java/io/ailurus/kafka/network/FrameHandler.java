@@ -9,12 +9,12 @@ import org.apache.kafka.common.network.Send;
 public interface FrameHandler {
 
     /**
-     * Handles one frame (size prefix stripped; the buffer is the handler's). Returns the response to send, or a future
+     * Handles one frame (size prefix stripped; the buffer is the handler's) from {@code connection}. Returns the response to send, or a future
      * of null for no response. Throws {@link MalformedRequestException} when the connection must be closed.
      *
      * @param completions runs the steps that finish a response (building and encoding it) when the request completes
      *                    on another thread: the connection's network thread, so that a partition's thread goes back
      *                    to its log instead of encoding responses
      */
-    CompletableFuture<Send> handle(ByteBuffer frame, String clientAddress, long connectionId, Executor completions);
+    CompletableFuture<Send> handle(ByteBuffer frame, ClientConnection connection, Executor completions);
 }

@@ -6,7 +6,10 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.network.Send;
+import org.apache.kafka.common.network.SslTransportLayer;
+import org.apache.kafka.common.network.TransportLayer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,11 +18,17 @@ import org.slf4j.LoggerFactory;
  * {@link FrameHandler}, and writes the responses strictly in request order even when they complete out of order.
  *
  * <p>Back-pressure: with {@code maxInFlight} requests unanswered it stops reading the socket, so one client cannot
- * queue unbounded work. The length prefix is checked against {@code maxRequestBytes} before anything is allocated.
+ * queue unbounded work. The length prefix is checked against {@code maxRequestBytes} before anything is allocated,
+ * and against {@link #MAX_UNAUTHENTICATED_BYTES} while the client has not authenticated.
+ *
+ * <p>Bytes go through a kafka-clients {@link TransportLayer}: plaintext, or TLS with its handshake driven from here.
  */
 final class KafkaConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaConnection.class);
+
+    /** Before authentication only ApiVersions and SASL frames are legal: Kafka's sasl.server.max.receive.size. */
+    static final int MAX_UNAUTHENTICATED_BYTES = 512 * 1024;
 
     /** A response in request order; filled in by whatever thread completes the request. */
     private static final class Slot {
@@ -27,12 +36,13 @@ final class KafkaConnection {
         volatile Send send;
     }
 
-    private final long id;
     private final SocketChannel channel;
     private final SelectionKey key;
     private final Processor processor;
-    private final String remote;
-    private final SocketTransfer transfer;
+    private final ClientConnection client;
+    private final ListenerSecurity security;
+    private final TransportLayer transport;
+    private final long openedAtMs;
     private final int maxRequestBytes;
     private final int maxInFlight;
     private final FrameHandler handler;
@@ -42,41 +52,72 @@ final class KafkaConnection {
     private Send writing;
     private boolean closed;
 
-    KafkaConnection(final long id, final SocketChannel channel, final SelectionKey key, final Processor processor,
-            final int maxRequestBytes, final int maxInFlight, final FrameHandler handler) {
-        this.id = id;
+    KafkaConnection(final SocketChannel channel, final SelectionKey key, final Processor processor,
+            final ClientConnection client, final ListenerSecurity security, final TransportLayer transport,
+            final long openedAtMs, final int maxRequestBytes, final int maxInFlight, final FrameHandler handler) {
         this.channel = channel;
         this.key = key;
         this.processor = processor;
-        this.remote = describe(channel);
-        this.transfer = new SocketTransfer(channel);
+        this.client = client;
+        this.security = security;
+        this.transport = transport;
+        this.openedAtMs = openedAtMs;
         this.maxRequestBytes = maxRequestBytes;
         this.maxInFlight = maxInFlight;
         this.handler = handler;
-    }
-
-    private static String describe(final SocketChannel channel) {
-        try {
-            return String.valueOf(channel.getRemoteAddress());
-        } catch (IOException e) {
-            return "?";
-        }
-    }
-
-    String remote() {
-        return remote;
     }
 
     boolean isClosed() {
         return closed;
     }
 
+    /** True while TLS or SASL is unfinished past the listener's handshake timeout: a stalled or hostile client. */
+    boolean handshakeOverdue(final long nowMs) {
+        return !handshakeDone() && nowMs - openedAtMs > security.handshakeTimeoutMs();
+    }
+
+    /** TLS (if any) is established and the client has authenticated (if the listener asks it to). */
+    boolean handshakeDone() {
+        return transport.ready() && client.authenticated();
+    }
+
+    /** Decrypted bytes wait in the TLS layer that no socket readiness will announce. */
+    boolean hasBufferedInput() {
+        return !closed && transport.hasBytesBuffered() && inFlight.size() < maxInFlight;
+    }
+
+    /** Drives the TLS handshake; true once the transport carries Kafka frames. */
+    private boolean transportReady() throws IOException {
+        if (transport.ready()) {
+            return true;
+        }
+        try {
+            transport.handshake();
+        } catch (SslAuthenticationException e) {
+            close("TLS handshake failed: " + e.getMessage());
+            return false;
+        }
+        if (!transport.ready()) {
+            return false;
+        }
+        if (transport instanceof SslTransportLayer tls) {
+            client.transportPrincipal(security.tlsPrincipal(tls, client));
+            if (!client.needsSasl()) {
+                client.authenticatedAs(client.principal());
+            }
+        }
+        return true;
+    }
+
     /** Reads what the socket has, dispatching each complete frame, until it would block or the window is full. */
     void onReadable() {
         try {
-            while (!closed && inFlight.size() < maxInFlight) {
+            if (!transportReady()) {
+                return;
+            }
+            while (!closed && client.closeReason() == null && inFlight.size() < maxInFlight) {
                 if (frame == null) {
-                    if (channel.read(sizeBuffer) < 0) {
+                    if (transport.read(sizeBuffer) < 0) {
                         close(null);
                         return;
                     }
@@ -85,14 +126,16 @@ final class KafkaConnection {
                     }
                     final int size = sizeBuffer.getInt(0);
                     sizeBuffer.clear();
-                    if (size <= 0 || size > maxRequestBytes) {
+                    final int limit = client.authenticated() ? maxRequestBytes : MAX_UNAUTHENTICATED_BYTES;
+                    if (size <= 0 || size > limit) {
                         close(size <= 0 ? "invalid request size " + size
-                                : "request of " + size + " bytes exceeds socket.request.max.bytes " + maxRequestBytes);
+                                : "request of " + size + " bytes exceeds " + (client.authenticated()
+                                        ? "socket.request.max.bytes " : "the limit before authentication ") + limit);
                         return;
                     }
                     frame = ByteBuffer.allocate(size);
                 }
-                if (channel.read(frame) < 0) {
+                if (transport.read(frame) < 0) {
                     // A client that goes away mid-request is routine (timeouts, crashes): nothing to warn about.
                     close(null);
                     return;
@@ -104,10 +147,15 @@ final class KafkaConnection {
                 frame = null;
                 dispatch(complete);
             }
+        } catch (SslAuthenticationException e) {
+            close("TLS failed: " + e.getMessage());
         } catch (IOException e) {
             close(null);
         } finally {
             updateReadInterest();
+            if (hasBufferedInput()) {
+                processor.inputBuffered(this);
+            }
         }
     }
 
@@ -115,7 +163,7 @@ final class KafkaConnection {
         final Slot slot = new Slot();
         final CompletableFuture<Send> response;
         try {
-            response = handler.handle(complete, remote, id, processor);
+            response = handler.handle(complete, client, processor);
         } catch (MalformedRequestException e) {
             close(e.getMessage());
             return;
@@ -134,6 +182,9 @@ final class KafkaConnection {
             return;
         }
         try {
+            if (!transportReady()) {
+                return;
+            }
             while (true) {
                 if (writing == null) {
                     final Slot head = inFlight.peek();
@@ -146,7 +197,7 @@ final class KafkaConnection {
                     }
                     writing = head.send;
                 }
-                writing.writeTo(transfer);
+                writing.writeTo(transport);
                 if (!writing.completed()) {
                     key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
                     return;
@@ -154,11 +205,17 @@ final class KafkaConnection {
                 writing = null;
             }
             key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
+            if (client.closeReason() != null && inFlight.isEmpty()) {
+                close(client.closeReason());
+                return;
+            }
             updateReadInterest();
             if (channel.isConnected() && inFlight.size() < maxInFlight && frame == null && sizeBuffer.position() == 0) {
                 // Frames may already sit in the socket buffer while reads were paused.
                 onReadable();
             }
+        } catch (SslAuthenticationException e) {
+            close("TLS failed: " + e.getMessage());
         } catch (IOException e) {
             close(null);
         }
@@ -183,13 +240,14 @@ final class KafkaConnection {
         }
         closed = true;
         if (reason != null) {
-            LOG.warn("Closing connection from {}: {}", remote, reason);
+            LOG.warn("Closing connection from {} on listener {}: {}", client.remoteAddress(), client.listenerName(),
+                    reason);
         }
         key.cancel();
         try {
-            channel.close();
+            transport.close();
         } catch (IOException e) {
-            LOG.debug("close of {} failed: {}", remote, e.toString());
+            LOG.debug("close of {} failed: {}", client.remoteAddress(), e.toString());
         }
         processor.connectionClosed(this);
     }

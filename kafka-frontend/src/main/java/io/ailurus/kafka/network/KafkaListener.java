@@ -23,35 +23,47 @@ public final class KafkaListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaListener.class);
 
     private final ServerSocketChannel server;
+    private final ListenerSecurity security;
     private final List<Processor> processors = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong connectionIds = new AtomicLong();
     private volatile boolean running = true;
 
-    private KafkaListener(final ServerSocketChannel server) {
+    private KafkaListener(final ServerSocketChannel server, final ListenerSecurity security) {
         this.server = server;
+        this.security = security;
     }
 
-    /** Binds the socket; nothing is accepted until {@link #start}. */
+    /** Binds a plaintext listener; nothing is accepted until {@link #start}. */
     public static KafkaListener bind(final InetSocketAddress address) throws IOException {
+        return bind(address, ListenerSecurity.plaintext());
+    }
+
+    /** Binds the socket of a listener secured as {@code security} says; nothing is accepted until {@link #start}. */
+    public static KafkaListener bind(final InetSocketAddress address, final ListenerSecurity security)
+            throws IOException {
         final ServerSocketChannel server = ServerSocketChannel.open();
         server.socket().setReuseAddress(true);
         server.bind(address, 512);
-        return new KafkaListener(server);
+        return new KafkaListener(server, security);
+    }
+
+    public ListenerSecurity security() {
+        return security;
     }
 
     /** Starts the acceptor and {@code networkThreads} processors handing frames to {@code handler}. */
     public void start(final int networkThreads, final int maxRequestBytes, final int maxInFlight,
             final FrameHandler handler) throws IOException {
         for (int i = 0; i < Math.max(1, networkThreads); i++) {
-            final Processor p = new Processor(i, this, handler, maxRequestBytes, maxInFlight);
+            final Processor p = new Processor(i, this, security, handler, maxRequestBytes, maxInFlight);
             processors.add(p);
-            final Thread t = new Thread(p, "ailurus-network-" + i);
+            final Thread t = new Thread(p, "ailurus-network-" + security.listenerName().toLowerCase() + "-" + i);
             t.setDaemon(true);
             threads.add(t);
             t.start();
         }
-        final Thread acceptor = new Thread(this::acceptLoop, "ailurus-acceptor");
+        final Thread acceptor = new Thread(this::acceptLoop, "ailurus-acceptor-" + security.listenerName().toLowerCase());
         acceptor.setDaemon(true);
         threads.add(acceptor);
         acceptor.start();

@@ -1,11 +1,15 @@
 package io.ailurus.kafka.network;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +31,11 @@ final class Processor implements Runnable, Executor {
     private final ConcurrentLinkedQueue<SocketChannel> newConnections = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<KafkaConnection> ready = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Connections still in their TLS or SASL handshake, checked against the handshake timeout. */
+    private final List<KafkaConnection> handshaking = new ArrayList<>();
+    private final ListenerSecurity security;
+    private final ArrayDeque<KafkaConnection> bufferedInput = new ArrayDeque<>();
+    private long nextHandshakeCheckMs;
     private volatile Thread thread;
     private final FrameHandler handler;
     private final int maxRequestBytes;
@@ -35,9 +44,10 @@ final class Processor implements Runnable, Executor {
     private final KafkaListener listener;
     private volatile boolean running = true;
 
-    Processor(final int index, final KafkaListener listener, final FrameHandler handler, final int maxRequestBytes,
-            final int maxInFlight) throws IOException {
+    Processor(final int index, final KafkaListener listener, final ListenerSecurity security, final FrameHandler handler,
+            final int maxRequestBytes, final int maxInFlight) throws IOException {
         this.index = index;
+        this.security = security;
         this.listener = listener;
         this.selector = Selector.open();
         this.handler = handler;
@@ -84,7 +94,8 @@ final class Processor implements Runnable, Executor {
         while (running) {
             try {
                 registerNewConnections();
-                if (tasks.isEmpty() && ready.isEmpty()) {
+                final boolean buffered = !bufferedInput.isEmpty();
+                if (tasks.isEmpty() && ready.isEmpty() && !buffered) {
                     selector.select(500);
                 } else {
                     selector.selectNow();   // work queued by this thread itself, which did not wake the selector
@@ -112,6 +123,10 @@ final class Processor implements Runnable, Executor {
                         connection.onReadable();
                     }
                 }
+                if (buffered) {
+                    readBufferedInput();
+                }
+                closeOverdueHandshakes();
             } catch (ClosedSelectorException e) {
                 return;
             } catch (IOException | RuntimeException e) {
@@ -121,6 +136,38 @@ final class Processor implements Runnable, Executor {
         }
     }
 
+    /** Any connection of this thread: decrypted input waits in its TLS layer, which no socket event will report. */
+    void inputBuffered(final KafkaConnection connection) {
+        bufferedInput.add(connection);
+    }
+
+    private void readBufferedInput() {
+        for (int n = bufferedInput.size(); n > 0; n--) {
+            final KafkaConnection c = bufferedInput.poll();
+            if (c.hasBufferedInput()) {
+                c.onReadable();
+            }
+        }
+    }
+
+    private void closeOverdueHandshakes() {
+        final long now = System.currentTimeMillis();
+        if (handshaking.isEmpty() || now < nextHandshakeCheckMs) {
+            return;
+        }
+        nextHandshakeCheckMs = now + 250;
+        handshaking.removeIf(c -> {
+            if (c.isClosed() || c.handshakeDone()) {
+                return true;
+            }
+            if (c.handshakeOverdue(now)) {
+                c.close("no authentication within " + security.handshakeTimeoutMs() + " ms");
+                return true;
+            }
+            return false;
+        });
+    }
+
     private void registerNewConnections() {
         SocketChannel channel;
         while ((channel = newConnections.poll()) != null) {
@@ -128,8 +175,16 @@ final class Processor implements Runnable, Executor {
                 channel.configureBlocking(false);
                 channel.socket().setTcpNoDelay(true);
                 final SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
-                key.attach(new KafkaConnection(listener.nextConnectionId(), channel, key, this, maxRequestBytes,
-                        maxInFlight, handler));
+                final InetSocketAddress peer = (InetSocketAddress) channel.getRemoteAddress();
+                final long id = listener.nextConnectionId();
+                final ClientConnection client = new ClientConnection(id, String.valueOf(peer), peer.getAddress(),
+                        security.listenerName(), security.protocol());
+                final KafkaConnection connection = new KafkaConnection(channel, key, this, client, security,
+                        security.transport(id, key), System.currentTimeMillis(), maxRequestBytes, maxInFlight, handler);
+                key.attach(connection);
+                if (!client.authenticated() || security.usesTls()) {
+                    handshaking.add(connection);
+                }
                 connections.incrementAndGet();
             } catch (IOException e) {
                 LOG.debug("Could not register a new connection: {}", e.toString());

@@ -12,6 +12,7 @@ import io.ailurus.kafka.ApiHandler;
 import io.ailurus.kafka.BrokerServices;
 import io.ailurus.kafka.ClusterView;
 import io.ailurus.kafka.RequestContext;
+import io.ailurus.kafka.network.ClientConnection;
 import io.ailurus.partition.log.LogConfig;
 import io.ailurus.partition.log.SegmentLog;
 import io.ailurus.partition.replica.LocalReplicas;
@@ -182,7 +183,7 @@ class TopicPartitionsTest {
         final ByteBufferAccessor encoded = MessageUtil.toByteBufferAccessor(requestData, version);
         final Q request = (Q) AbstractRequest.parseRequest(key, version, encoded).request;
         final RequestContext context = new RequestContext(new RequestHeader(key, version, "test-client", 7),
-                "127.0.0.1:50000", 1L);
+                ClientConnection.plaintext(1L, "/127.0.0.1:50000"));
         final AbstractResponse response = handler.handle(context, request).get(10, TimeUnit.SECONDS);
         final ByteBufferAccessor responseBytes = MessageUtil.toByteBufferAccessor(response.data(), version);
         return (R) AbstractResponse.parseResponse(key, responseBytes, version);
