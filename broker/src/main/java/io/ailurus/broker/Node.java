@@ -37,6 +37,7 @@ import io.ailurus.cluster.security.SecurityStore;
 import io.ailurus.kafka.security.AclAuthorization;
 import io.ailurus.kafka.security.AuthenticationThrottle;
 import io.ailurus.kafka.security.Authorizer;
+import io.ailurus.kafka.security.InterBrokerClient;
 import io.ailurus.kafka.security.ListenerEndpoint;
 import io.ailurus.kafka.security.SaslMechanisms;
 import io.ailurus.kafka.security.SecurityConfig;
@@ -220,7 +221,8 @@ public final class Node implements AutoCloseable {
                     tiering == null ? Tiering.NONE : tiering);
             node.groups = new GroupCoordinator(system, node.services, GroupSettings.from(rootConfig));
             replicas.addListener(node.groups);
-            node.links = new BrokerLinks(config.nodeId());
+            final InterBrokerClient interBrokerClient = security.interBrokerClient();
+            node.links = new BrokerLinks(config.nodeId(), interBrokerClient);
             node.transactions = new TransactionCoordinator(system, node.services, TransactionSettings.from(rootConfig),
                     new TxnMarkerWriter(node.services, node.groups, node.links));
             replicas.addListener(node.transactions);
@@ -267,7 +269,8 @@ public final class Node implements AutoCloseable {
             final TransformConfig transformConfig = TransformConfig.from(rootConfig);
             if (transformConfig.enabled()) {
                 node.transforms = TransformService.start(transformConfig, system, topics, replicas, config.nodeId(),
-                        advertisedHost + ":" + advertisedPort, node.services.producerIds());
+                        advertisedHost + ":" + advertisedPort, interBrokerClient.clientProperties(), interBrokerClient,
+                        node.services.producerIds());
             }
             LOG.info("ailurus node {} serving the Kafka API: {}; authorization {}; cluster {}, data dir {}, {}",
                     config.nodeId(), listener.describe(), security.authorizationEnabled() ? "on" : "off",

@@ -21,10 +21,17 @@ public final class BrokerLinks implements AutoCloseable {
     private static final int READ_TIMEOUT_MS = 35_000;
 
     private final String clientId;
+    private final BrokerChannel.Security security;
     private final ExecutorService sends;
     private final Map<String, BrokerChannel> channels = new HashMap<>();   // guarded by itself
 
     public BrokerLinks(final int nodeId) {
+        this(nodeId, BrokerChannel.Security.PLAINTEXT);
+    }
+
+    /** {@code security}: how to reach other brokers' inter-broker listener (TLS, SASL login). */
+    public BrokerLinks(final int nodeId, final BrokerChannel.Security security) {
+        this.security = security;
         this.clientId = "ailurus-broker-" + nodeId;
         this.sends = Executors.newFixedThreadPool(2, r -> {
             final Thread t = new Thread(r, "ailurus-broker-links");
@@ -56,7 +63,7 @@ public final class BrokerLinks implements AutoCloseable {
                 return open;
             }
         }
-        final BrokerChannel fresh = new BrokerChannel(broker.host(), broker.port(), clientId, READ_TIMEOUT_MS);
+        final BrokerChannel fresh = new BrokerChannel(broker.host(), broker.port(), clientId, READ_TIMEOUT_MS, security);
         synchronized (channels) {
             final BrokerChannel raced = channels.put(address, fresh);
             if (raced != null && raced != fresh) {

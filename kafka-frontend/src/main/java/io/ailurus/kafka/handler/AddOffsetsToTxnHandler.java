@@ -7,6 +7,8 @@ import io.ailurus.kafka.txn.TransactionCoordinatorShard;
 import io.ailurus.kafka.txn.TransactionCoordinatorState;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.AddOffsetsToTxnResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -36,6 +38,12 @@ public final class AddOffsetsToTxnHandler extends TransactionHandler<AddOffsetsT
         final short version = context.apiVersion();
         if (group == null || group.isEmpty()) {
             return CompletableFuture.completedFuture(answer(Errors.INVALID_GROUP_ID));
+        }
+        if (!context.authorized(AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, id)) {
+            return CompletableFuture.completedFuture(answer(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
+        }
+        if (!context.authorized(AclOperation.READ, ResourceType.GROUP, group)) {
+            return CompletableFuture.completedFuture(answer(Errors.GROUP_AUTHORIZATION_FAILED));
         }
         final TopicPartition offsets = new TopicPartition(GroupCoordinator.OFFSETS_TOPIC, groups.partitionFor(group));
         return coordinator.<TransactionCoordinatorState.Decision>tell(id, reply -> new TransactionCoordinatorShard.AddPartitions(

@@ -8,6 +8,9 @@ import io.ailurus.kafka.txn.TransactionCoordinatorState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
@@ -37,10 +40,25 @@ public final class AddPartitionsToTxnHandler extends TransactionHandler<AddParti
     @Override
     public CompletableFuture<AbstractResponse> handle(final RequestContext context, final AddPartitionsToTxnRequest request) {
         if (context.apiVersion() >= 4) {
+            // Brokers verifying a produce (KIP-890): their request, not a client's.
+            if (!context.authorizedOnCluster(AclOperation.CLUSTER_ACTION)) {
+                return CompletableFuture.failedFuture(new ClusterAuthorizationException(
+                        "AddPartitionsToTxn v4+ is a broker's request: it needs CLUSTER_ACTION"));
+            }
             return fromBroker(request);
         }
         final String id = request.data().v3AndBelowTransactionalId();
         final List<TopicPartition> partitions = AddPartitionsToTxnRequest.getPartitions(request.data().v3AndBelowTopics());
+        if (!context.authorized(AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, id)) {
+            return CompletableFuture.completedFuture(answer(partitions,
+                    tp -> Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
+        }
+        final List<TopicPartition> refused = partitions.stream()
+                .filter(tp -> !context.authorized(AclOperation.WRITE, ResourceType.TOPIC, tp.topic())).toList();
+        if (!refused.isEmpty()) {
+            return CompletableFuture.completedFuture(answer(partitions, tp -> refused.contains(tp)
+                    ? Errors.TOPIC_AUTHORIZATION_FAILED : Errors.OPERATION_NOT_ATTEMPTED));
+        }
         final List<TopicPartition> unknown = new ArrayList<>();
         for (final TopicPartition tp : partitions) {
             final boolean exists = services.topics().topic(tp.topic())

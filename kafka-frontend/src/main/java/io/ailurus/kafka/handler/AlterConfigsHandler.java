@@ -58,7 +58,7 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
     public CompletableFuture<AbstractResponse> handle(final RequestContext context, final AlterConfigsRequest request) {
         final boolean validateOnly = request.data().validateOnly();
         final List<AlterConfigsResource> resources = new ArrayList<>(request.data().resources());
-        return ConfigAlterations.alterEach(resources, AlterConfigsResource::resourceType, AlterConfigsResource::resourceName,
+        return ConfigAlterations.alterEach(context, resources, AlterConfigsResource::resourceType, AlterConfigsResource::resourceName,
                 r -> alter(r, validateOnly)).thenApply(errors -> {
             final AlterConfigsResponseData data = new AlterConfigsResponseData();
             for (int i = 0; i < resources.size(); i++) {

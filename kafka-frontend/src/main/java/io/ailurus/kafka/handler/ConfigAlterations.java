@@ -7,6 +7,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
+import io.ailurus.kafka.RequestContext;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiError;
 
@@ -23,6 +27,32 @@ final class ConfigAlterations {
     }
 
     /** Alters each resource with {@code alter}; the outcomes come back in request order. */
+    /**
+     * Whether the client may do {@code operation} on a config resource: a topic's configs are the topic's, a broker's
+     * the cluster's (Kafka's rule). Null when allowed, else the error to answer.
+     */
+    static ApiError denied(final RequestContext context, final AclOperation operation, final byte resourceType,
+            final String name) {
+        final ConfigResource.Type type = ConfigResource.Type.forId(resourceType);
+        if (type == ConfigResource.Type.TOPIC) {
+            return context.authorized(operation, ResourceType.TOPIC, name) ? null
+                    : new ApiError(Errors.TOPIC_AUTHORIZATION_FAILED, null);
+        }
+        return context.authorizedOnCluster(operation) ? null
+                : new ApiError(Errors.CLUSTER_AUTHORIZATION_FAILED, null);
+    }
+
+    /** As the other {@code alterEach}, with ALTER_CONFIGS checked first on every resource. */
+    static <R> CompletableFuture<List<ApiError>> alterEach(final RequestContext context, final List<R> resources,
+            final ToIntFunction<R> type, final Function<R, String> name,
+            final Function<R, CompletableFuture<ApiError>> alter) {
+        return alterEach(resources, type, name, r -> {
+            final ApiError denied = denied(context, AclOperation.ALTER_CONFIGS, (byte) type.applyAsInt(r),
+                    name.apply(r));
+            return denied != null ? CompletableFuture.completedFuture(denied) : alter.apply(r);
+        });
+    }
+
     static <R> CompletableFuture<List<ApiError>> alterEach(final List<R> resources, final ToIntFunction<R> type,
             final Function<R, String> name, final Function<R, CompletableFuture<ApiError>> alter) {
         final Map<Key, Integer> occurrences = new HashMap<>();

@@ -7,6 +7,7 @@ import io.ailurus.kafka.group.GroupCoordinatorShard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
@@ -30,7 +31,8 @@ public final class ConsumerGroupDescribeHandler extends GroupHandler<ConsumerGro
             final ConsumerGroupDescribeRequest request) {
         final List<CompletableFuture<ConsumerGroupDescribeResponseData.DescribedGroup>> described = new ArrayList<>();
         for (final String groupId : request.data().groupIds()) {
-            described.add(coordinator.<ConsumerGroupDescribeResponseData.DescribedGroup>ask(groupId,
+            described.add(this.<ConsumerGroupDescribeResponseData.DescribedGroup>askIfAllowed(context,
+                            AclOperation.DESCRIBE, groupId,
                             replyTo -> new GroupCoordinatorShard.DescribeConsumerGroup(groupId, replyTo))
                     .exceptionally(failure -> new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(groupId)
                             .setErrorCode(Errors.forException(Futures.cause(failure)).code())));

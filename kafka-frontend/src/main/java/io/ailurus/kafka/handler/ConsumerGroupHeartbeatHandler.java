@@ -4,6 +4,7 @@ import io.ailurus.kafka.RequestContext;
 import io.ailurus.kafka.group.GroupCoordinator;
 import io.ailurus.kafka.group.GroupCoordinatorShard;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.AbstractResponse;
@@ -20,7 +21,7 @@ public final class ConsumerGroupHeartbeatHandler extends GroupHandler<ConsumerGr
     @Override
     public CompletableFuture<AbstractResponse> handle(final RequestContext context,
             final ConsumerGroupHeartbeatRequest request) {
-        return coordinator.<ConsumerGroupHeartbeatResponseData>ask(request.data().groupId(),
+        return this.<ConsumerGroupHeartbeatResponseData>askIfAllowed(context, AclOperation.READ, request.data().groupId(),
                         replyTo -> new GroupCoordinatorShard.ConsumerHeartbeat(request.data(), context.header().clientId(),
                                 context.clientHost(), replyTo))
                 .thenApply(ConsumerGroupHeartbeatResponse::new);

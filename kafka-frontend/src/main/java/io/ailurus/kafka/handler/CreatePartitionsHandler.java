@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.CreatePartitionsRequestData.CreatePartitionsAssignment;
 import org.apache.kafka.common.message.CreatePartitionsRequestData.CreatePartitionsTopic;
 import org.apache.kafka.common.message.CreatePartitionsResponseData;
@@ -71,6 +73,9 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
             if (occurrences.get(topic.name()) > 1) {
                 results.add(CompletableFuture.completedFuture(
                         result(topic.name(), new ApiError(Errors.INVALID_REQUEST, "Duplicate topic name."))));
+            } else if (!context.authorized(AclOperation.ALTER, ResourceType.TOPIC, topic.name())) {
+                results.add(CompletableFuture.completedFuture(
+                        result(topic.name(), new ApiError(Errors.TOPIC_AUTHORIZATION_FAILED, null))));
             } else {
                 results.add(createPartitions(topic, validateOnly));
             }

@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidTopicException;
@@ -81,6 +83,10 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             if (occurrences.get(topic.name()) > 1) {
                 results.add(CompletableFuture.completedFuture(
                         failed(topic.name(), new ApiError(Errors.INVALID_REQUEST, "Duplicate topic name."))));
+            } else if (!context.authorizedOnCluster(AclOperation.CREATE)
+                    && !context.authorized(AclOperation.CREATE, ResourceType.TOPIC, topic.name())) {
+                results.add(CompletableFuture.completedFuture(failed(topic.name(),
+                        new ApiError(Errors.TOPIC_AUTHORIZATION_FAILED, null))));
             } else {
                 results.add(create(topic, validateOnly, withConfigs));
             }

@@ -7,6 +7,7 @@ import io.ailurus.kafka.group.GroupCoordinatorShard;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
@@ -25,7 +26,8 @@ public final class DeleteGroupsHandler extends GroupHandler<DeleteGroupsRequest>
     public CompletableFuture<AbstractResponse> handle(final RequestContext context, final DeleteGroupsRequest request) {
         final Map<String, CompletableFuture<Errors>> results = new LinkedHashMap<>();
         for (final String groupId : request.data().groupsNames()) {
-            results.put(groupId, coordinator.<Errors>ask(groupId, replyTo -> new GroupCoordinatorShard.DeleteGroup(groupId, replyTo))
+            results.put(groupId, this.<Errors>askIfAllowed(context, AclOperation.DELETE, groupId,
+                            replyTo -> new GroupCoordinatorShard.DeleteGroup(groupId, replyTo))
                     .exceptionally(failure -> Errors.forException(Futures.cause(failure))));
         }
         return CompletableFuture.allOf(results.values().toArray(CompletableFuture[]::new)).thenApply(v -> {

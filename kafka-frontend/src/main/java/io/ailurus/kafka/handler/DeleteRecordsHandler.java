@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.DeleteRecordsRequestData.DeleteRecordsPartition;
 import org.apache.kafka.common.message.DeleteRecordsRequestData.DeleteRecordsTopic;
@@ -68,7 +69,7 @@ public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsReque
         for (final DeleteRecordsTopic topic : request.data().topics()) {
             final List<CompletableFuture<DeleteRecordsPartitionResult>> partitions = new ArrayList<>();
             for (final DeleteRecordsPartition partition : topic.partitions()) {
-                partitions.add(delete(topic.name(), partition.partitionIndex(), partition.offset(), timeout));
+                partitions.add(delete(context, topic.name(), partition.partitionIndex(), partition.offset(), timeout));
             }
             byTopic.add(partitions);
             all.addAll(partitions);
@@ -92,12 +93,13 @@ public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsReque
         });
     }
 
-    private CompletableFuture<DeleteRecordsPartitionResult> delete(final String topic, final int partition,
+    private CompletableFuture<DeleteRecordsPartitionResult> delete(final RequestContext context, final String topic,
+            final int partition,
             final long requestedOffset, final Duration timeout) {
         if (Topic.isInternal(topic)) {
             return done(partition, Errors.INVALID_TOPIC_EXCEPTION, -1);
         }
-        final TopicPartitions.Lookup lookup = TopicPartitions.lookup(services, topic, partition);
+        final TopicPartitions.Lookup lookup = TopicPartitions.lookup(services, context, AclOperation.DELETE, topic, partition);
         if (!lookup.found()) {
             return done(partition, lookup.error(), -1);
         }

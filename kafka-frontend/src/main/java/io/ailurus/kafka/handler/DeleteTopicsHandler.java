@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.DeleteTopicsRequestData.DeleteTopicState;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
@@ -107,7 +109,10 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                 toDelete.put(topic.get().name(), id);
             }
         }
-        toDelete.forEach((name, askedId) -> results.add(delete(name, askedId)));
+        toDelete.forEach((name, askedId) -> results.add(
+                context.authorized(AclOperation.DELETE, ResourceType.TOPIC, name) ? delete(name, askedId)
+                        : done(askedId.equals(Uuid.ZERO_UUID) ? name : null, askedId,
+                                new ApiError(Errors.TOPIC_AUTHORIZATION_FAILED, null))));
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
             final DeleteTopicsResponseData data = new DeleteTopicsResponseData();
             for (final CompletableFuture<DeletableTopicResult> result : results) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.internals.Topic;
@@ -57,7 +58,10 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
         final boolean includeSynonyms = request.data().includeSynonyms();
         final DescribeConfigsResponseData data = new DescribeConfigsResponseData();
         for (final DescribeConfigsResource resource : request.data().resources()) {
-            data.results().add(describe(resource, includeSynonyms)
+            final ApiError denied = ConfigAlterations.denied(context, AclOperation.DESCRIBE_CONFIGS,
+                    resource.resourceType(), resource.resourceName());
+            data.results().add((denied != null ? new DescribeConfigsResult().setErrorCode(denied.error().code())
+                    .setErrorMessage(denied.error().message()) : describe(resource, includeSynonyms))
                     .setResourceType(resource.resourceType())
                     .setResourceName(resource.resourceName()));
         }

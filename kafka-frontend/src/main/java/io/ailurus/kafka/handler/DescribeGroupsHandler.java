@@ -7,6 +7,7 @@ import io.ailurus.kafka.group.GroupCoordinatorShard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
@@ -25,7 +26,8 @@ public final class DescribeGroupsHandler extends GroupHandler<DescribeGroupsRequ
     public CompletableFuture<AbstractResponse> handle(final RequestContext context, final DescribeGroupsRequest request) {
         final List<CompletableFuture<DescribeGroupsResponseData.DescribedGroup>> described = new ArrayList<>();
         for (final String groupId : request.data().groups()) {
-            described.add(coordinator.<DescribeGroupsResponseData.DescribedGroup>ask(groupId,
+            described.add(this.<DescribeGroupsResponseData.DescribedGroup>askIfAllowed(context, AclOperation.DESCRIBE,
+                            groupId,
                             replyTo -> new GroupCoordinatorShard.Describe(groupId, request.version(), replyTo))
                     .exceptionally(failure -> new DescribeGroupsResponseData.DescribedGroup().setGroupId(groupId)
                             .setErrorCode(Errors.forException(Futures.cause(failure)).code())

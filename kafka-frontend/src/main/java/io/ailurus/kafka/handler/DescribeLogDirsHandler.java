@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.DescribeLogDirsRequestData.DescribableLogDirTopic;
 import org.apache.kafka.common.message.DescribeLogDirsResponseData;
@@ -60,6 +61,10 @@ public final class DescribeLogDirsHandler implements ApiHandler<DescribeLogDirsR
 
     @Override
     public CompletableFuture<AbstractResponse> handle(final RequestContext context, final DescribeLogDirsRequest request) {
+        if (!context.authorizedOnCluster(AclOperation.DESCRIBE)) {
+            return CompletableFuture.completedFuture(new DescribeLogDirsResponse(new DescribeLogDirsResponseData()
+                    .setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code())));
+        }
         final Path dir = services.config().dataDir().toAbsolutePath();
         final DescribeLogDirsResult result = new DescribeLogDirsResult()
                 .setLogDir(dir.toString())

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DescribeProducersRequestData.TopicRequest;
 import org.apache.kafka.common.message.DescribeProducersResponseData;
 import org.apache.kafka.common.message.DescribeProducersResponseData.PartitionResponse;
@@ -58,7 +59,7 @@ public final class DescribeProducersHandler implements ApiHandler<DescribeProduc
         final List<CompletableFuture<PartitionResponse>> all = new ArrayList<>();
         for (final TopicRequest topic : request.data().topics()) {
             for (final int partition : topic.partitionIndexes()) {
-                all.add(describe(topic.name(), partition));
+                all.add(describe(context, topic.name(), partition));
             }
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(done -> {
@@ -76,8 +77,10 @@ public final class DescribeProducersHandler implements ApiHandler<DescribeProduc
         });
     }
 
-    private CompletableFuture<PartitionResponse> describe(final String topic, final int partition) {
-        final TopicPartitions.Lookup lookup = TopicPartitions.lookup(services, topic, partition);
+    private CompletableFuture<PartitionResponse> describe(final RequestContext context, final String topic,
+            final int partition) {
+        final TopicPartitions.Lookup lookup = TopicPartitions.lookup(services, context, AclOperation.READ, topic,
+                partition);
         if (!lookup.found()) {
             return CompletableFuture.completedFuture(error(partition, lookup.error()));
         }

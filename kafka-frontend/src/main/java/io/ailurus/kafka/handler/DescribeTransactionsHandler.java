@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.DescribeTransactionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -26,6 +28,13 @@ public final class DescribeTransactionsHandler extends TransactionHandler<Descri
     public CompletableFuture<AbstractResponse> handle(final RequestContext context, final DescribeTransactionsRequest request) {
         final List<CompletableFuture<DescribeTransactionsResponseData.TransactionState>> states = new ArrayList<>();
         for (final String id : request.data().transactionalIds()) {
+            if (!context.authorized(AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, id)) {
+                states.add(CompletableFuture.completedFuture(new DescribeTransactionsResponseData.TransactionState()
+                        .setTransactionalId(id).setTransactionState("").setProducerId(-1)
+                        .setProducerEpoch((short) -1).setTransactionStartTimeMs(-1)
+                        .setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code())));
+                continue;
+            }
             states.add(coordinator.describe(id).handle((found, failure) -> describe(id, found, failure)));
         }
         return CompletableFuture.allOf(states.toArray(CompletableFuture[]::new)).thenApply(v -> {

@@ -5,6 +5,9 @@ import io.ailurus.kafka.txn.TransactionCoordinator;
 import io.ailurus.kafka.txn.TransactionCoordinatorShard;
 import io.ailurus.kafka.txn.TransactionCoordinatorState;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.EndTxnResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
@@ -30,6 +33,9 @@ public final class EndTxnHandler extends TransactionHandler<EndTxnRequest> {
     public CompletableFuture<AbstractResponse> handle(final RequestContext context, final EndTxnRequest request) {
         final String id = request.data().transactionalId();
         final short version = context.apiVersion();
+        if (!context.authorized(AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, id)) {
+            return CompletableFuture.failedFuture(new TransactionalIdAuthorizationException(id));
+        }
         return coordinator.<TransactionCoordinatorState.Decision>tell(id, reply -> new TransactionCoordinatorShard.EndTransaction(
                         id, request.data().producerId(), request.data().producerEpoch(), request.data().committed(), reply))
                 .handle((decision, failure) -> {

@@ -18,6 +18,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
@@ -78,7 +80,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
             return CompletableFuture.completedFuture(FetchResponse.of(new FetchResponseData()
                     .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()).setSessionId(0)));
         }
-        final List<Wanted> wanted = resolve(data, request.version() >= 13);
+        final List<Wanted> wanted = resolve(context, data, request.version() >= 13);
         final List<CompletableFuture<MemoryRecords>> remoteReads = startRemoteReads(wanted, data);
         if (remoteReads != null) {
             return answerAfterRemoteReads(wanted, data, remoteReads);
@@ -90,15 +92,19 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         return new Parked(wanted, data).start();
     }
 
-    private List<Wanted> resolve(final FetchRequestData data, final boolean byId) {
+    private List<Wanted> resolve(final RequestContext context, final FetchRequestData data, final boolean byId) {
         final List<Wanted> wanted = new ArrayList<>();
         for (final FetchRequestData.FetchTopic topic : data.topics()) {
             final Optional<TopicMetadata> meta = byId ? services.topics().topic(topic.topicId())
                     : services.topics().topic(topic.topic());
+            final boolean readAllowed = context.authorized(AclOperation.READ, ResourceType.TOPIC,
+                    meta.map(TopicMetadata::name).orElse(topic.topic()));
             for (final FetchRequestData.FetchPartition partition : topic.partitions()) {
                 Errors error = Errors.NONE;
                 ReplicaHandle replica = null;
-                if (meta.isEmpty()) {
+                if (!readAllowed) {
+                    error = Errors.TOPIC_AUTHORIZATION_FAILED;
+                } else if (meta.isEmpty()) {
                     error = byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
                 } else if (partition.partition() < 0 || partition.partition() >= meta.get().partitions()) {
                     error = Errors.UNKNOWN_TOPIC_OR_PARTITION;

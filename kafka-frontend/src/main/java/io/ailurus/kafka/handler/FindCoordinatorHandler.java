@@ -8,6 +8,8 @@ import io.ailurus.kafka.txn.TransactionCoordinator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -61,6 +63,12 @@ public final class FindCoordinatorHandler extends GroupHandler<FindCoordinatorRe
         if (key == null || key.isEmpty()) {
             return c.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage(transactional
                     ? "an empty transactional id has no coordinator" : "an empty group id has no coordinator");
+        }
+        if (!context.authorized(AclOperation.DESCRIBE,
+                transactional ? ResourceType.TRANSACTIONAL_ID : ResourceType.GROUP, key)) {
+            final Errors denied = transactional ? Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+                    : Errors.GROUP_AUTHORIZATION_FAILED;
+            return c.setErrorCode(denied.code()).setErrorMessage(denied.message());
         }
         if (transactional && !transactions.ensureStateTopic()) {
             return c.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code()).setErrorMessage("the coordinator is loading");

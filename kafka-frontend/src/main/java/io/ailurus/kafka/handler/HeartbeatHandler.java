@@ -4,6 +4,7 @@ import io.ailurus.kafka.RequestContext;
 import io.ailurus.kafka.group.GroupCoordinator;
 import io.ailurus.kafka.group.GroupCoordinatorShard;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.HeartbeatResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
@@ -20,7 +21,7 @@ public final class HeartbeatHandler extends GroupHandler<HeartbeatRequest> {
 
     @Override
     public CompletableFuture<AbstractResponse> handle(final RequestContext context, final HeartbeatRequest request) {
-        return coordinator.<Errors>ask(request.data().groupId(),
+        return this.<Errors>askIfAllowed(context, AclOperation.READ, request.data().groupId(),
                         replyTo -> new GroupCoordinatorShard.Heartbeat(request.data(), replyTo))
                 .thenApply(error -> new HeartbeatResponse(new HeartbeatResponseData().setErrorCode(error.code())));
     }

@@ -69,7 +69,7 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler<Incremen
             final IncrementalAlterConfigsRequest request) {
         final boolean validateOnly = request.data().validateOnly();
         final List<AlterConfigsResource> resources = new ArrayList<>(request.data().resources());
-        return ConfigAlterations.alterEach(resources, AlterConfigsResource::resourceType, AlterConfigsResource::resourceName,
+        return ConfigAlterations.alterEach(context, resources, AlterConfigsResource::resourceType, AlterConfigsResource::resourceName,
                 r -> alter(r, validateOnly)).thenApply(errors -> {
             final IncrementalAlterConfigsResponseData data = new IncrementalAlterConfigsResponseData();
             for (int i = 0; i < resources.size(); i++) {

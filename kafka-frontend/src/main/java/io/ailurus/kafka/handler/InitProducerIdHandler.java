@@ -7,6 +7,8 @@ import io.ailurus.kafka.txn.TransactionCoordinator;
 import io.ailurus.kafka.txn.TransactionCoordinatorShard;
 import io.ailurus.kafka.txn.TransactionCoordinatorState;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -65,6 +67,9 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
             if (transactionalId.isEmpty()) {
                 return failed(Errors.INVALID_REQUEST);   // as Kafka: an empty id is a client bug, not "no id"
             }
+            if (!context.authorized(AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, transactionalId)) {
+                return failed(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+            }
             final short version = context.apiVersion();
             return transactions.<TransactionCoordinatorState.Decision>tell(transactionalId,
                     reply -> new TransactionCoordinatorShard.InitProducerId(transactionalId, data.transactionTimeoutMs(),
@@ -79,6 +84,11 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
                                 .setProducerId(decision.txn().producerId())
                                 .setProducerEpoch(decision.txn().producerEpoch()));
                     });
+        }
+        // An idempotent producer: Kafka lets it in with IDEMPOTENT_WRITE on the cluster or WRITE on any topic.
+        if (!context.authorizedOnCluster(AclOperation.IDEMPOTENT_WRITE)
+                && !context.authorizedForAny(AclOperation.WRITE, ResourceType.TOPIC)) {
+            return failed(Errors.CLUSTER_AUTHORIZATION_FAILED);
         }
         // Kafka's consistency check of the KIP-360 fields: both given or neither.
         if ((data.producerId() == RecordBatch.NO_PRODUCER_ID) != (data.producerEpoch() == RecordBatch.NO_PRODUCER_EPOCH)) {

@@ -4,6 +4,7 @@ import io.ailurus.kafka.RequestContext;
 import io.ailurus.kafka.group.GroupCoordinator;
 import io.ailurus.kafka.group.GroupCoordinatorShard;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.AbstractResponse;
@@ -19,8 +20,9 @@ public final class JoinGroupHandler extends GroupHandler<JoinGroupRequest> {
 
     @Override
     public CompletableFuture<AbstractResponse> handle(final RequestContext context, final JoinGroupRequest request) {
-        return coordinator.<JoinGroupResponseData>ask(request.data().groupId(), replyTo -> new GroupCoordinatorShard.Join(
-                        request.data(), request.version(), context.header().clientId(), context.clientHost(), replyTo),
+        return this.<JoinGroupResponseData>askIfAllowed(context, AclOperation.READ, request.data().groupId(),
+                        replyTo -> new GroupCoordinatorShard.Join(request.data(), request.version(),
+                                context.header().clientId(), context.clientHost(), replyTo),
                         GroupCoordinator.joinTimeout(request.data().rebalanceTimeoutMs(), request.data().sessionTimeoutMs()))
                 .thenApply(data -> new JoinGroupResponse(data, request.version()));
     }

@@ -4,6 +4,7 @@ import io.ailurus.kafka.RequestContext;
 import io.ailurus.kafka.group.GroupCoordinator;
 import io.ailurus.kafka.group.GroupCoordinatorShard;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.LeaveGroupResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.AbstractResponse;
@@ -19,7 +20,7 @@ public final class LeaveGroupHandler extends GroupHandler<LeaveGroupRequest> {
 
     @Override
     public CompletableFuture<AbstractResponse> handle(final RequestContext context, final LeaveGroupRequest request) {
-        return coordinator.<LeaveGroupResponseData>ask(request.data().groupId(),
+        return this.<LeaveGroupResponseData>askIfAllowed(context, AclOperation.READ, request.data().groupId(),
                         replyTo -> new GroupCoordinatorShard.Leave(request.data(), request.version(), replyTo))
                 .thenApply(LeaveGroupResponse::new);
     }

@@ -4,6 +4,7 @@ import io.ailurus.kafka.RequestContext;
 import io.ailurus.kafka.group.GroupCoordinator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.ListGroupsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.AbstractResponse;
@@ -21,6 +22,8 @@ public final class ListGroupsHandler extends GroupHandler<ListGroupsRequest> {
     public CompletableFuture<AbstractResponse> handle(final RequestContext context, final ListGroupsRequest request) {
         final List<String> states = request.data().statesFilter();
         final List<String> types = request.data().typesFilter();
+        // Kafka: DESCRIBE on the cluster lists every group, otherwise the groups the client may describe.
+        final boolean all = context.authorizedOnCluster(AclOperation.DESCRIBE);
         return coordinator.listAll().thenApply(groups -> {
             final ListGroupsResponseData data = new ListGroupsResponseData();
             for (final ListGroupsResponseData.ListedGroup g : groups) {
@@ -28,7 +31,7 @@ public final class ListGroupsHandler extends GroupHandler<ListGroupsRequest> {
                         || states.stream().anyMatch(s -> s.equalsIgnoreCase(g.groupState()));
                 final boolean typeOk = types == null || types.isEmpty()
                         || types.stream().anyMatch(t -> t.equalsIgnoreCase(g.groupType()));
-                if (stateOk && typeOk) {
+                if (stateOk && typeOk && (all || allowed(context, AclOperation.DESCRIBE, g.groupId()))) {
                     data.groups().add(g);
                 }
             }

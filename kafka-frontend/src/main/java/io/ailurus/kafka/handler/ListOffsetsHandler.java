@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
@@ -84,7 +85,7 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
                 final CompletableFuture<ListOffsetsPartitionResponse> answer =
                         duplicates.contains(new TopicPartition(topic.name(), partition.partitionIndex()))
                                 ? CompletableFuture.completedFuture(unknown(partition.partitionIndex(), Errors.INVALID_REQUEST))
-                                : listOffset(topic.name(), partition, version, request.isolationLevel());
+                                : listOffset(context, topic.name(), partition, version, request.isolationLevel());
                 // Each answer fills its own slot, so the response keeps the request's order whatever completes first.
                 pending.add(answer.thenAccept(a -> {
                     synchronized (topicResponse) {
@@ -98,14 +99,15 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
                 .thenApply(done -> new ListOffsetsResponse(data));
     }
 
-    private CompletableFuture<ListOffsetsPartitionResponse> listOffset(final String topic, final ListOffsetsPartition partition,
+    private CompletableFuture<ListOffsetsPartitionResponse> listOffset(final RequestContext context, final String topic,
+            final ListOffsetsPartition partition,
             final short version, final org.apache.kafka.common.IsolationLevel isolation) {
         final int index = partition.partitionIndex();
         final long timestamp = partition.timestamp();
         if (timestamp < 0 && version < SPECIAL_TIMESTAMP_SINCE.getOrDefault(timestamp, Short.MAX_VALUE)) {
             return CompletableFuture.completedFuture(unknown(index, Errors.UNSUPPORTED_VERSION));
         }
-        final TopicPartitions.Lookup lookup = TopicPartitions.lookup(services, topic, index);
+        final TopicPartitions.Lookup lookup = TopicPartitions.lookup(services, context, AclOperation.DESCRIBE, topic, index);
         if (!lookup.found()) {
             return CompletableFuture.completedFuture(unknown(index, lookup.error()));
         }

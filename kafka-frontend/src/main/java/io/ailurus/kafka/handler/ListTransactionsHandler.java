@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.ListTransactionsRequestData;
 import org.apache.kafka.common.message.ListTransactionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -57,7 +59,9 @@ public final class ListTransactionsHandler extends TransactionHandler<ListTransa
                 final boolean matches = (states.isEmpty() || states.contains(m.state()))
                         && (producerIds.isEmpty() || producerIds.contains(m.producerId()))
                         && (q.durationFilter() < 0 || m.startTimestampMs() >= 0 && now - m.startTimestampMs() > q.durationFilter())
-                        && (pattern == null || pattern.matcher(m.transactionalId()).matches());
+                        && (pattern == null || pattern.matcher(m.transactionalId()).matches())
+                        // Kafka lists only the transactional ids the client may describe.
+                        && context.authorized(AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, m.transactionalId());
                 if (matches) {
                     data.transactionStates().add(new ListTransactionsResponseData.TransactionState()
                             .setTransactionalId(m.transactionalId()).setProducerId(m.producerId())

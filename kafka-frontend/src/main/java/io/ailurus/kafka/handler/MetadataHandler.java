@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.MetadataRequestData;
@@ -58,12 +60,15 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
         final List<CompletableFuture<MetadataResponseData.MetadataResponseTopic>> topics = new ArrayList<>();
         if (data.topics() == null) {
             for (final TopicMetadata t : services.topics().topics()) {
-                topics.add(CompletableFuture.completedFuture(describe(t)));
+                // A principal lists only the topics it may describe (Kafka's rule).
+                if (context.authorized(AclOperation.DESCRIBE, ResourceType.TOPIC, t.name())) {
+                    topics.add(CompletableFuture.completedFuture(describe(t)));
+                }
             }
         } else {
             final boolean autoCreate = services.config().autoCreateTopics() && (version < 4 || data.allowAutoTopicCreation());
             for (final MetadataRequestData.MetadataRequestTopic requested : data.topics()) {
-                topics.add(lookup(requested, autoCreate));
+                topics.add(lookup(context, requested, autoCreate));
             }
         }
         return Futures.allSettled(topics).thenApply(ignored -> {
@@ -84,15 +89,20 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
         });
     }
 
-    private CompletableFuture<MetadataResponseData.MetadataResponseTopic> lookup(
+    private CompletableFuture<MetadataResponseData.MetadataResponseTopic> lookup(final RequestContext context,
             final MetadataRequestData.MetadataRequestTopic requested, final boolean autoCreate) {
         final String name = requested.name();
         // By id whenever an id is given: kafka-clients leaves the name at its default ("") then, not null.
         if (name == null || (name.isEmpty() && !Uuid.ZERO_UUID.equals(requested.topicId()))) {
             final Uuid id = requested.topicId();
-            final Optional<TopicMetadata> byId = services.topics().topic(id);
+            final Optional<TopicMetadata> byId = services.topics().topic(id)
+                    .filter(t -> context.authorized(AclOperation.DESCRIBE, ResourceType.TOPIC, t.name()));
             return CompletableFuture.completedFuture(byId.map(this::describe)
                     .orElseGet(() -> error(null, id, Errors.UNKNOWN_TOPIC_ID)));
+        }
+        // Unauthorized looks the same whether or not the topic exists, so names do not leak.
+        if (!context.authorized(AclOperation.DESCRIBE, ResourceType.TOPIC, name)) {
+            return CompletableFuture.completedFuture(error(name, Uuid.ZERO_UUID, Errors.TOPIC_AUTHORIZATION_FAILED));
         }
         final Optional<TopicMetadata> existing = services.topics().topic(name);
         if (existing.isPresent()) {
@@ -103,6 +113,10 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
         }
         if (!autoCreate) {
             return CompletableFuture.completedFuture(error(name, Uuid.ZERO_UUID, Errors.UNKNOWN_TOPIC_OR_PARTITION));
+        }
+        if (!context.authorizedOnCluster(AclOperation.CREATE)
+                && !context.authorized(AclOperation.CREATE, ResourceType.TOPIC, name)) {
+            return CompletableFuture.completedFuture(error(name, Uuid.ZERO_UUID, Errors.TOPIC_AUTHORIZATION_FAILED));
         }
         return services.topics()
                 .create(name, services.config().defaultPartitions(), services.config().defaultReplicationFactor(), Map.of(), false)

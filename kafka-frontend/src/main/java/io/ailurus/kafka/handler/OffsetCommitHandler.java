@@ -3,7 +3,17 @@ package io.ailurus.kafka.handler;
 import io.ailurus.kafka.RequestContext;
 import io.ailurus.kafka.group.GroupCoordinator;
 import io.ailurus.kafka.group.GroupCoordinatorShard;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestTopic;
+import org.apache.kafka.common.message.OffsetCommitResponseData.OffsetCommitResponsePartition;
+import org.apache.kafka.common.message.OffsetCommitResponseData.OffsetCommitResponseTopic;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.message.OffsetCommitResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.AbstractResponse;
@@ -19,8 +29,31 @@ public final class OffsetCommitHandler extends GroupHandler<OffsetCommitRequest>
 
     @Override
     public CompletableFuture<AbstractResponse> handle(final RequestContext context, final OffsetCommitRequest request) {
-        return coordinator.<OffsetCommitResponseData>ask(request.data().groupId(),
-                        replyTo -> new GroupCoordinatorShard.CommitOffsets(request.data(), replyTo))
-                .thenApply(OffsetCommitResponse::new);
+        if (!allowed(context, AclOperation.READ, request.data().groupId())) {
+            return CompletableFuture.failedFuture(new GroupAuthorizationException(request.data().groupId()));
+        }
+        // Partitions of topics the client may not read are refused one by one; the others are committed.
+        final OffsetCommitRequestData permitted = request.data().duplicate();
+        final List<OffsetCommitRequestTopic> refused = new ArrayList<>();
+        permitted.topics().removeIf(t -> {
+            final boolean denied = !context.authorized(AclOperation.READ, ResourceType.TOPIC, t.name());
+            if (denied) {
+                refused.add(t);
+            }
+            return denied;
+        });
+        final CompletableFuture<OffsetCommitResponseData> committed = permitted.topics().isEmpty()
+                ? CompletableFuture.completedFuture(new OffsetCommitResponseData())
+                : coordinator.ask(permitted.groupId(), replyTo -> new GroupCoordinatorShard.CommitOffsets(permitted, replyTo));
+        return committed.thenApply(data -> {
+            for (final OffsetCommitRequestTopic t : refused) {
+                final OffsetCommitResponseTopic topic = new OffsetCommitResponseTopic().setName(t.name());
+                t.partitions().forEach(p -> topic.partitions().add(new OffsetCommitResponsePartition()
+                        .setPartitionIndex(p.partitionIndex())
+                        .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())));
+                data.topics().add(topic);
+            }
+            return new OffsetCommitResponse(data);
+        });
     }
 }

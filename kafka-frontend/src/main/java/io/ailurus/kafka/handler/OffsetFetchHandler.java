@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetFetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -36,7 +38,7 @@ public final class OffsetFetchHandler extends GroupHandler<OffsetFetchRequest> {
         final List<OffsetFetchRequestData.OffsetFetchRequestGroup> groups = request.groups();
         final Map<String, CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup>> answers = new LinkedHashMap<>();
         for (final OffsetFetchRequestData.OffsetFetchRequestGroup g : groups) {
-            answers.put(g.groupId(), fetch(g, request.data().requireStable()));
+            answers.put(g.groupId(), fetch(context, g, request.data().requireStable()));
         }
         return CompletableFuture.allOf(answers.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
             final OffsetFetchResponseData data = new OffsetFetchResponseData();
@@ -59,8 +61,12 @@ public final class OffsetFetchHandler extends GroupHandler<OffsetFetchRequest> {
         });
     }
 
-    private CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup> fetch(
+    private CompletableFuture<OffsetFetchResponseData.OffsetFetchResponseGroup> fetch(final RequestContext context,
             final OffsetFetchRequestData.OffsetFetchRequestGroup g, final boolean requireStable) {
+        if (!allowed(context, AclOperation.DESCRIBE, g.groupId())) {
+            return CompletableFuture.completedFuture(new OffsetFetchResponseData.OffsetFetchResponseGroup()
+                    .setGroupId(g.groupId()).setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+        }
         final List<TopicPartition> partitions;
         if (g.topics() == null) {
             partitions = null;
@@ -79,7 +85,24 @@ public final class OffsetFetchHandler extends GroupHandler<OffsetFetchRequest> {
                         return out.setErrorCode(Errors.forException(Futures.cause(failure)).code());
                     }
                     ClassicGroupOffsets.fill(out, partitions, fetched.offsets(), fetched.unstable());
+                    hideUnauthorizedTopics(context, out, partitions == null);
                     return out;
                 });
+    }
+
+    /**
+     * Kafka's rule for topics the client may not describe: left out of an all-partitions fetch, answered
+     * TOPIC_AUTHORIZATION_FAILED (and no offset) where they were asked for by name.
+     */
+    private static void hideUnauthorizedTopics(final RequestContext context,
+            final OffsetFetchResponseData.OffsetFetchResponseGroup out, final boolean allPartitions) {
+        out.topics().removeIf(t -> allPartitions
+                && !context.authorized(AclOperation.DESCRIBE, ResourceType.TOPIC, t.name()));
+        for (final OffsetFetchResponseData.OffsetFetchResponseTopics t : out.topics()) {
+            if (!context.authorized(AclOperation.DESCRIBE, ResourceType.TOPIC, t.name())) {
+                t.partitions().forEach(p -> p.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                        .setCommittedOffset(-1).setMetadata(""));
+            }
+        }
     }
 }

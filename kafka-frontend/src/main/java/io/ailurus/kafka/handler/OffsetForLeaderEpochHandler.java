@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderPartition;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderTopic;
 import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
@@ -58,7 +59,7 @@ public final class OffsetForLeaderEpochHandler implements ApiHandler<OffsetsForL
         final List<CompletableFuture<EpochEndOffset>> answers = new ArrayList<>();
         for (final OffsetForLeaderTopic topic : request.data().topics()) {
             for (final OffsetForLeaderPartition partition : topic.partitions()) {
-                answers.add(endOffset(topic.topic(), partition));
+                answers.add(endOffset(context, topic.topic(), partition));
             }
         }
         // Answers complete in any order (some come from partition actors); the response keeps the request's order.
@@ -75,8 +76,10 @@ public final class OffsetForLeaderEpochHandler implements ApiHandler<OffsetsForL
         });
     }
 
-    private CompletableFuture<EpochEndOffset> endOffset(final String topic, final OffsetForLeaderPartition partition) {
-        final TopicPartitions.Lookup lookup = TopicPartitions.lookup(services, topic, partition.partition());
+    private CompletableFuture<EpochEndOffset> endOffset(final RequestContext context, final String topic,
+            final OffsetForLeaderPartition partition) {
+        final TopicPartitions.Lookup lookup = TopicPartitions.lookup(services, context, AclOperation.DESCRIBE, topic,
+                partition.partition());
         Errors error = lookup.error();
         if (lookup.found()) {
             error = TopicPartitions.checkCurrentLeaderEpoch(partition.currentLeaderEpoch(), lookup.replica().leaderEpoch());

@@ -16,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
@@ -71,12 +73,20 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         final Duration timeout = Duration.ofMillis(Math.max(1, data.timeoutMs()));
         final boolean byId = request.version() >= 13;
         final List<Pending> pending = new ArrayList<>();
+        final boolean transactionAllowed = data.transactionalId() == null
+                || context.authorized(AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, data.transactionalId());
         for (final ProduceRequestData.TopicProduceData topic : data.topicData()) {
             final Optional<TopicMetadata> meta = byId ? services.topics().topic(topic.topicId())
                     : services.topics().topic(topic.name());
+            final boolean writeAllowed = context.authorized(AclOperation.WRITE, ResourceType.TOPIC,
+                    meta.map(TopicMetadata::name).orElse(topic.name()));
             for (final ProduceRequestData.PartitionProduceData partition : topic.partitionData()) {
                 final CompletableFuture<ProduceResponseData.PartitionProduceResponse> response;
-                if (meta.isPresent() && Topic.isInternal(meta.get().name())) {
+                if (!transactionAllowed) {
+                    response = failed(partition.index(), Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, null);
+                } else if (!writeAllowed) {
+                    response = failed(partition.index(), Errors.TOPIC_AUTHORIZATION_FAILED, null);
+                } else if (meta.isPresent() && Topic.isInternal(meta.get().name())) {
                     response = failed(partition.index(), Errors.INVALID_TOPIC_EXCEPTION,
                             "topic " + meta.get().name() + " is internal: only the broker writes to it");
                 } else if (meta.isEmpty()) {

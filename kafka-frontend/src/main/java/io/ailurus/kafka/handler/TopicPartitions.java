@@ -2,11 +2,14 @@ package io.ailurus.kafka.handler;
 
 import io.ailurus.cluster.metadata.TopicMetadata;
 import io.ailurus.kafka.BrokerServices;
+import io.ailurus.kafka.RequestContext;
 import io.ailurus.partition.replica.ReplicaHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.RecordBatch;
 
@@ -34,10 +37,15 @@ final class TopicPartitions {
     }
 
     /**
+     * TOPIC_AUTHORIZATION_FAILED when the client may not do {@code operation} on the topic (whether or not it exists);
      * UNKNOWN_TOPIC_OR_PARTITION when the topic or the partition does not exist; NOT_LEADER_OR_FOLLOWER when it exists
      * but its replica is not running (yet, or any more): clients refresh metadata and retry on that one.
      */
-    static Lookup lookup(final BrokerServices services, final String topic, final int partition) {
+    static Lookup lookup(final BrokerServices services, final RequestContext context, final AclOperation operation,
+            final String topic, final int partition) {
+        if (topic != null && !context.authorized(operation, ResourceType.TOPIC, topic)) {
+            return new Lookup(null, Errors.TOPIC_AUTHORIZATION_FAILED);
+        }
         final Optional<TopicMetadata> metadata = topic == null ? Optional.empty() : services.topics().topic(topic);
         if (metadata.isEmpty() || partition < 0 || partition >= metadata.get().partitions()) {
             return new Lookup(null, Errors.UNKNOWN_TOPIC_OR_PARTITION);

@@ -6,6 +6,8 @@ import io.ailurus.kafka.txn.TransactionCoordinator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.WriteTxnMarkersRequestData;
 import org.apache.kafka.common.message.WriteTxnMarkersResponseData;
@@ -27,6 +29,10 @@ public final class WriteTxnMarkersHandler extends TransactionHandler<WriteTxnMar
 
     @Override
     public CompletableFuture<AbstractResponse> handle(final RequestContext context, final WriteTxnMarkersRequest request) {
+        if (!context.authorizedOnCluster(AclOperation.CLUSTER_ACTION)) {
+            return CompletableFuture.failedFuture(new ClusterAuthorizationException(
+                    "WriteTxnMarkers is a broker's request: it needs CLUSTER_ACTION"));
+        }
         final WriteTxnMarkersResponseData data = new WriteTxnMarkersResponseData();
         final List<CompletableFuture<?>> pending = new ArrayList<>();
         for (final WriteTxnMarkersRequestData.WritableTxnMarker marker : request.data().markers()) {

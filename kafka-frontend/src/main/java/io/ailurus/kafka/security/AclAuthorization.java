@@ -36,8 +36,10 @@ public final class AclAuthorization implements Authorizer {
     private AclAuthorizer current() {
         final List<AclEntry> now = acls.get();
         Built b = built;
-        if (b.source() != now && !b.source().equals(now)) {
-            b = new Built(now, new AclAuthorizer(now, superUsers, allowEveryoneIfNoAclFound));
+        if (b.source() != now) {
+            // A new image: rebuild only if its ACLs differ; either way remember its list, so the next call is cheap.
+            b = new Built(now, b.source().equals(now) ? b.authorizer()
+                    : new AclAuthorizer(now, superUsers, allowEveryoneIfNoAclFound));
             built = b;
         }
         return b.authorizer();

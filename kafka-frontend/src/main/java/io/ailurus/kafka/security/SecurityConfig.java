@@ -23,7 +23,8 @@ public record SecurityConfig(List<ListenerEndpoint> listeners, String interBroke
         Map<String, Map<String, Object>> sslConfigs, Duration tlsReloadInterval, List<String> saslMechanisms,
         Duration sessionLifetime, Duration failedAuthenticationDelay, Duration maxFailedAuthenticationDelay,
         Duration handshakeTimeout, Set<String> superUsers, boolean authorizationEnabled,
-        boolean allowEveryoneIfNoAclFound, String bootstrapUser) {
+        boolean allowEveryoneIfNoAclFound, String bootstrapUser, String interBrokerMechanism,
+        String interBrokerUser, String interBrokerPassword) {
 
     public static SecurityConfig from(final Config root, final String defaultHost, final int defaultPort,
             final String defaultAdvertisedHost, final int defaultAdvertisedPort) {
@@ -61,12 +62,19 @@ public record SecurityConfig(List<ListenerEndpoint> listeners, String interBroke
         if (!bootstrapUser.isEmpty() && bootstrapUser.indexOf(':') <= 0) {
             throw new ConfigException("bootstrap-user must be name:password");
         }
+        String interBrokerUser = security.getString("inter-broker.username");
+        String interBrokerPassword = security.getString("inter-broker.password");
+        if (interBrokerUser.isEmpty() && !bootstrapUser.isEmpty()) {
+            interBrokerUser = bootstrapUser.substring(0, bootstrapUser.indexOf(':'));
+            interBrokerPassword = bootstrapUser.substring(bootstrapUser.indexOf(':') + 1);
+        }
         return new SecurityConfig(listeners, interBroker.isEmpty() ? listeners.get(0).name() : interBroker, listenerSsl,
                 security.getDuration("tls-reload-interval"), security.getStringList("sasl.enabled-mechanisms"),
                 security.getDuration("sasl.session-lifetime"), security.getDuration("sasl.failed-authentication-delay"),
                 security.getDuration("sasl.max-failed-authentication-delay"), security.getDuration("handshake-timeout"),
                 Set.copyOf(security.getStringList("super-users")), authorize,
-                security.getBoolean("allow-everyone-if-no-acl-found"), bootstrapUser);
+                security.getBoolean("allow-everyone-if-no-acl-found"), bootstrapUser,
+                security.getString("inter-broker.sasl-mechanism"), interBrokerUser, interBrokerPassword);
     }
 
     /** Kafka's ssl.* settings of a TLS listener: the common block with its own overrides. */
@@ -87,5 +95,16 @@ public record SecurityConfig(List<ListenerEndpoint> listeners, String interBroke
 
     public ListenerEndpoint interBroker() {
         return listeners.stream().filter(l -> l.name().equals(interBrokerListener)).findFirst().orElseThrow();
+    }
+
+    /** How this node reaches brokers' inter-broker listeners as a client. */
+    public InterBrokerClient interBrokerClient() {
+        final ListenerEndpoint listener = interBroker();
+        if (listener.usesSasl() && interBrokerUser.isEmpty()) {
+            throw new ConfigException("the inter-broker listener " + listener.name() + " uses SASL: set "
+                    + "ailurus.security.inter-broker.username and password (a super user), or a bootstrap-user");
+        }
+        return new InterBrokerClient(listener.protocol(), sslConfigs(listener.name()), interBrokerMechanism,
+                interBrokerUser, interBrokerPassword);
     }
 }

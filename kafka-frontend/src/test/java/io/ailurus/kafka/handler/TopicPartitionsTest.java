@@ -1,5 +1,10 @@
 package io.ailurus.kafka.handler;
 
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.acl.AclOperation;
+import java.net.InetAddress;
+import io.ailurus.kafka.security.Authorizer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -67,6 +72,10 @@ class TopicPartitionsTest {
         topics.create("orders", 2, (short) 1, Map.of(), false).get(10, TimeUnit.SECONDS);
     }
 
+    private static final RequestContext ANYONE = new RequestContext(
+            new RequestHeader(ApiKeys.LIST_OFFSETS, (short) 0, "test-client", 1),
+            ClientConnection.plaintext(1L, "/127.0.0.1:50000"));
+
     @AfterEach
     void tearDown() {
         topics.close();
@@ -74,15 +83,41 @@ class TopicPartitionsTest {
 
     @Test
     void unknownTopicOrPartitionIsUnknown() {
-        assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, TopicPartitions.lookup(services, "nope", 0).error());
-        assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, TopicPartitions.lookup(services, "orders", 2).error());
-        assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, TopicPartitions.lookup(services, "orders", -1).error());
-        assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, TopicPartitions.lookup(services, null, 0).error());
+        assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, TopicPartitions.lookup(services, ANYONE, AclOperation.DESCRIBE, "nope", 0).error());
+        assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, TopicPartitions.lookup(services, ANYONE, AclOperation.DESCRIBE, "orders", 2).error());
+        assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, TopicPartitions.lookup(services, ANYONE, AclOperation.DESCRIBE, "orders", -1).error());
+        assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, TopicPartitions.lookup(services, ANYONE, AclOperation.DESCRIBE, null, 0).error());
+    }
+
+    @Test
+    void aTopicTheClientMayNotDescribeIsRefusedWhetherOrNotItExists() {
+        final Authorizer onlyOrders = new Authorizer() {
+            @Override
+            public boolean authorized(final KafkaPrincipal principal, final InetAddress host,
+                    final AclOperation operation, final ResourceType type, final String name) {
+                return name.equals("orders") && operation == AclOperation.DESCRIBE;
+            }
+
+            @Override
+            public boolean authorizedForAny(final KafkaPrincipal principal, final InetAddress host,
+                    final AclOperation operation, final ResourceType type) {
+                return false;
+            }
+        };
+        final RequestContext restricted = new RequestContext(ANYONE.header(), ANYONE.connection(), onlyOrders);
+        assertEquals(Errors.TOPIC_AUTHORIZATION_FAILED,
+                TopicPartitions.lookup(services, restricted, AclOperation.DELETE, "orders", 0).error());
+        assertEquals(Errors.TOPIC_AUTHORIZATION_FAILED,
+                TopicPartitions.lookup(services, restricted, AclOperation.DESCRIBE, "secret", 0).error());
+        assertEquals(Errors.TOPIC_AUTHORIZATION_FAILED,
+                TopicPartitions.lookup(services, restricted, AclOperation.DESCRIBE, "nope", 0).error());
+        assertEquals(Errors.NOT_LEADER_OR_FOLLOWER,
+                TopicPartitions.lookup(services, restricted, AclOperation.DESCRIBE, "orders", 1).error());
     }
 
     @Test
     void existingPartitionWithoutRunningReplicaIsNotLeader() {
-        final TopicPartitions.Lookup lookup = TopicPartitions.lookup(services, "orders", 1);
+        final TopicPartitions.Lookup lookup = TopicPartitions.lookup(services, ANYONE, AclOperation.DESCRIBE, "orders", 1);
         assertEquals(Errors.NOT_LEADER_OR_FOLLOWER, lookup.error());
         assertNull(lookup.replica());
     }
@@ -92,7 +127,7 @@ class TopicPartitionsTest {
         final SegmentLog log = openLog(dataDir, new TopicPartition("orders", 0));
         try {
             final ReplicaHandle handle = startReplica(replicas, new TopicPartition("orders", 0), log);
-            final TopicPartitions.Lookup lookup = TopicPartitions.lookup(services, "orders", 0);
+            final TopicPartitions.Lookup lookup = TopicPartitions.lookup(services, ANYONE, AclOperation.DESCRIBE, "orders", 0);
             assertTrue(lookup.found());
             assertSame(handle, lookup.replica());
         } finally {

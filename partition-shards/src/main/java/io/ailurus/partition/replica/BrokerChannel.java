@@ -29,16 +29,45 @@ public final class BrokerChannel implements AutoCloseable {
     private final OutputStream out;
     private int correlationId;
 
+    /**
+     * How a channel reaches a broker: a plain or TLS socket, then the SASL exchange when the listener wants one.
+     * The broker's inter-broker listener decides which (its security protocol).
+     */
+    public interface Security {
+
+        Security PLAINTEXT = (host, port, timeoutMs) -> {
+            final Socket socket = new Socket();
+            try {
+                socket.connect(new InetSocketAddress(host, port), timeoutMs);
+            } catch (IOException e) {
+                socket.close();
+                throw e;
+            }
+            return socket;
+        };
+
+        Socket connect(String host, int port, int timeoutMs) throws IOException;
+
+        /** Runs before the channel carries any other request; a failure closes it. */
+        default void authenticate(final BrokerChannel channel) throws IOException {
+        }
+    }
+
     public BrokerChannel(final String host, final int port, final String clientId, final int readTimeoutMs)
             throws IOException {
+        this(host, port, clientId, readTimeoutMs, Security.PLAINTEXT);
+    }
+
+    public BrokerChannel(final String host, final int port, final String clientId, final int readTimeoutMs,
+            final Security security) throws IOException {
         this.clientId = clientId;
-        this.socket = new Socket();
+        this.socket = security.connect(host, port, CONNECT_TIMEOUT_MS);
         try {
-            socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
             socket.setSoTimeout(readTimeoutMs);
             socket.setTcpNoDelay(true);
             in = new DataInputStream(socket.getInputStream());
             out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+            security.authenticate(this);
         } catch (IOException e) {
             socket.close();
             throw e;

@@ -1,5 +1,6 @@
 package io.ailurus.wasm.node;
 
+import io.ailurus.partition.replica.BrokerChannel;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
@@ -18,12 +19,24 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class Loopback implements AutoCloseable {
 
     private final String bootstrap;
+    private final Map<String, Object> security;
+    private final BrokerChannel.Security channelSecurity;
     private KafkaProducer<byte[], byte[]> producer;   // guarded by this; made on first use, like the admin client
     private Admin admin;                              // guarded by this
     private boolean closed;                           // guarded by this
 
-    Loopback(final String bootstrap) {
+    /**
+     * @param security        kafka-clients settings that reach the listener as this node (TLS, SASL login)
+     * @param channelSecurity the same for the raw channels of {@link SequencedWriter}
+     */
+    Loopback(final String bootstrap, final Map<String, Object> security, final BrokerChannel.Security channelSecurity) {
         this.bootstrap = bootstrap;
+        this.security = Map.copyOf(security);
+        this.channelSecurity = channelSecurity;
+    }
+
+    BrokerChannel.Security channelSecurity() {
+        return channelSecurity;
     }
 
     synchronized KafkaProducer<byte[], byte[]> producer() {
@@ -41,19 +54,22 @@ final class Loopback implements AutoCloseable {
             throw new IllegalStateException("the node is stopping");
         }
         if (admin == null) {
-            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            final Map<String, Object> settings = new java.util.HashMap<>(security);
+            settings.putAll(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     AdminClientConfig.CLIENT_ID_CONFIG, "ailurus-transforms-admin",
                     AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000,
                     // A request to a node that just died is given up after 5 s and retried elsewhere, well within the
                     // call's 30 s, so a transform partition moved by that death starts in seconds.
                     AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
                     AdminClientConfig.METADATA_MAX_AGE_CONFIG, 5_000));
+            admin = Admin.create(settings);
         }
         return admin;
     }
 
     private KafkaProducer<byte[], byte[]> newProducer() {
         final Properties p = new Properties();
+        p.putAll(security);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "ailurus-transforms");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -67,6 +83,7 @@ final class Loopback implements AutoCloseable {
     /** A consumer of its own (for reading binaries back); the caller closes it. */
     KafkaConsumer<byte[], byte[]> consumer() {
         final Properties p = new Properties();
+        p.putAll(security);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "ailurus-transforms-binaries");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

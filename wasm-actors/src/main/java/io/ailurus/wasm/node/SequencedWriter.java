@@ -220,7 +220,8 @@ final class SequencedWriter implements AutoCloseable {
                 return open;
             }
         }
-        final BrokerChannel fresh = new BrokerChannel(leader.host(), leader.port(), clientId, REQUEST_TIMEOUT_MS + 5_000);
+        final BrokerChannel fresh = new BrokerChannel(leader.host(), leader.port(), clientId, REQUEST_TIMEOUT_MS + 5_000,
+                kafka.channelSecurity());
         synchronized (this) {
             final BrokerChannel raced = channels.get(address);
             if (closed || (raced != null && raced.isOpen())) {

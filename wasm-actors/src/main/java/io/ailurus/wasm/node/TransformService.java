@@ -10,6 +10,7 @@ import io.ailurus.cluster.controller.ReplicatedTopicStore;
 import io.ailurus.cluster.transform.TransformMetadata;
 import io.ailurus.cluster.transform.TransformMetadata.StartPosition;
 import io.ailurus.cluster.transform.TransformRules;
+import io.ailurus.partition.replica.BrokerChannel;
 import io.ailurus.partition.replica.LocalReplicas;
 import io.ailurus.partition.replica.ReplicaHandle;
 import io.ailurus.wasm.runtime.InvalidTransformException;
@@ -70,14 +71,17 @@ public final class TransformService implements AutoCloseable {
     }
 
     /**
-     * Starts the node's transforms; {@code bootstrap} is the node's own Kafka listener, {@code producerIds} the source
-     * InitProducerId uses (the transforms' outputs are written as idempotent producers).
+     * Starts the node's transforms; {@code bootstrap} is the node's own inter-broker listener, reached with
+     * {@code clientSecurity} (kafka-clients settings) and {@code channelSecurity} (raw channels), {@code producerIds}
+     * the source InitProducerId uses (the transforms' outputs are written as idempotent producers).
      */
     public static TransformService start(final TransformConfig config, final ActorSystem<?> system,
                                          final ReplicatedTopicStore topics, final LocalReplicas replicas,
                                          final int nodeId, final String bootstrap,
+                                         final Map<String, Object> clientSecurity,
+                                         final BrokerChannel.Security channelSecurity,
                                          final ProducerIdSource producerIds) {
-        final Loopback kafka = new Loopback(bootstrap);
+        final Loopback kafka = new Loopback(bootstrap, clientSecurity, channelSecurity);
         final InternalTopics internal = new InternalTopics(topics);
         final BinaryStore store = new BinaryStore(kafka, internal);
         final ExecutorService io = Executors.newCachedThreadPool(daemon("transform-io"));
