@@ -86,7 +86,13 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.cluster.typed.JoinSeedNodes;
 import org.apache.pekko.http.javadsl.model.Uri;
+import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
 import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.apache.pekko.http.javadsl.ConnectionContext;
+import org.apache.pekko.http.javadsl.HttpsConnectionContext;
+import io.ailurus.cluster.admin.AdminAccess;
+import io.ailurus.kafka.security.ScramPasswordCheck;
+import io.ailurus.kafka.security.TlsServerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -233,7 +239,7 @@ public final class Node implements AutoCloseable {
                             topics, leaders, () -> aliveIds(directory))),
                     "controller", DispatcherSelector.fromConfig(PartitionReplica.DISPATCHER)));
 
-            final int adminPort = startAdmin(system, clusterConfig);
+            final int adminPort = startAdmin(system, clusterConfig, security, securityStore, timer);
             system.systemActorOf(NodeRegistry.create(new NodeInfo(config.nodeId(), clusterConfig.rack(),
                     advertisedHost, advertisedPort, clusterConfig.aeronHost(),
                     network == null ? clusterConfig.aeronPort() : network.port(),
@@ -359,10 +365,30 @@ public final class Node implements AutoCloseable {
     }
 
     /** Starts the admin HTTP endpoint; returns its bound port. */
-    private static int startAdmin(final ActorSystem<Void> system, final ClusterConfig config) {
+    /**
+     * Starts the admin HTTP endpoint (Pekko Management), with HTTP Basic against the SCRAM users and HTTPS when the
+     * security settings ask for them. Pekko's own cluster routes are then read-only: changing membership by HTTP
+     * needs a super user, which only our routes can check.
+     */
+    private static int startAdmin(final ActorSystem<Void> system, final ClusterConfig config,
+            final SecurityConfig security, final SecurityStore users, final ScheduledExecutorService checks) {
+        final SecurityConfig.AdminSecurity admin = security.admin();
+        final AdminAccess access = admin.requireAuth()
+                ? new AdminAccess(true, new ScramPasswordCheck(users::scramCredential),
+                        user -> security.superUsers().contains("User:" + user), checks)
+                : AdminAccess.OPEN;
+        AdminState.ID.get(system).installAccess(access);
+        final HttpsConnectionContext https = admin.tls()
+                ? ConnectionContext.httpsServer(TlsServerContext.create(admin.sslConfigs()).sslContext()) : null;
         try {
-            final Uri uri = PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            LOG.info("Admin API on {}", uri);
+            final Uri uri = PekkoManagement.get(system).start(settings -> {
+                ManagementRouteProviderSettings s = settings;
+                if (admin.requireAuth()) {
+                    s = s.withAuth(access.authenticator()).withReadOnly(true);
+                }
+                return https == null ? s : s.withHttpsConnectionContext(https);
+            }).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            LOG.info("Admin API on {}{}", uri, admin.requireAuth() ? " (HTTP Basic against the SCRAM users)" : "");
             return uri.port();
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the admin HTTP endpoint on " + config.adminHost() + ":"

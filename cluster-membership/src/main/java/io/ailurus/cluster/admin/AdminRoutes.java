@@ -53,11 +53,11 @@ public final class AdminRoutes implements ManagementRouteProvider {
 
     @Override
     public Route routes(final ManagementRouteProviderSettings settings) {
-        return pathPrefix("v1", () -> concat(
+        return pathPrefix("v1", () -> state.access().authenticated(() -> concat(
                 path("brokers", () -> get(() -> json(200, brokers()))),
                 path(PathMatchers.segment("brokers").slash(PathMatchers.integerSegment()).slash("decommission"),
-                        id -> post(() -> onSuccess(state.view().decommission(id),
-                                result -> json(result.status(), Map.of("message", result.message()))))),
+                        id -> post(() -> state.access().superuserOnly(() -> onSuccess(state.view().decommission(id),
+                                result -> json(result.status(), Map.of("message", result.message())))))),
                 path("partitions", () -> get(() -> json(200, state.view().partitions()))),
                 path(PathMatchers.segment("cluster").slash("health"), () -> get(() -> json(200,
                         ClusterHealth.of(state.directory().nodes().values(), state.view().partitions())))),
@@ -79,7 +79,7 @@ public final class AdminRoutes implements ManagementRouteProvider {
                 path(PathMatchers.segment("cloud_storage").slash("manifest").slash(PathMatchers.segment())
                                 .slash(PathMatchers.integerSegment()),
                         (topic, partition) -> get(() -> answer(state.view().cloudStorage().manifest(topic, partition),
-                                AdminRoutes::jsonBytes)))));
+                                AdminRoutes::jsonBytes))))));
     }
 
     /** The body through {@code found}, or the answer's status with its message in the routes' error shape. */

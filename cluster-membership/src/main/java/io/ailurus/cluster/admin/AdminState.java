@@ -30,10 +30,20 @@ public final class AdminState extends AbstractExtensionId<AdminState.Holder> {
 
         private volatile NodeDirectory directory = new NodeDirectory();
         private volatile AdminView view = NOT_STARTED;
+        private volatile AdminAccess access = AdminAccess.OPEN;
 
         public void install(final NodeDirectory directory, final AdminView view) {
             this.directory = directory;
             this.view = view;
+        }
+
+        /** Installed before the admin endpoint starts. */
+        public void installAccess(final AdminAccess access) {
+            this.access = access;
+        }
+
+        public AdminAccess access() {
+            return access;
         }
 
         public NodeDirectory directory() {

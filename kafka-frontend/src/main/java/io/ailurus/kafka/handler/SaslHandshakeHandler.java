@@ -14,9 +14,10 @@ import org.apache.kafka.common.requests.SaslHandshakeRequest;
 import org.apache.kafka.common.requests.SaslHandshakeResponse;
 
 /**
- * SaslHandshake v1: the client picks a mechanism; SaslAuthenticate requests carry the exchange. (v0, where raw SASL
- * tokens follow outside Kafka framing, is not offered: every maintained client speaks v1.) On an authenticated
- * connection it starts a re-authentication (KIP-368) when sessions expire.
+ * SaslHandshake: the client picks a mechanism; SaslAuthenticate requests carry the exchange. v0 is advertised because
+ * librdkafka reads it as "this broker does SASL", but the exchange must come in SaslAuthenticate requests (what every
+ * maintained client does when the broker offers them): raw tokens outside Kafka framing close the connection. On an
+ * authenticated connection a handshake starts a re-authentication (KIP-368) when sessions expire.
  */
 public final class SaslHandshakeHandler implements ApiHandler<SaslHandshakeRequest> {
 
@@ -33,7 +34,7 @@ public final class SaslHandshakeHandler implements ApiHandler<SaslHandshakeReque
 
     @Override
     public short oldestVersion() {
-        return 1;
+        return 0;
     }
 
     @Override

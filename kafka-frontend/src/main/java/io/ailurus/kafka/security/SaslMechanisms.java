@@ -2,11 +2,9 @@ package io.ailurus.kafka.security;
 
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
-import java.util.Map;
 import javax.security.sasl.SaslServer;
 import org.apache.kafka.common.security.plain.internals.PlainSaslServer;
 import org.apache.kafka.common.security.scram.internals.ScramMechanism;
-import org.apache.kafka.common.security.scram.internals.ScramSaslServer;
 
 /**
  * The SASL mechanisms a node offers (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512), all answered from the SCRAM user table,
@@ -30,11 +28,10 @@ public record SaslMechanisms(List<String> enabled, ScramCredentialLookup credent
     /** A fresh server side of one exchange. */
     public SaslServer newServer(final String mechanism) {
         if (PlainSaslServer.PLAIN_MECHANISM.equals(mechanism)) {
-            return new PlainSaslServer(new CredentialCallbacks(credentials, null));
+            return new PlainSaslServer(new PlainCallbacks(credentials));
         }
         try {
-            return new ScramSaslServer(ScramMechanism.forMechanismName(mechanism), Map.of(),
-                    new CredentialCallbacks(credentials, mechanism));
+            return new ScramServer(ScramMechanism.forMechanismName(mechanism), credentials);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("this JVM lacks the hash of " + mechanism, e);
         }

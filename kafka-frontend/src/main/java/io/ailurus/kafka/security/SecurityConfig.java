@@ -24,7 +24,14 @@ public record SecurityConfig(List<ListenerEndpoint> listeners, String interBroke
         Duration sessionLifetime, Duration failedAuthenticationDelay, Duration maxFailedAuthenticationDelay,
         Duration handshakeTimeout, Set<String> superUsers, boolean authorizationEnabled,
         boolean allowEveryoneIfNoAclFound, String bootstrapUser, String interBrokerMechanism,
-        String interBrokerUser, String interBrokerPassword) {
+        String interBrokerUser, String interBrokerPassword, AdminSecurity admin) {
+
+    /**
+     * The admin API's protection: HTTP Basic against the SCRAM users when {@code requireAuth} (Redpanda's
+     * admin_api_require_auth), HTTPS when {@code tls} with {@code sslConfigs} (ssl block plus listener.admin.ssl).
+     */
+    public record AdminSecurity(boolean requireAuth, boolean tls, Map<String, Object> sslConfigs) {
+    }
 
     public static SecurityConfig from(final Config root, final String defaultHost, final int defaultPort,
             final String defaultAdvertisedHost, final int defaultAdvertisedPort) {
@@ -41,12 +48,7 @@ public record SecurityConfig(List<ListenerEndpoint> listeners, String interBroke
         final Map<String, Object> ssl = kafkaSsl(security.getConfig("ssl"));
         final Map<String, Map<String, Object>> listenerSsl = new HashMap<>();
         for (final ListenerEndpoint l : listeners) {
-            final String path = "listener." + l.name().toLowerCase(Locale.ROOT) + ".ssl";
-            final Map<String, Object> merged = new HashMap<>(ssl);
-            if (security.hasPath(path)) {
-                merged.putAll(kafkaSsl(security.getConfig(path)));
-            }
-            listenerSsl.put(l.name(), Map.copyOf(merged));
+            listenerSsl.put(l.name(), merged(ssl, security, "listener." + l.name().toLowerCase(Locale.ROOT) + ".ssl"));
         }
         final boolean authenticatesClients = listeners.stream().anyMatch(l -> l.usesSasl() || l.usesTls()
                 && "required".equalsIgnoreCase(String.valueOf(listenerSsl.get(l.name()).get("ssl.client.auth"))));
@@ -74,12 +76,23 @@ public record SecurityConfig(List<ListenerEndpoint> listeners, String interBroke
                 security.getDuration("sasl.max-failed-authentication-delay"), security.getDuration("handshake-timeout"),
                 Set.copyOf(security.getStringList("super-users")), authorize,
                 security.getBoolean("allow-everyone-if-no-acl-found"), bootstrapUser,
-                security.getString("inter-broker.sasl-mechanism"), interBrokerUser, interBrokerPassword);
+                security.getString("inter-broker.sasl-mechanism"), interBrokerUser, interBrokerPassword,
+                new AdminSecurity(security.getBoolean("admin.require-auth"), security.getBoolean("admin.tls"),
+                        merged(ssl, security, "listener.admin.ssl")));
     }
 
     /** Kafka's ssl.* settings of a TLS listener: the common block with its own overrides. */
     public Map<String, Object> sslConfigs(final String listenerName) {
         return sslConfigs.get(listenerName);
+    }
+
+    private static Map<String, Object> merged(final Map<String, Object> common, final Config security,
+            final String overridePath) {
+        final Map<String, Object> merged = new HashMap<>(common);
+        if (security.hasPath(overridePath)) {
+            merged.putAll(kafkaSsl(security.getConfig(overridePath)));
+        }
+        return Map.copyOf(merged);
     }
 
     /** An HOCON block of Kafka ssl.* settings without the prefix ("keystore.location") as Kafka's flat names. */

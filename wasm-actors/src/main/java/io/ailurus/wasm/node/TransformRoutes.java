@@ -25,6 +25,7 @@ import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import io.ailurus.cluster.admin.AdminState;
 import org.apache.pekko.management.javadsl.ManagementRouteProvider;
 import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
 
@@ -40,21 +41,25 @@ public final class TransformRoutes implements ManagementRouteProvider {
             scala.concurrent.duration.FiniteDuration.apply(30, java.util.concurrent.TimeUnit.SECONDS);
 
     private final TransformAdmin.Holder holder;
+    private final AdminState.Holder admin;
 
     public TransformRoutes(final ExtendedActorSystem system) {
         this.holder = TransformAdmin.ID.get(system);
+        this.admin = AdminState.ID.get(system);
     }
 
     @Override
     public Route routes(final ManagementRouteProviderSettings settings) {
-        return pathPrefix(PathMatchers.segment("v1").slash("transform"), () -> concat(
+        return pathPrefix(PathMatchers.segment("v1").slash("transform"), () -> admin.access().authenticated(() -> concat(
                 pathEndOrSingleSlash(() -> get(() -> parameterOptional("local", local ->
                         answer(s -> s.list(local.isPresent()))))),
-                path("deploy", () -> post(() -> extractStrictEntity(BODY_TIMEOUT, entity ->
-                        answer(s -> s.deploy(entity.getData().toArray()))))),
-                path(PathMatchers.segment().slash("meta"), name -> put(() -> extractStrictEntity(BODY_TIMEOUT,
-                        entity -> answer(s -> s.updateMeta(name, entity.getData().toArray()))))),
-                path(PathMatchers.segment(), name -> delete(() -> answer(s -> s.delete(name))))));
+                path("deploy", () -> post(() -> admin.access().superuserOnly(() -> extractStrictEntity(BODY_TIMEOUT,
+                        entity -> answer(s -> s.deploy(entity.getData().toArray())))))),
+                path(PathMatchers.segment().slash("meta"), name -> put(() -> admin.access().superuserOnly(() ->
+                        extractStrictEntity(BODY_TIMEOUT, entity -> answer(s -> s.updateMeta(name,
+                                entity.getData().toArray())))))),
+                path(PathMatchers.segment(), name -> delete(() -> admin.access().superuserOnly(() ->
+                        answer(s -> s.delete(name))))))));
     }
 
     private Route answer(final Function<TransformService, CompletionStage<AdminAnswer<Object>>> call) {
