@@ -64,6 +64,11 @@ final class TestBroker implements AutoCloseable {
         return "127.0.0.1:" + node.kafkaPort();
     }
 
+    /** The bootstrap address of the listener named {@code listenerName} ("SASL_SSL", ...). */
+    String bootstrap(final String listenerName) {
+        return "127.0.0.1:" + node.kafkaPort(listenerName);
+    }
+
     Properties clientProperties() {
         final Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap());
