@@ -94,7 +94,7 @@ final class KafkaConnection {
         try {
             transport.handshake();
         } catch (SslAuthenticationException e) {
-            close("TLS handshake failed: " + e.getMessage());
+            close("TLS handshake failed: " + tlsReason(e));
             return false;
         }
         if (!transport.ready()) {
@@ -148,7 +148,7 @@ final class KafkaConnection {
                 dispatch(complete);
             }
         } catch (SslAuthenticationException e) {
-            close("TLS failed: " + e.getMessage());
+            close("TLS failed: " + tlsReason(e));
         } catch (IOException e) {
             close(null);
         } finally {
@@ -215,10 +215,20 @@ final class KafkaConnection {
                 onReadable();
             }
         } catch (SslAuthenticationException e) {
-            close("TLS failed: " + e.getMessage());
+            close("TLS failed: " + tlsReason(e));
         } catch (IOException e) {
             close(null);
         }
+    }
+
+    /**
+     * kafka-clients says only "SSL handshake failed"; the JSSE cause says why (no client certificate, an untrusted
+     * one, bytes that are not TLS), which is what an operator needs in the one log line.
+     */
+    private static String tlsReason(final SslAuthenticationException e) {
+        final Throwable cause = e.getCause();
+        return cause == null || cause.getMessage() == null ? e.getMessage()
+                : e.getMessage() + " (" + cause.getMessage() + ")";
     }
 
     private void updateReadInterest() {
