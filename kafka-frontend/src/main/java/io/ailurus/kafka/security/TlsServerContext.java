@@ -42,6 +42,8 @@ public final class TlsServerContext {
     private final Map<String, Object> configs;
     private final SslFactory factory;
     private final DefaultKafkaPrincipalBuilder principals;
+    /** The last reload failure warned about; only the reload timer's thread touches it. */
+    private String lastFailure;
 
     private TlsServerContext(final Map<String, Object> configs, final SslFactory factory,
             final DefaultKafkaPrincipalBuilder principals) {
@@ -92,13 +94,27 @@ public final class TlsServerContext {
         return principals;
     }
 
-    /** Rebuilds the engines if a keystore or truststore file changed; a broken replacement keeps the old one. */
+    /**
+     * Rebuilds the engines if a keystore or truststore file changed; a broken replacement keeps the old one. It is
+     * tried again at every check until it is fixed, but warned about once per distinct failure, not at every check.
+     */
     public void reloadIfChanged() {
+        final Object before = factory.sslEngineFactory();
         try {
             factory.reconfigure(configs);
         } catch (KafkaException e) {
-            LOG.warn("TLS keystore or truststore changed but cannot be used, keeping the current one: {}",
-                    rootMessage(e));
+            final String reason = rootMessage(e);
+            if (!reason.equals(lastFailure)) {
+                LOG.warn("TLS keystore or truststore changed but cannot be used, keeping the current one: {}", reason);
+                lastFailure = reason;
+            } else {
+                LOG.debug("TLS keystore or truststore still unusable: {}", reason);
+            }
+            return;
+        }
+        lastFailure = null;
+        if (factory.sslEngineFactory() != before) {
+            LOG.info("TLS keystore or truststore reloaded: new connections get the replacement");
         }
     }
 }
