@@ -21,6 +21,7 @@ final class BrokerProcess implements AutoCloseable {
     private List<String> seeds = List.of();
     private int controllerVoters;
     private final List<String> jvmOptions = new ArrayList<>();
+    private Path configFile;
     private Process process;
 
     BrokerProcess(final Path dataDir, final Path logFile) throws IOException {
@@ -43,6 +44,17 @@ final class BrokerProcess implements AutoCloseable {
     BrokerProcess controllerVoters(final int count) {
         this.controllerVoters = count;
         return this;
+    }
+
+    /** The node's {@code --config} file (HOCON over the defaults). */
+    BrokerProcess configFile(final Path file) {
+        this.configFile = file;
+        return this;
+    }
+
+    /** The port clients reach: {@code --port}, or a listener a config file puts there. */
+    int kafkaPort() {
+        return kafkaPort;
     }
 
     /** A JVM option such as {@code -Dpekko.cluster.split-brain-resolver.stable-after=3s}. */
@@ -97,6 +109,10 @@ final class BrokerProcess implements AutoCloseable {
                 "--cluster-port", Integer.toString(clusterPort),
                 "--admin-port", Integer.toString(adminPort),
                 "--aeron-port", Integer.toString(aeronPort)));
+        if (configFile != null) {
+            command.add("--config");
+            command.add(configFile.toString());
+        }
         if (!seeds.isEmpty()) {
             command.add("--seeds");
             command.add(String.join(",", seeds));
