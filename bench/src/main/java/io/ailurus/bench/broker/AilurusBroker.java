@@ -38,11 +38,13 @@ public final class AilurusBroker implements BrokerUnderTest {
     private final ChildJvm jvm;
     private final Path dataDir;
     private final int port;
+    private final int tlsPort;
 
-    private AilurusBroker(final ChildJvm jvm, final Path dataDir, final int port) {
+    private AilurusBroker(final ChildJvm jvm, final Path dataDir, final int port, final int tlsPort) {
         this.jvm = jvm;
         this.dataDir = dataDir;
         this.port = port;
+        this.tlsPort = tlsPort;
     }
 
     /** Fails early, with the build command, if the broker has not been built. */
@@ -64,12 +66,16 @@ public final class AilurusBroker implements BrokerUnderTest {
         final List<String> jvmArgs = new ArrayList<>(BrokerJvmOptions.of(options, BrokerKind.AILURUS, runDir));
         jvmArgs.addAll(REQUIRED_FLAGS);
         final Path log = runDir.resolve("ailurus.log");
-        final ChildJvm jvm = ChildJvm.start("ailurus", jvmArgs, classpath, MAIN_CLASS,
-                List.of("start", "--data-dir", dataDir.toAbsolutePath().toString(),
-                        "--port", Integer.toString(port), "--cluster-port", Integer.toString(clusterPort),
-                        "--admin-port", "0"),
-                runDir, log);
-        final AilurusBroker broker = new AilurusBroker(jvm, dataDir, port);
+        final List<String> args = new ArrayList<>(List.of("start", "--data-dir", dataDir.toAbsolutePath().toString(),
+                "--port", Integer.toString(port), "--cluster-port", Integer.toString(clusterPort),
+                "--admin-port", "0"));
+        final int tlsPort = options.tls() ? FreePorts.next() : 0;
+        if (options.tls()) {
+            args.addAll(List.of("--config", TlsMaterial.in(options.baseDir()).ailurusConfig(runDir, port, tlsPort)
+                    .toAbsolutePath().toString()));
+        }
+        final ChildJvm jvm = ChildJvm.start("ailurus", jvmArgs, classpath, MAIN_CLASS, args, runDir, log);
+        final AilurusBroker broker = new AilurusBroker(jvm, dataDir, port, tlsPort);
         try {
             jvm.awaitPort(port, START_TIMEOUT);
             ClusterProbe.awaitReady(broker.bootstrap(), jvm, START_TIMEOUT);
@@ -88,6 +94,11 @@ public final class AilurusBroker implements BrokerUnderTest {
     @Override
     public String bootstrap() {
         return "127.0.0.1:" + port;
+    }
+
+    @Override
+    public String clientBootstrap() {
+        return tlsPort == 0 ? bootstrap() : "127.0.0.1:" + tlsPort;
     }
 
     @Override

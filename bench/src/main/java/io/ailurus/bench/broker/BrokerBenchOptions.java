@@ -36,17 +36,20 @@ import java.util.Map;
  * @param consumerProps          extra consumer properties, for both brokers
  * @param kafkaServerProps       extra lines of Kafka's server.properties (e.g. log cleaner settings)
  * @param syncBetweenPhases      run sync(1) before each measured phase, so writeback of the previous one is done
+ * @param tls                    the measured clients connect over TLS (both brokers get an SSL listener with the same
+ *                               self-signed certificate; setup traffic stays on PLAINTEXT)
  */
 public record BrokerBenchOptions(boolean quick, long produceBytes, double produceSeconds, long latencyBytesPerSecond,
         double latencySeconds, double latencyWarmupSeconds, double warmupSeconds, int recordBytes, List<String> acks,
         List<Integer> partitions, List<BrokerKind> brokers, Path baseDir, Path ailurusHome, String kafkaVersion,
         Path kafkaLib, String mvn, String brokerHeap, boolean jfr, List<String> ailurusJvmOpts,
         List<String> kafkaJvmOpts, Map<String, String> producerProps, Map<String, String> consumerProps,
-        Map<String, String> kafkaServerProps, boolean syncBetweenPhases) {
+        Map<String, String> kafkaServerProps, boolean syncBetweenPhases, boolean tls) {
 
     static final String USAGE = """
             Usage: BrokerBench [--quick] [flags]
               --quick                    smoke run: 200m / 15 s per case, 10 s latency, 3 s warm-up
+              --tls                      measured clients connect over TLS (same certificate for both brokers)
               --produce-bytes N          throughput phase stops after N bytes (k, m, g)   default 3g   (quick 200m)
               --produce-seconds S        ... or after S seconds                           default 60   (quick 15)
               --latency-rate N           fixed rate of the latency phase, bytes/s         default 20m
@@ -98,6 +101,7 @@ public record BrokerBenchOptions(boolean quick, long produceBytes, double produc
         final Map<String, String> consumerProps = new LinkedHashMap<>();
         final Map<String, String> kafkaServerProps = new LinkedHashMap<>();
         boolean sync = true;
+        boolean tls = false;
         for (int i = 0; i < args.length; i++) {
             final String flag = args[i];
             switch (flag) {
@@ -108,6 +112,7 @@ public record BrokerBenchOptions(boolean quick, long produceBytes, double produc
                 case "--quick" -> quick = true;
                 case "--jfr" -> jfr = true;
                 case "--no-sync" -> sync = false;
+                case "--tls" -> tls = true;
                 default -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException("missing value after " + flag + "\n" + USAGE);
@@ -152,7 +157,7 @@ public record BrokerBenchOptions(boolean quick, long produceBytes, double produc
                 (dir != null ? dir : defaultBaseDir()).toAbsolutePath(),
                 (home != null ? home : defaultHome()).toAbsolutePath().normalize(),
                 kafkaVersion, kafkaLib, mvn, heap, jfr, ailurusOpts, kafkaOpts,
-                Map.copyOf(producerProps), Map.copyOf(consumerProps), Map.copyOf(kafkaServerProps), sync);
+                Map.copyOf(producerProps), Map.copyOf(consumerProps), Map.copyOf(kafkaServerProps), sync, tls);
         options.validate();
         return options;
     }

@@ -23,6 +23,11 @@ public interface BrokerUnderTest extends AutoCloseable {
     /** host:port of its Kafka listener on 127.0.0.1. */
     String bootstrap();
 
+    /** Where the measured clients connect: the TLS listener in a {@code --tls} run, else {@link #bootstrap()}. */
+    default String clientBootstrap() {
+        return bootstrap();
+    }
+
     /** The broker JVM's process id (for its CPU time). */
     long pid();
 

@@ -25,8 +25,23 @@ public final class ClientConfigs {
         props.put(ProducerConfig.ACKS_CONFIG, acks);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.putAll(tls(options));
         props.putAll(options.producerProps());
         return props;
+    }
+
+    private static Map<String, Object> tls(final BrokerBenchOptions options) {
+        if (!options.tls()) {
+            return Map.of();
+        }
+        try {
+            return TlsMaterial.in(options.baseDir()).clientProps();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public static Map<String, Object> consumer(final String bootstrap, final BrokerBenchOptions options) {
@@ -37,6 +52,7 @@ public final class ClientConfigs {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.putAll(tls(options));
         props.putAll(options.consumerProps());
         return props;
     }

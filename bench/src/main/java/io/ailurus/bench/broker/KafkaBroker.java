@@ -22,12 +22,15 @@ final class KafkaBroker implements BrokerUnderTest {
     private final ChildJvm jvm;
     private final Path dataDir;
     private final int port;
+    private final int tlsPort;
 
-    private KafkaBroker(final BrokerKind kind, final ChildJvm jvm, final Path dataDir, final int port) {
+    private KafkaBroker(final BrokerKind kind, final ChildJvm jvm, final Path dataDir, final int port,
+            final int tlsPort) {
         this.kind = kind;
         this.jvm = jvm;
         this.dataDir = dataDir;
         this.port = port;
+        this.tlsPort = tlsPort;
     }
 
     /** {@code kind} is {@link BrokerKind#KAFKA} or {@link BrokerKind#KAFKA_FSYNC} (an fsync after every append). */
@@ -36,8 +39,13 @@ final class KafkaBroker implements BrokerUnderTest {
         final String classpath = KafkaDistribution.classpath(options);
         final int port = FreePorts.next();
         final int controllerPort = FreePorts.next();
+        final int tlsPort = options.tls() ? FreePorts.next() : 0;
+        final java.util.Map<String, String> serverProps = new java.util.LinkedHashMap<>(options.kafkaServerProps());
+        if (options.tls()) {
+            serverProps.putAll(TlsMaterial.in(options.baseDir()).kafkaServerProps(port, tlsPort, controllerPort));
+        }
         final KafkaServerConfig config = KafkaServerConfig.write(runDir.resolve(kind.label() + "-config"), dataDir,
-                port, controllerPort, kind == BrokerKind.KAFKA_FSYNC, options.kafkaServerProps());
+                port, controllerPort, kind == BrokerKind.KAFKA_FSYNC, serverProps);
         final String log4j = "-Dlog4j2.configurationFile=" + config.log4jConfig().toAbsolutePath().toUri();
         final Path log = runDir.resolve(kind.label() + ".log");
 
@@ -55,7 +63,7 @@ final class KafkaBroker implements BrokerUnderTest {
         jvmArgs.add(log4j);
         final ChildJvm jvm = ChildJvm.start(kind.label(), jvmArgs, classpath, "kafka.Kafka",
                 List.of(config.serverProperties().toAbsolutePath().toString()), runDir, log);
-        final KafkaBroker broker = new KafkaBroker(kind, jvm, dataDir, port);
+        final KafkaBroker broker = new KafkaBroker(kind, jvm, dataDir, port, tlsPort);
         try {
             jvm.awaitPort(port, START_TIMEOUT);
             ClusterProbe.awaitReady(broker.bootstrap(), jvm, START_TIMEOUT);
@@ -74,6 +82,11 @@ final class KafkaBroker implements BrokerUnderTest {
     @Override
     public String bootstrap() {
         return "127.0.0.1:" + port;
+    }
+
+    @Override
+    public String clientBootstrap() {
+        return tlsPort == 0 ? bootstrap() : "127.0.0.1:" + tlsPort;
     }
 
     @Override

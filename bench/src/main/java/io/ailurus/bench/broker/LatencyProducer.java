@@ -30,7 +30,7 @@ public final class LatencyProducer {
         final Histogram micros = new SynchronizedHistogram(3);
         final LongAdder errors = new LongAdder();
         final KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(ClientConfigs.producer(broker.bootstrap(), acks, options));
+                new KafkaProducer<>(ClientConfigs.producer(broker.clientBootstrap(), acks, options));
         try {
             producer.partitionsFor(topic);
             final long start = System.nanoTime();

@@ -31,7 +31,7 @@ public final class ThroughputConsumer {
         final List<TopicPartition> tps = IntStream.range(0, partitions)
                 .mapToObj(p -> new TopicPartition(topic, p)).toList();
         try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(ClientConfigs.consumer(broker.bootstrap(), options))) {
+                     new KafkaConsumer<>(ClientConfigs.consumer(broker.clientBootstrap(), options))) {
             consumer.assign(tps);
             final Map<TopicPartition, Long> end = consumer.endOffsets(tps, API_TIMEOUT);
             consumer.seekToBeginning(tps);

@@ -35,7 +35,7 @@ public final class ThroughputProducer {
             }
         };
         final KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(ClientConfigs.producer(broker.bootstrap(), acks, options));
+                new KafkaProducer<>(ClientConfigs.producer(broker.clientBootstrap(), acks, options));
         try {
             producer.partitionsFor(topic); // metadata before the clock starts
             final CpuUsage cpuBefore = CpuUsage.now(broker.pid());
