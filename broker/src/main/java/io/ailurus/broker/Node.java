@@ -129,6 +129,7 @@ public final class Node implements AutoCloseable {
     private boolean closed;
     private S3Tiering tiering;   // null when tiered storage is off
     private TransformService transforms;   // null when data transforms are off
+    private int adminPort;
 
     private Node(final NodeConfig config, final ReplicatedTopicStore topics, final ActorSystem<Void> system,
             final GroupCommitFlusher flusher, final LocalReplicas replicas, final ScheduledExecutorService timer,
@@ -240,6 +241,7 @@ public final class Node implements AutoCloseable {
                     "controller", DispatcherSelector.fromConfig(PartitionReplica.DISPATCHER)));
 
             final int adminPort = startAdmin(system, clusterConfig, security, securityStore, timer);
+            node.adminPort = adminPort;
             system.systemActorOf(NodeRegistry.create(new NodeInfo(config.nodeId(), clusterConfig.rack(),
                     advertisedHost, advertisedPort, clusterConfig.aeronHost(),
                     network == null ? clusterConfig.aeronPort() : network.port(),
@@ -408,6 +410,11 @@ public final class Node implements AutoCloseable {
     /** The bound port of the first Kafka listener. */
     public int kafkaPort() {
         return listeners.firstPort();
+    }
+
+    /** The bound port of the admin HTTP API. */
+    public int adminPort() {
+        return adminPort;
     }
 
     /** The bound port of the Kafka listener named {@code listenerName}. */
