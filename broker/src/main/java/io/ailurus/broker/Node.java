@@ -110,6 +110,8 @@ public final class Node implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
     private static final Duration CONTROLLER_TIMEOUT = Duration.ofSeconds(30);
+    /** Pekko HTTP asks for an engine before it knows the peer; the address only names TLS sessions for resumption. */
+    private static final InetSocketAddress ADMIN_PEER = InetSocketAddress.createUnresolved("admin-client", 0);
 
     private final NodeConfig config;
     private final ReplicatedTopicStore topics;
@@ -380,15 +382,22 @@ public final class Node implements AutoCloseable {
                         user -> security.superUsers().contains("User:" + user), checks)
                 : AdminAccess.OPEN;
         AdminState.ID.get(system).installAccess(access);
-        final HttpsConnectionContext https = admin.tls()
-                ? ConnectionContext.httpsServer(TlsServerContext.create(admin.sslConfigs()).sslContext()) : null;
+        HttpsConnectionContext https = null;
+        if (admin.tls()) {
+            // An engine per connection from a context that reloads replaced keystores, as the Kafka listeners do.
+            final TlsServerContext tls = TlsServerContext.create(admin.sslConfigs());
+            final long reloadMs = security.tlsReloadInterval().toMillis();
+            checks.scheduleWithFixedDelay(tls::reloadIfChanged, reloadMs, reloadMs, TimeUnit.MILLISECONDS);
+            https = ConnectionContext.httpsServer(() -> tls.engine(ADMIN_PEER));
+        }
+        final HttpsConnectionContext httpsContext = https;
         try {
             final Uri uri = PekkoManagement.get(system).start(settings -> {
                 ManagementRouteProviderSettings s = settings;
                 if (admin.requireAuth()) {
                     s = s.withAuth(access.authenticator()).withReadOnly(true);
                 }
-                return https == null ? s : s.withHttpsConnectionContext(https);
+                return httpsContext == null ? s : s.withHttpsConnectionContext(httpsContext);
             }).toCompletableFuture().get(30, TimeUnit.SECONDS);
             LOG.info("Admin API on {}{}", uri, admin.requireAuth() ? " (HTTP Basic against the SCRAM users)" : "");
             return uri.port();

@@ -85,11 +85,6 @@ public final class TlsServerContext {
         return factory.createSslEngine(peer.getHostString(), peer.getPort());
     }
 
-    /** The current server context, for endpoints that are not Kafka listeners (the admin API's HTTPS). */
-    public javax.net.ssl.SSLContext sslContext() {
-        return ((org.apache.kafka.common.security.ssl.DefaultSslEngineFactory) factory.sslEngineFactory()).sslContext();
-    }
-
     public DefaultKafkaPrincipalBuilder principals() {
         return principals;
     }
