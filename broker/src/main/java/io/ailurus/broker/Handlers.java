@@ -23,6 +23,7 @@ import io.ailurus.kafka.handler.CreateTopicsHandler;
 import io.ailurus.kafka.handler.DeleteRecordsHandler;
 import io.ailurus.kafka.handler.DescribeProducersHandler;
 import io.ailurus.kafka.handler.DeleteTopicsHandler;
+import io.ailurus.kafka.handler.DescribeClientQuotasHandler;
 import io.ailurus.kafka.handler.DescribeClusterHandler;
 import io.ailurus.kafka.handler.DescribeConfigsHandler;
 import io.ailurus.kafka.handler.DescribeLogDirsHandler;
@@ -82,6 +83,7 @@ final class Handlers {
                 new AlterConfigsHandler(services),
                 new IncrementalAlterConfigsHandler(services),
                 new DescribeClusterHandler(services),
+                new DescribeClientQuotasHandler(),
                 new DeleteRecordsHandler(services),
                 new DescribeProducersHandler(services),
                 new DescribeLogDirsHandler(services),
