@@ -50,6 +50,7 @@ import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.quota.ClientQuotaFilter;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.apache.kafka.common.resource.ResourceType;
@@ -228,6 +229,8 @@ class AuthorizationIT {
                     new UserScramCredentialUpsertion("mallory-2", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256,
                             4096), "pw"))).all()));
             assertInstanceOf(ClusterAuthorizationException.class, failure(m.describeUserScramCredentials().all()));
+            assertInstanceOf(ClusterAuthorizationException.class,
+                    failure(m.describeClientQuotas(ClientQuotaFilter.all()).entities()));
         }
         // Nothing she tried happened.
         try (Admin admin = secured.admin()) {
@@ -378,6 +381,8 @@ class AuthorizationIT {
             assertTrue(a.describeAcls(AclBindingFilter.ANY).values().get(20, TimeUnit.SECONDS).size() >= 6);
             assertTrue(a.describeUserScramCredentials().all().get(20, TimeUnit.SECONDS).keySet()
                     .containsAll(Set.of("admin", "alice", "mallory")));
+            assertEquals(Map.of(), a.describeClientQuotas(ClientQuotaFilter.all()).entities().get(20, TimeUnit.SECONDS),
+                    "no client quotas");
             a.deleteTopics(List.of("admin-made")).all().get(20, TimeUnit.SECONDS);
             await("admin-made is gone").atMost(WAIT).pollInterval(Duration.ofMillis(200))
                     .until(() -> !a.listTopics().names().get(20, TimeUnit.SECONDS).contains("admin-made"));
