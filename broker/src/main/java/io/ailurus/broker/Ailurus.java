@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         subcommands = {StartCommand.class, io.ailurus.broker.cli.TopicCommand.class,
                 io.ailurus.broker.cli.ProduceCommand.class, io.ailurus.broker.cli.ConsumeCommand.class,
                 io.ailurus.broker.cli.GroupCommand.class, io.ailurus.broker.cli.TxnCommand.class,
-                io.ailurus.broker.cli.TransformCommand.class})
+                io.ailurus.broker.cli.TransformCommand.class, io.ailurus.broker.cli.UserCommand.class,
+                io.ailurus.broker.cli.AclCommand.class})
 public final class Ailurus implements Runnable {
 
     @Override

@@ -18,6 +18,7 @@ abstract class AdminCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
+        api.check(spec.commandLine());
         try {
             return execute();
         } catch (AdminApi.Failure e) {

@@ -1,7 +1,9 @@
 package io.ailurus.broker.cli;
 
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.common.resource.ResourceType;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -30,11 +32,25 @@ abstract class ClientCommand implements Callable<Integer> {
         return null;
     }
 
+    /**
+     * The ACL operations the command needs, by resource type ({@code TOPIC: "WRITE"}), so that an authorization
+     * error names the missing one; none by default.
+     */
+    protected Map<ResourceType, String> needs() {
+        return Map.of();
+    }
+
+    /** The command's resources by type (its topic, group...), for error messages. */
+    protected Map<ResourceType, String> resources() {
+        return topic() == null ? Map.of() : Map.of(ResourceType.TOPIC, topic());
+    }
+
     @Override
     public final Integer call() {
         QuietLogging.apply();
         require(client.timeoutMs > 0, "--timeout must be positive");
         try {
+            client.load(spec.commandLine());
             return execute();
         } catch (ParameterException e) {
             throw e;
@@ -45,8 +61,10 @@ abstract class ClientCommand implements Callable<Integer> {
 
     /** Reports {@code error} in one line and returns the exit code for it. */
     protected int fail(final Throwable error) {
-        return fail(ErrorMessages.describe(error, new ErrorMessages.Context(client.bootstrap, topic(),
-                client.timeoutMs, BrokerProbe::anyReachable)));
+        return fail(ErrorMessages.describe(error, new ErrorMessages.Context(client.bootstrap(), topic(),
+                client.timeoutMs, BrokerProbe::anyReachable,
+                new ErrorMessages.Access(client.principal(), client.protocol(), needs(),
+                        resources()))));
     }
 
     protected int fail(final String message) {

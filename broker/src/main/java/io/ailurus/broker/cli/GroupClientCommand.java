@@ -1,9 +1,11 @@
 package io.ailurus.broker.cli;
 
-import org.apache.kafka.common.errors.GroupAuthorizationException;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
+import org.apache.kafka.common.resource.ResourceType;
 
 /** A command about consumer groups: group errors are reported with the group's name. */
 abstract class GroupClientCommand extends ClientCommand {
@@ -14,12 +16,24 @@ abstract class GroupClientCommand extends ClientCommand {
     }
 
     @Override
+    protected Map<ResourceType, String> resources() {
+        final Map<ResourceType, String> names = new HashMap<>(super.resources());
+        if (group() != null) {
+            names.put(ResourceType.GROUP, group());
+        }
+        return names;
+    }
+
+    @Override
     protected int fail(final Throwable error) {
         final String message = describe(error, group());
         return message != null ? fail(message) : super.fail(error);
     }
 
-    /** The message for a group error, or null when {@code error} is not one (the common messages apply then). */
+    /**
+     * The message for a group error, or null when {@code error} is not one (the common messages apply then, an
+     * authorization error's among them).
+     */
     static String describe(final Throwable error, final String group) {
         final Throwable t = ErrorMessages.unwrap(error);
         final String name = group == null ? "" : " '" + group + "'";
@@ -29,9 +43,6 @@ abstract class GroupClientCommand extends ClientCommand {
         if (t instanceof GroupNotEmptyException || t instanceof UnknownMemberIdException) {
             // Deleting a group, or committing offsets for it as an admin, is refused while it has members.
             return "group" + name + " is not empty: it has active members (stop its consumers first)";
-        }
-        if (t instanceof GroupAuthorizationException) {
-            return "not authorized to access group" + name;
         }
         return null;
     }

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.DeleteConsumerGroupsOptions;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.resource.ResourceType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,6 +24,11 @@ final class GroupDeleteCommand extends GroupClientCommand {
     @Override
     protected String group() {
         return names.size() == 1 ? names.get(0) : null;
+    }
+
+    @Override
+    protected Map<ResourceType, String> needs() {
+        return Map.of(ResourceType.GROUP, "DELETE");
     }
 
     @Override

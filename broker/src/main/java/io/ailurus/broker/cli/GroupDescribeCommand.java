@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.resource.ResourceType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -34,6 +35,11 @@ final class GroupDescribeCommand extends GroupClientCommand {
     @Override
     protected String group() {
         return names.size() == 1 ? names.get(0) : null;
+    }
+
+    @Override
+    protected Map<ResourceType, String> needs() {
+        return Map.of(ResourceType.GROUP, "DESCRIBE", ResourceType.TOPIC, "DESCRIBE");
     }
 
     @Override

@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.resource.ResourceType;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -70,6 +71,11 @@ final class GroupResetOffsetsCommand extends GroupClientCommand {
     private static String topicOf(final String spec) {
         final int colon = spec.indexOf(':');
         return colon < 0 ? spec : spec.substring(0, colon);
+    }
+
+    @Override
+    protected Map<ResourceType, String> needs() {
+        return Map.of(ResourceType.GROUP, "READ", ResourceType.TOPIC, "DESCRIBE");
     }
 
     @Override

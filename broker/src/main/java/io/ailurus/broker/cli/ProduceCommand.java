@@ -5,11 +5,13 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.resource.ResourceType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -53,6 +55,12 @@ public final class ProduceCommand extends ClientCommand {
     @Override
     protected String topic() {
         return topicName;
+    }
+
+    @Override
+    protected Map<ResourceType, String> needs() {
+        return Map.of(ResourceType.TOPIC, "WRITE", ResourceType.TRANSACTIONAL_ID, "WRITE",
+                ResourceType.CLUSTER, "IDEMPOTENT_WRITE");
     }
 
     @Override

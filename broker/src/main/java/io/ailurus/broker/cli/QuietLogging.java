@@ -6,8 +6,9 @@ import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps kafka-clients quiet in the CLI: it logs a WARN for every refused connection attempt, and the CLI reports
- * failures itself, in one line. Done in code so that the broker's shared logback.xml stays as it is.
+ * Keeps kafka-clients quiet in the CLI: it logs a WARN for every refused connection attempt and an ERROR for every
+ * failed authentication, and the CLI reports failures itself, in one line. Done in code so that the broker's shared
+ * logback.xml stays as it is.
  */
 final class QuietLogging {
 
@@ -17,7 +18,7 @@ final class QuietLogging {
     static void apply() {
         final ILoggerFactory factory = LoggerFactory.getILoggerFactory();
         if (factory instanceof LoggerContext context) {
-            context.getLogger("org.apache.kafka").setLevel(Level.ERROR);
+            context.getLogger("org.apache.kafka").setLevel(Level.OFF);
         }
     }
 }

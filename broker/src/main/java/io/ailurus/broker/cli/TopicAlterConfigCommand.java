@@ -7,6 +7,7 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.AlterConfigsOptions;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.resource.ResourceType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -29,6 +30,11 @@ final class TopicAlterConfigCommand extends ClientCommand {
     @Override
     protected String topic() {
         return name;
+    }
+
+    @Override
+    protected Map<ResourceType, String> needs() {
+        return Map.of(ResourceType.TOPIC, "ALTER_CONFIGS");
     }
 
     @Override

@@ -1,8 +1,10 @@
 package io.ailurus.broker.cli;
 
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.admin.DeleteTopicsOptions;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.resource.ResourceType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,6 +22,11 @@ final class TopicDeleteCommand extends ClientCommand {
     @Override
     protected String topic() {
         return name;
+    }
+
+    @Override
+    protected Map<ResourceType, String> needs() {
+        return Map.of(ResourceType.TOPIC, "DELETE");
     }
 
     @Override

@@ -7,6 +7,7 @@ import org.apache.kafka.clients.admin.DescribeConfigsOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.resource.ResourceType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -27,6 +28,11 @@ final class TopicDescribeCommand extends ClientCommand {
     @Override
     protected String topic() {
         return name;
+    }
+
+    @Override
+    protected Map<ResourceType, String> needs() {
+        return Map.of(ResourceType.TOPIC, "DESCRIBE and DESCRIBE_CONFIGS");
     }
 
     @Override

@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.DescribeTransactionsOptions;
 import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.resource.ResourceType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -29,6 +30,11 @@ final class TxnDescribeCommand extends TxnClientCommand {
     @Override
     protected String transactionalId() {
         return ids.size() == 1 ? ids.get(0) : null;
+    }
+
+    @Override
+    protected Map<ResourceType, String> needs() {
+        return Map.of(ResourceType.TRANSACTIONAL_ID, "DESCRIBE");
     }
 
     @Override

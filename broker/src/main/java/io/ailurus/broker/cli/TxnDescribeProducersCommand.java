@@ -7,6 +7,7 @@ import org.apache.kafka.clients.admin.DescribeProducersOptions;
 import org.apache.kafka.clients.admin.DescribeProducersResult.PartitionProducerState;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.resource.ResourceType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,6 +26,11 @@ final class TxnDescribeProducersCommand extends TxnClientCommand {
     @Override
     protected String topic() {
         return topicName;
+    }
+
+    @Override
+    protected Map<ResourceType, String> needs() {
+        return Map.of(ResourceType.TOPIC, "READ");
     }
 
     @Override

@@ -30,7 +30,7 @@ class CommandLineTest {
     void theCommandsAreThere() {
         final CliRun run = CliRun.of("--help");
         assertEquals(0, run.exitCode());
-        for (final String command : new String[] {"start", "topic", "produce", "consume"}) {
+        for (final String command : new String[] {"start", "topic", "produce", "consume", "user", "acl"}) {
             assertTrue(run.out().contains("  " + command + " "), run.out());
         }
         final CliRun topic = CliRun.of("topic", "--help");
@@ -91,6 +91,35 @@ class CommandLineTest {
         assertUsageError("--max-messages must be positive", "consume", "orders", "-n", "0");
         assertUsageError("at least one --set", "topic", "alter-config", "orders");
         assertUsageError("--partition must not be negative", "txn", "describe-producers", "-t", "orders", "-p", "-1");
+    }
+
+    @Test
+    void userCommandsParse() {
+        assertUsageError("Missing required subcommand", "user");
+        final UserCreateCommand create = (UserCreateCommand) leaf("user", "create", "alice", "--new-password", "pw");
+        assertEquals("alice", create.name);
+        assertEquals("pw", create.newPassword);
+        assertNull(create.mechanism, "both mechanisms");
+        assertEquals(4096, create.iterations);
+        final UserUpdateCommand update = (UserUpdateCommand) leaf("user", "update", "alice", "--new-password", "pw",
+                "--mechanism", "scram_sha_256", "--iterations", "8192");
+        assertEquals(org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_256, update.mechanism);
+        assertEquals(8192, update.iterations);
+        assertUsageError("expected SCRAM-SHA-256 or SCRAM-SHA-512 but was 'SHA-1'", "user", "delete", "alice",
+                "--mechanism", "SHA-1");
+        assertUsageError("Missing required parameter", "user", "delete");
+    }
+
+    @Test
+    void userCreateChecksItsInputBeforeConnecting() {
+        if (System.getenv("AILURUS_NEW_PASSWORD") == null) {
+            assertUsageError("missing --new-password (or env AILURUS_NEW_PASSWORD)", "user", "create", "alice");
+        }
+        assertUsageError("--new-password must not be empty", "user", "create", "alice", "--new-password", "");
+        assertUsageError("--iterations must be between 4096 and 16384 for SCRAM-SHA-256", "user", "create", "alice",
+                "--new-password", "pw", "--iterations", "100");
+        assertUsageError("--iterations must be between 4096 and 16384 for SCRAM-SHA-512", "user", "update", "alice",
+                "--new-password", "pw", "--iterations", "20000", "--mechanism", "SCRAM-SHA-512");
     }
 
     @Test

@@ -45,4 +45,14 @@ class UnreachableBrokerTest {
     void consume() {
         assertCannotReach("consume", "orders", "--from-beginning");
     }
+
+    @Test
+    void userList() {
+        assertCannotReach("user", "list");
+    }
+
+    @Test
+    void aclList() {
+        assertCannotReach("acl", "list");
+    }
 }
