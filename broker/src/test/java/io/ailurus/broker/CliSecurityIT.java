@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ailurus.broker.security.TestCertificates;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The CLI against a secured broker (SASL_SSL and SASL_PLAINTEXT listeners, SCRAM users, ACLs, an admin API over HTTPS
@@ -85,60 +82,28 @@ class CliSecurityIT {
         }
     }
 
-    record Run(int exit, String out, String err) {
-        List<String> lines() {
-            return out.lines().toList();
-        }
-
-        /** The output line that starts with these cells (split on runs of spaces). */
-        List<String> row(final String... start) {
-            for (final String line : lines()) {
-                final List<String> cells = List.of(line.trim().split("\\s+"));
-                if (cells.size() >= start.length && cells.subList(0, start.length).equals(List.of(start))) {
-                    return cells;
-                }
-            }
-            throw new AssertionError("no line starting with " + List.of(start) + " in:\n" + out);
-        }
-
-        boolean hasRow(final String... start) {
-            return lines().stream().map(l -> List.of(l.trim().split("\\s+")))
-                    .anyMatch(c -> c.size() >= start.length && c.subList(0, start.length).equals(List.of(start)));
-        }
-
-        String errText() {
-            return err.replace(System.lineSeparator(), "\n");
-        }
-    }
-
     /** In-process, output captured; {@code args} name the listener and the credentials. */
-    static Run cli(final String... args) {
+    static CliRun cli(final String... args) {
         final List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--timeout", "10000"));
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final CommandLine cli = new CommandLine(new Ailurus());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        final int exit = cli.execute(all.toArray(String[]::new));
-        return new Run(exit, out.toString(), err.toString());
+        return CliRun.inProcess(all);
     }
 
     /** The admin over SASL_SSL with the shortcuts, trusting the CA as a PEM file. */
-    static Run asAdmin(final String... args) {
+    static CliRun asAdmin(final String... args) {
         final List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of(ADMIN));
         all.addAll(List.of("-b", saslSsl, "--tls-truststore", certs.caCertificatePem().toString()));
         return cli(all.toArray(String[]::new));
     }
 
-    static Run ok(final Run run, final String what) {
+    static CliRun ok(final CliRun run, final String what) {
         assertEquals(0, run.exit(), what + ": " + run.err());
         return run;
     }
 
     /** As a user runs it: its own JVM, with {@code env} added to the environment and {@code stdin} as input. */
-    static Run process(final Map<String, String> env, final String stdin, final String... args)
+    static CliRun process(final Map<String, String> env, final String stdin, final String... args)
             throws IOException, InterruptedException {
         final List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
@@ -160,7 +125,7 @@ class CliSecurityIT {
             p.destroyForcibly();
             throw new AssertionError("ailurus " + String.join(" ", args) + " did not finish in 60 s");
         }
-        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        return new CliRun(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     /** Alice's kafka-clients properties for the SASL_SSL listener, as Kafka's tools take them. */
@@ -181,26 +146,26 @@ class CliSecurityIT {
 
     @Test
     void anAdminGrantsAUserAccessAndTakesItBack() throws Exception {
-        final Run created = ok(asAdmin("user", "create", "alice", "--new-password", "alice-secret"), "user create");
+        final CliRun created = ok(asAdmin("user", "create", "alice", "--new-password", "alice-secret"), "user create");
         assertEquals("created user 'alice' (SCRAM-SHA-256, SCRAM-SHA-512; 4096 iterations)\n",
                 created.out().replace(System.lineSeparator(), "\n"));
-        final Run users = ok(asAdmin("user", "list"), "user list");
+        final CliRun users = ok(asAdmin("user", "list"), "user list");
         assertEquals(List.of("USER", "MECHANISMS"), users.row("USER"));
         assertEquals(List.of("alice", "SCRAM-SHA-256", "(4096", "iterations),", "SCRAM-SHA-512", "(4096",
                 "iterations)"), users.row("alice"));
         assertTrue(users.hasRow("admin"), users.out());
 
         ok(asAdmin("topic", "create", TOPIC, "-p", "2"), "topic create");
-        final Run topicAcls = ok(asAdmin("acl", "create", "--allow", "--principal", "User:alice",
+        final CliRun topicAcls = ok(asAdmin("acl", "create", "--allow", "--principal", "User:alice",
                 "--operation", "write,READ,Describe", "--topic", TOPIC), "acl create --topic");
         assertTrue(topicAcls.out().endsWith("created 3 ACLs" + System.lineSeparator()), topicAcls.out());
-        final Run groupAcl = ok(asAdmin("acl", "create", "--allow", "--principal", "User:alice",
+        final CliRun groupAcl = ok(asAdmin("acl", "create", "--allow", "--principal", "User:alice",
                 "--operation", "READ", "--group", GROUP), "acl create --group");
         assertTrue(groupAcl.out().endsWith("created 1 ACL" + System.lineSeparator()), groupAcl.out());
 
         // Alice over SASL_SSL with a command config file (its bootstrap.servers too)
         final Path config = aliceCommandConfig();
-        final AtomicReference<Run> produced = new AtomicReference<>();
+        final AtomicReference<CliRun> produced = new AtomicReference<>();
         // The ACLs reach the authorizer once the controller has applied them: the first produce may come early.
         await("alice may write").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
             produced.set(process(Map.of(), "k1:one\nk2:two\n", "produce", TOPIC, "-k", ":", "-p", "0",
@@ -208,31 +173,31 @@ class CliSecurityIT {
             return produced.get().exit() == 0;
         });
         assertTrue(produced.get().err().contains("sent 2 records"), produced.get().err());
-        final Run consumedTls = process(Map.of(), null, "consume", TOPIC, "--from-beginning", "-n", "2",
+        final CliRun consumedTls = process(Map.of(), null, "consume", TOPIC, "--from-beginning", "-n", "2",
                 "-f", "%p/%o %k=%s\\n", "--command-config", config.toString());
         assertEquals(0, consumedTls.exit(), consumedTls.err());
         assertEquals(List.of("0/0 k1=one", "0/1 k2=two"), consumedTls.lines());
 
         // Alice over SASL_PLAINTEXT with the shortcuts (the password from the environment)
         final Map<String, String> alice = Map.of("AILURUS_USER", "alice", "AILURUS_PASSWORD", "alice-secret");
-        final Run producedPlain = process(alice, "k3:three\n", "produce", TOPIC, "-k", ":", "-p", "0",
+        final CliRun producedPlain = process(alice, "k3:three\n", "produce", TOPIC, "-k", ":", "-p", "0",
                 "-b", saslPlaintext, "--sasl-mechanism", "SCRAM-SHA-256");
         assertEquals(0, producedPlain.exit(), producedPlain.err());
-        final Run consumedPlain = process(Map.of(), null, "consume", TOPIC, "--from-beginning", "-n", "3",
+        final CliRun consumedPlain = process(Map.of(), null, "consume", TOPIC, "--from-beginning", "-n", "3",
                 "-f", "%o %k=%s\\n", "-b", saslPlaintext, "--user", "alice", "--password", "alice-secret");
         assertEquals(0, consumedPlain.exit(), consumedPlain.err());
         assertEquals(List.of("0 k1=one", "1 k2=two", "2 k3=three"), consumedPlain.lines());
 
         // What alice may not do, and a wrong password
-        final Run create = cli("topic", "create", "b", "-b", saslPlaintext, "--user", "alice",
+        final CliRun create = cli("topic", "create", "b", "-b", saslPlaintext, "--user", "alice",
                 "--password", "alice-secret");
         assertEquals(1, create.exit(), create.out());
         assertEquals("error: not authorized: User:alice lacks CREATE permission on topic 'b'\n", create.errText());
-        final Run users2 = cli("user", "list", "-b", saslPlaintext, "--user", "alice", "--password", "alice-secret");
+        final CliRun users2 = cli("user", "list", "-b", saslPlaintext, "--user", "alice", "--password", "alice-secret");
         assertEquals(1, users2.exit(), users2.out());
         assertEquals("error: not authorized: User:alice lacks DESCRIBE permission on the cluster\n",
                 users2.errText());
-        final Run wrong = cli("topic", "list", "-b", saslPlaintext, "--user", "alice", "--password", "nope");
+        final CliRun wrong = cli("topic", "list", "-b", saslPlaintext, "--user", "alice", "--password", "nope");
         assertEquals(1, wrong.exit(), wrong.out());
         assertTrue(wrong.errText().startsWith("error: authentication failed: "), wrong.err());
         assertTrue(wrong.errText().contains("invalid credentials"), wrong.err());
@@ -240,7 +205,7 @@ class CliSecurityIT {
         assertEquals(1, wrong.errText().lines().count(), wrong.err());
 
         // The grants, listed and deleted
-        final Run acls = ok(asAdmin("acl", "list"), "acl list");
+        final CliRun acls = ok(asAdmin("acl", "list"), "acl list");
         assertEquals(List.of("PRINCIPAL", "PERMISSION", "OPERATION", "RESOURCE-TYPE", "NAME", "PATTERN", "HOST"),
                 acls.row("PRINCIPAL"));
         assertEquals(List.of("User:alice", "ALLOW", "READ", "GROUP", GROUP, "LITERAL", "*"),
@@ -250,15 +215,15 @@ class CliSecurityIT {
                     acls.row("User:alice", "ALLOW", operation, "TOPIC"));
         }
         assertEquals(5, acls.lines().size(), acls.out());
-        final Run onGroup = ok(asAdmin("acl", "list", "--principal", "User:alice", "--group", GROUP), "acl list");
+        final CliRun onGroup = ok(asAdmin("acl", "list", "--principal", "User:alice", "--group", GROUP), "acl list");
         assertEquals(2, onGroup.lines().size(), onGroup.out());
 
-        final Run unconfirmed = asAdmin("acl", "delete", "--principal", "User:alice");
+        final CliRun unconfirmed = asAdmin("acl", "delete", "--principal", "User:alice");
         assertEquals(1, unconfirmed.exit(), unconfirmed.err());
         assertEquals(5, unconfirmed.lines().size(), unconfirmed.out());
         assertEquals("error: 4 ACLs match; nothing deleted: add --yes to delete them\n", unconfirmed.errText());
         assertEquals(5, ok(asAdmin("acl", "list"), "acl list").lines().size(), "nothing deleted without --yes");
-        final Run deleted = ok(asAdmin("acl", "delete", "--principal", "User:alice", "--yes"), "acl delete");
+        final CliRun deleted = ok(asAdmin("acl", "delete", "--principal", "User:alice", "--yes"), "acl delete");
         assertTrue(deleted.out().endsWith("deleted 4 ACLs" + System.lineSeparator()), deleted.out());
         assertEquals(List.of("PRINCIPAL", "PERMISSION", "OPERATION", "RESOURCE-TYPE", "NAME", "PATTERN", "HOST"),
                 ok(asAdmin("acl", "list"), "acl list").lines().stream().map(l -> List.of(l.split("\\s+")))
@@ -267,18 +232,18 @@ class CliSecurityIT {
         await("alice may no longer read").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> cli("consume", TOPIC, "--from-beginning", "-n", "1", "-b", saslPlaintext,
                         "--user", "alice", "--password", "alice-secret").exit() == 1);
-        final Run refused = cli("consume", TOPIC, "--from-beginning", "-n", "1", "-b", saslPlaintext,
+        final CliRun refused = cli("consume", TOPIC, "--from-beginning", "-n", "1", "-b", saslPlaintext,
                 "--user", "alice", "--password", "alice-secret");
         assertEquals("error: not authorized: User:alice lacks READ permission on topic '" + TOPIC + "'\n",
                 refused.errText());
 
-        final Run userDeleted = ok(asAdmin("user", "delete", "alice"), "user delete");
+        final CliRun userDeleted = ok(asAdmin("user", "delete", "alice"), "user delete");
         assertEquals("deleted user 'alice'\n", userDeleted.out().replace(System.lineSeparator(), "\n"));
         assertFalse(ok(asAdmin("user", "list"), "user list").hasRow("alice"));
-        final Run gone = cli("topic", "list", "-b", saslPlaintext, "--user", "alice", "--password", "alice-secret");
+        final CliRun gone = cli("topic", "list", "-b", saslPlaintext, "--user", "alice", "--password", "alice-secret");
         assertEquals(1, gone.exit(), gone.out());
         assertTrue(gone.errText().startsWith("error: authentication failed: "), gone.err());
-        final Run again = asAdmin("user", "delete", "alice");
+        final CliRun again = asAdmin("user", "delete", "alice");
         assertEquals("error: user 'alice' does not exist\n", again.errText());
         assertEquals("user 'alice' does not exist\n",
                 ok(asAdmin("user", "delete", "alice", "--if-exists"), "user delete --if-exists").out()
@@ -287,19 +252,19 @@ class CliSecurityIT {
 
     @Test
     void tlsAndLoginMistakesAreOneLineErrors() throws Exception {
-        final Run untrusted = cli("topic", "list", "-b", saslSsl, "--tls", "--user", "admin",
+        final CliRun untrusted = cli("topic", "list", "-b", saslSsl, "--tls", "--user", "admin",
                 "--password", "admin-secret");
         assertEquals(1, untrusted.exit(), untrusted.out());
         assertEquals("error: TLS handshake with the broker at " + saslSsl + " failed: the server's certificate is not "
                 + "trusted (give its CA with --tls-truststore)\n", untrusted.errText());
 
-        final Run plain = cli("topic", "list", "-b", saslSsl, "--user", "admin", "--password", "admin-secret",
+        final CliRun plain = cli("topic", "list", "-b", saslSsl, "--user", "admin", "--password", "admin-secret",
                 "--tls-truststore", certs.trustStore().toString(), "--tls-truststore-password",
                 TestCertificates.PASSWORD, "--sasl-mechanism", "PLAIN");
         assertEquals(0, plain.exit(), "PLAIN over TLS, PKCS12 truststore: " + plain.err());
 
         // As a person sees it: one line on stderr, nothing else (kafka-clients' own logging stays quiet)
-        final Run wrongPassword = process(Map.of(), null, "topic", "list", "-b", saslSsl, "--user", "admin",
+        final CliRun wrongPassword = process(Map.of(), null, "topic", "list", "-b", saslSsl, "--user", "admin",
                 "--password", "wrong", "--tls-truststore", certs.caCertificatePem().toString(),
                 "--sasl-mechanism", "PLAIN");
         assertEquals(1, wrongPassword.exit(), wrongPassword.out());
@@ -308,25 +273,25 @@ class CliSecurityIT {
                 + "credentials with SASL mechanism PLAIN (User:admin at " + saslSsl + ")\n", wrongPassword.errText());
 
         // A listener that wants a client certificate: none, then one as PKCS12 and as a PEM key and chain
-        final Run noCertificate = cli("topic", "list", "-b", mutualTls, "--tls-truststore",
+        final CliRun noCertificate = cli("topic", "list", "-b", mutualTls, "--tls-truststore",
                 certs.caCertificatePem().toString());
         assertEquals(1, noCertificate.exit(), noCertificate.out());
         assertEquals("error: TLS handshake with the broker at " + mutualTls + " failed: the server wants a client "
                 + "certificate it trusts (--tls-keystore)\n", noCertificate.errText());
         final TestCertificates.ClientCert client = certs.client("cli-user");
-        final Run p12 = cli("topic", "list", "-b", mutualTls, "--tls-truststore", certs.caCertificatePem().toString(),
+        final CliRun p12 = cli("topic", "list", "-b", mutualTls, "--tls-truststore", certs.caCertificatePem().toString(),
                 "--tls-keystore", client.keyStore().toString(), "--tls-keystore-password", TestCertificates.PASSWORD);
         assertEquals(0, p12.exit(), p12.err());
         final Path pem = work.resolve("cli-user.pem");
         Files.writeString(pem, Files.readString(client.privateKeyPem())
                 + Files.readString(client.certificateChainPem()));
-        final Run pemKey = cli("topic", "create", "c", "-b", mutualTls, "--tls-truststore",
+        final CliRun pemKey = cli("topic", "create", "c", "-b", mutualTls, "--tls-truststore",
                 certs.caCertificatePem().toString(), "--tls-keystore", pem.toString());
         assertEquals(1, pemKey.exit(), pemKey.out());
         assertEquals("error: not authorized: this client lacks CREATE permission on topic 'c'\n", pemKey.errText(),
                 "logged in with the certificate, as a principal without ACLs");
 
-        final Run missingConfig = cli("topic", "list", "-b", saslSsl, "--command-config",
+        final CliRun missingConfig = cli("topic", "list", "-b", saslSsl, "--command-config",
                 work.resolve("missing.properties").toString());
         assertEquals(1, missingConfig.exit());
         assertEquals("error: cannot read the command config " + work.resolve("missing.properties")
@@ -337,23 +302,23 @@ class CliSecurityIT {
     void transformCommandsLogInToTheAdminApi() {
         final String admin = "127.0.0.1:" + broker.node().adminPort();
         final String ca = certs.caCertificatePem().toString();
-        final Run listed = cli("transform", "list", "--admin", admin, "--admin-truststore", ca,
+        final CliRun listed = cli("transform", "list", "--admin", admin, "--admin-truststore", ca,
                 "--admin-user", "admin", "--admin-password", "admin-secret");
         assertEquals(0, listed.exit(), listed.err());
         assertEquals("no transforms", listed.out().strip());
 
-        final Run wrong = cli("transform", "list", "--admin", admin, "--admin-truststore", ca, "--admin-user", "admin",
+        final CliRun wrong = cli("transform", "list", "--admin", admin, "--admin-truststore", ca, "--admin-user", "admin",
                 "--admin-password", "wrong");
         assertEquals(1, wrong.exit());
         assertEquals("error: the admin API refused the credentials of 'admin' (--admin-user, --admin-password)\n",
                 wrong.errText());
-        final Run none = cli("transform", "list", "--admin", admin, "--admin-truststore", ca);
+        final CliRun none = cli("transform", "list", "--admin", admin, "--admin-truststore", ca);
         assertEquals(1, none.exit());
         assertEquals("error: the admin API needs credentials: --admin-user and --admin-password (or env "
                 + "AILURUS_ADMIN_USER and AILURUS_ADMIN_PASSWORD)\n", none.errText());
 
         ok(asAdmin("user", "create", "operator", "--new-password", "operator-secret"), "user create");
-        final AtomicReference<Run> refused = new AtomicReference<>();
+        final AtomicReference<CliRun> refused = new AtomicReference<>();
         await("operator's credentials").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> {
                     refused.set(cli("transform", "delete", "some", "--admin", admin, "--admin-tls",
@@ -365,12 +330,12 @@ class CliSecurityIT {
         assertEquals("error: the admin API needs a superuser, and 'operator' is not one "
                 + "(ailurus start --super-users)\n", refused.get().errText());
 
-        final Run untrusted = cli("transform", "list", "--admin", admin, "--admin-tls", "--admin-user", "admin",
+        final CliRun untrusted = cli("transform", "list", "--admin", admin, "--admin-tls", "--admin-user", "admin",
                 "--admin-password", "admin-secret");
         assertEquals(1, untrusted.exit());
         assertEquals("error: TLS handshake with the admin API at " + admin + " failed: the server's certificate is "
                 + "not trusted (give its CA with --admin-truststore)\n", untrusted.errText());
-        final Run plain = cli("transform", "list", "--admin", admin, "--admin-user", "admin", "--admin-password",
+        final CliRun plain = cli("transform", "list", "--admin", admin, "--admin-user", "admin", "--admin-password",
                 "admin-secret");
         assertEquals(1, plain.exit());
         assertTrue(plain.errText().startsWith("error: the admin API at " + admin + " did not answer: "), plain.err());

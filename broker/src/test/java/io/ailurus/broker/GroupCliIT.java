@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code ailurus group ...} run in-process (picocli, captured output) against a live broker and a real consumer. */
 @Timeout(180)
@@ -61,46 +58,14 @@ class GroupCliIT {
         }
     }
 
-    record Run(int exit, String out, String err) {
-        List<String> lines() {
-            return out.lines().toList();
-        }
-
-        /** The output line that starts with these cells (split on runs of spaces). */
-        List<String> row(final String... start) {
-            for (final String line : lines()) {
-                final List<String> cells = List.of(line.trim().split("\\s+"));
-                if (cells.size() >= start.length && cells.subList(0, start.length).equals(List.of(start))) {
-                    return cells;
-                }
-            }
-            throw new AssertionError("no line starting with " + List.of(start) + " in:\n" + out);
-        }
-
-        boolean hasRow(final String... start) {
-            try {
-                row(start);
-                return true;
-            } catch (AssertionError e) {
-                return false;
-            }
-        }
-    }
-
-    static Run cli(final String... args) {
+    static CliRun cli(final String... args) {
         final List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("-b", broker.bootstrap(), "--timeout", "10000"));
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final CommandLine cli = new CommandLine(new Ailurus());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        final int exit = cli.execute(all.toArray(String[]::new));
-        return new Run(exit, out.toString(), err.toString());
+        return CliRun.inProcess(all);
     }
 
-    static Run ok(final String... args) {
-        final Run run = cli(args);
+    static CliRun ok(final String... args) {
+        final CliRun run = cli(args);
         assertEquals(0, run.exit(), "ailurus " + String.join(" ", args) + ": " + run.err());
         return run;
     }
@@ -123,14 +88,14 @@ class GroupCliIT {
             final String memberId = consumer.groupMetadata().memberId();
 
             // list, with and without a state filter
-            final Run list = ok("group", "list");
+            final CliRun list = ok("group", "list");
             assertEquals(List.of("GROUP", "TYPE", "STATE"), list.row("GROUP"));
             assertEquals(List.of(GROUP, "classic", "Stable"), list.row(GROUP));
             assertTrue(ok("group", "list", "--state", "stable").hasRow(GROUP));
             assertFalse(ok("group", "list", "--state", "Empty").hasRow(GROUP));
 
             // describe: state, then per partition current, log end, lag and owner
-            final Run described = ok("group", "describe", GROUP);
+            final CliRun described = ok("group", "describe", GROUP);
             assertTrue(described.out().startsWith("Group: " + GROUP + "\tState: Stable\tType: classic\tAssignor: range"
                     + "\tMembers: 1\tCoordinator: "), described.out());
             assertEquals(List.of("TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID", "HOST",
@@ -139,15 +104,15 @@ class GroupCliIT {
             assertEquals(List.of(TOPIC, "1", "6", "10", "4", memberId, "/127.0.0.1", "cli-client"), described.row(TOPIC, "1"));
 
             // what only an empty group allows is refused while the consumer is active
-            final Run notEmpty = cli("group", "delete", GROUP);
+            final CliRun notEmpty = cli("group", "delete", GROUP);
             assertEquals(1, notEmpty.exit());
             assertEquals("error: group '" + GROUP + "' is not empty: it has active members (stop its consumers first)\n",
                     notEmpty.err().replace(System.lineSeparator(), "\n"));
-            final Run dryRun = ok("group", "reset-offsets", GROUP, "--topic", TOPIC, "--to-earliest");
+            final CliRun dryRun = ok("group", "reset-offsets", GROUP, "--topic", TOPIC, "--to-earliest");
             assertEquals(List.of(TOPIC, "0", "10", "0"), dryRun.row(TOPIC, "0"));
             assertEquals(List.of(TOPIC, "1", "6", "0"), dryRun.row(TOPIC, "1"));
             assertTrue(dryRun.err().contains("would be refused while group '" + GROUP + "' is Stable"), dryRun.err());
-            final Run refused = cli("group", "reset-offsets", GROUP, "--topic", TOPIC, "--to-earliest", "--execute");
+            final CliRun refused = cli("group", "reset-offsets", GROUP, "--topic", TOPIC, "--to-earliest", "--execute");
             assertEquals(1, refused.exit());
             assertTrue(refused.err().startsWith("error: cannot reset the offsets of group '" + GROUP + "': it is Stable"),
                     refused.err());
@@ -157,20 +122,20 @@ class GroupCliIT {
         }
         // The consumer left: the group is empty and keeps its offsets.
         assertEquals(List.of(GROUP, "classic", "Empty"), ok("group", "list", "--state", "Empty").row(GROUP));
-        final Run empty = ok("group", "describe", GROUP);
+        final CliRun empty = ok("group", "describe", GROUP);
         assertTrue(empty.out().contains("State: Empty"), empty.out());
         assertEquals(List.of(TOPIC, "1", "6", "10", "4", "-", "-", "-"), empty.row(TOPIC, "1"));
 
         // --to-offset: a dry run changes nothing, --execute commits
-        final Run planned = ok("group", "reset-offsets", GROUP, "--topic", TOPIC, "--to-offset", "3");
+        final CliRun planned = ok("group", "reset-offsets", GROUP, "--topic", TOPIC, "--to-offset", "3");
         assertEquals(List.of("TOPIC", "PARTITION", "CURRENT-OFFSET", "NEW-OFFSET"), planned.row("TOPIC"));
         assertEquals(List.of(TOPIC, "0", "10", "3"), planned.row(TOPIC, "0"));
         assertTrue(planned.err().contains("dry run: nothing changed; add --execute"), planned.err());
         assertEquals(List.of(TOPIC, "0", "10"), ok("group", "describe", GROUP).row(TOPIC, "0").subList(0, 3));
-        final Run executed = ok("group", "reset-offsets", GROUP, "--topic", TOPIC, "--to-offset", "3", "--execute");
+        final CliRun executed = ok("group", "reset-offsets", GROUP, "--topic", TOPIC, "--to-offset", "3", "--execute");
         assertEquals(List.of(TOPIC, "1", "6", "3"), executed.row(TOPIC, "1"));
         assertTrue(executed.err().contains("reset the offsets of group '" + GROUP + "' on 2 partitions"), executed.err());
-        final Run afterOffset = ok("group", "describe", GROUP);
+        final CliRun afterOffset = ok("group", "describe", GROUP);
         assertEquals(List.of(TOPIC, "0", "3", "10", "7"), afterOffset.row(TOPIC, "0").subList(0, 5));
         assertEquals(List.of(TOPIC, "1", "3", "10", "7"), afterOffset.row(TOPIC, "1").subList(0, 5));
 
@@ -179,7 +144,7 @@ class GroupCliIT {
         final long mark = System.currentTimeMillis();
         Thread.sleep(20);
         produce(0, 5);
-        final Run byTime = ok("group", "reset-offsets", GROUP, "--topic", TOPIC, "--to-datetime",
+        final CliRun byTime = ok("group", "reset-offsets", GROUP, "--topic", TOPIC, "--to-datetime",
                 Instant.ofEpochMilli(mark).toString(), "--execute");
         assertEquals(List.of(TOPIC, "0", "3", "10"), byTime.row(TOPIC, "0"));
         assertEquals(List.of(TOPIC, "1", "3", "10"), byTime.row(TOPIC, "1"));
@@ -188,21 +153,21 @@ class GroupCliIT {
                 ok("group", "reset-offsets", GROUP, "--topic", TOPIC, "--to-datetime", Long.toString(mark)).row(TOPIC, "0"));
 
         // --to-latest on one partition, --to-earliest on all the group has offsets for
-        final Run latest = ok("group", "reset-offsets", GROUP, "--topic", TOPIC + ":0", "--to-latest", "--execute");
+        final CliRun latest = ok("group", "reset-offsets", GROUP, "--topic", TOPIC + ":0", "--to-latest", "--execute");
         assertEquals(List.of(TOPIC, "0", "10", "15"), latest.row(TOPIC, "0"));
         assertFalse(latest.hasRow(TOPIC, "1"));
-        final Run earliest = ok("group", "reset-offsets", GROUP, "--all-topics", "--to-earliest");
+        final CliRun earliest = ok("group", "reset-offsets", GROUP, "--all-topics", "--to-earliest");
         assertEquals(List.of(TOPIC, "0", "15", "0"), earliest.row(TOPIC, "0"));
         assertEquals(List.of(TOPIC, "1", "10", "0"), earliest.row(TOPIC, "1"));
 
         // errors a person can act on
-        final Run noTopic = cli("group", "reset-offsets", GROUP, "--topic", "no-such-topic", "--to-latest");
+        final CliRun noTopic = cli("group", "reset-offsets", GROUP, "--topic", "no-such-topic", "--to-latest");
         assertEquals(1, noTopic.exit());
         assertTrue(noTopic.err().contains("topic 'no-such-topic' does not exist"), noTopic.err());
-        final Run noPartition = cli("group", "reset-offsets", GROUP, "--topic", TOPIC + ":7", "--to-latest");
+        final CliRun noPartition = cli("group", "reset-offsets", GROUP, "--topic", TOPIC + ":7", "--to-latest");
         assertEquals(1, noPartition.exit());
         assertTrue(noPartition.err().contains("there is no partition 7"), noPartition.err());
-        final Run noGroup = cli("group", "describe", "no-such-group");
+        final CliRun noGroup = cli("group", "describe", "no-such-group");
         assertEquals(1, noGroup.exit());
         assertEquals("error: group 'no-such-group' does not exist\n", noGroup.err().replace(System.lineSeparator(), "\n"));
 
@@ -216,9 +181,9 @@ class GroupCliIT {
 
     @Test
     void resettingOffsetsOfAGroupThatDoesNotExistCreatesIt() {
-        final Run created = ok("group", "reset-offsets", "cli-new-group", "--topic", TOPIC, "--to-offset", "2", "--execute");
+        final CliRun created = ok("group", "reset-offsets", "cli-new-group", "--topic", TOPIC, "--to-offset", "2", "--execute");
         assertEquals(List.of(TOPIC, "0", "-", "2"), created.row(TOPIC, "0"));
-        final Run described = ok("group", "describe", "cli-new-group");
+        final CliRun described = ok("group", "describe", "cli-new-group");
         assertTrue(described.out().contains("State: Empty\tType: simple"), described.out());
         assertEquals(List.of(TOPIC, "1", "2", "10", "8", "-", "-", "-"), described.row(TOPIC, "1"));
         assertEquals(List.of("cli-new-group", "simple", "Empty"), ok("group", "list").row("cli-new-group"));

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code ailurus txn ...} against a live broker and a real transactional producer: the commands a person types while a
@@ -55,53 +52,21 @@ class TxnCliIT {
         }
     }
 
-    record Run(int exit, String out, String err) {
-        List<String> lines() {
-            return out.lines().toList();
-        }
-
-        /** The output line that starts with these cells (split on runs of spaces). */
-        List<String> row(final String... start) {
-            for (final String line : lines()) {
-                final List<String> cells = List.of(line.trim().split("\\s+"));
-                if (cells.size() >= start.length && cells.subList(0, start.length).equals(List.of(start))) {
-                    return cells;
-                }
-            }
-            throw new AssertionError("no line starting with " + List.of(start) + " in:\n" + out);
-        }
-
-        boolean hasRow(final String... start) {
-            return lines().stream().map(l -> List.of(l.trim().split("\\s+")))
-                    .anyMatch(c -> c.size() >= start.length && c.subList(0, start.length).equals(List.of(start)));
-        }
-
-        String errText() {
-            return err.replace(System.lineSeparator(), "\n");
-        }
-    }
-
     /** In-process, output captured. */
-    static Run cli(final String... args) {
+    static CliRun cli(final String... args) {
         final List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("-b", broker.bootstrap(), "--timeout", "10000"));
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final CommandLine cli = new CommandLine(new Ailurus());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        final int exit = cli.execute(all.toArray(String[]::new));
-        return new Run(exit, out.toString(), err.toString());
+        return CliRun.inProcess(all);
     }
 
-    static Run ok(final String... args) {
-        final Run run = cli(args);
+    static CliRun ok(final String... args) {
+        final CliRun run = cli(args);
         assertEquals(0, run.exit(), "ailurus " + String.join(" ", args) + ": " + run.err());
         return run;
     }
 
     /** As a user runs it: its own JVM, exit code and the bytes on stdout and stderr. */
-    static Run process(final String... args) throws IOException, InterruptedException {
+    static CliRun process(final String... args) throws IOException, InterruptedException {
         final List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
                 "-cp", System.getProperty("java.class.path"), "io.ailurus.broker.Ailurus"));
@@ -115,7 +80,7 @@ class TxnCliIT {
             p.destroyForcibly();
             throw new AssertionError("ailurus " + String.join(" ", args) + " did not finish in 60 s");
         }
-        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        return new CliRun(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     @Test
@@ -133,7 +98,7 @@ class TxnCliIT {
             producer.send(new ProducerRecord<>(TOPIC, 1, null, "t-1")).get();
 
             // Open: list and describe as a person runs them
-            final Run list = process("txn", "list");
+            final CliRun list = process("txn", "list");
             assertEquals(0, list.exit(), list.err());
             assertEquals(List.of("TRANSACTIONAL-ID", "PRODUCER-ID", "STATE"), list.row("TRANSACTIONAL-ID"));
             final List<String> listed = list.row(TXN_ID);
@@ -141,7 +106,7 @@ class TxnCliIT {
             final String producerId = listed.get(1);
             assertTrue(producerId.matches("\\d+"), list.out());
 
-            final Run described = process("txn", "describe", TXN_ID);
+            final CliRun described = process("txn", "describe", TXN_ID);
             assertEquals(0, described.exit(), described.err());
             final String header = described.lines().get(0);
             assertTrue(header.startsWith("Transaction: " + TXN_ID + "\tState: Ongoing\tProducerId: " + producerId
@@ -156,7 +121,7 @@ class TxnCliIT {
             assertFalse(ok("txn", "list", "--state", "CompleteCommit").hasRow(TXN_ID));
 
             // The partition's producers: the plain (idempotent) one without, the transactional one with a start
-            final Run producers = ok("txn", "describe-producers", "--topic", TOPIC, "--partition", "0");
+            final CliRun producers = ok("txn", "describe-producers", "--topic", TOPIC, "--partition", "0");
             assertEquals(List.of("TOPIC", "PARTITION", "PRODUCER-ID", "EPOCH", "LAST-SEQUENCE", "LAST-TIMESTAMP",
                     "TXN-START-OFFSET"), producers.row("TOPIC"));
             assertEquals(List.of(TOPIC, "0", producerId, "0", "0"), producers.row(TOPIC, "0", producerId).subList(0, 5));
@@ -172,7 +137,7 @@ class TxnCliIT {
                     () -> ok("txn", "list").row(TXN_ID).get(2).equals("CompleteCommit"));
             assertEquals(List.of(TXN_ID, producerId, "CompleteCommit"),
                     ok("txn", "list", "--state", "completecommit").row(TXN_ID));
-            final Run committed = ok("txn", "describe", TXN_ID);
+            final CliRun committed = ok("txn", "describe", TXN_ID);
             assertTrue(committed.out().startsWith("Transaction: " + TXN_ID + "\tState: CompleteCommit\tProducerId: "
                     + producerId + "\tProducerEpoch: 0\tTimeoutMs: 45000\t"), committed.out());
             assertTrue(committed.lines().get(0).contains("\tDurationMs: -\t"), committed.out());
@@ -183,15 +148,15 @@ class TxnCliIT {
 
     @Test
     void unknownIdsTopicsAndPartitionsAreOneLineErrors() throws Exception {
-        final Run unknown = process("txn", "describe", "no-such-tx");
+        final CliRun unknown = process("txn", "describe", "no-such-tx");
         assertEquals(1, unknown.exit());
         assertEquals("", unknown.out());
         assertEquals("error: transactional id 'no-such-tx' does not exist\n", unknown.errText());
 
-        final Run noTopic = cli("txn", "describe-producers", "--topic", "no-such-topic");
+        final CliRun noTopic = cli("txn", "describe-producers", "--topic", "no-such-topic");
         assertEquals(1, noTopic.exit());
         assertEquals("error: topic 'no-such-topic' does not exist\n", noTopic.errText());
-        final Run noPartition = cli("txn", "describe-producers", "--topic", TOPIC, "--partition", "7");
+        final CliRun noPartition = cli("txn", "describe-producers", "--topic", TOPIC, "--partition", "7");
         assertEquals(1, noPartition.exit());
         assertEquals("error: topic '" + TOPIC + "' has 2 partitions; there is no partition 7\n", noPartition.errText());
     }
@@ -201,7 +166,7 @@ class TxnCliIT {
         try (KafkaProducer<String, String> producer = Clients.producer(broker, "transactional.id", "cli-tx-idle")) {
             producer.initTransactions();
         }
-        final Run run = cli("txn", "describe", "cli-tx-missing", "cli-tx-idle");
+        final CliRun run = cli("txn", "describe", "cli-tx-missing", "cli-tx-idle");
         assertEquals(1, run.exit());
         assertEquals("error: transactional id 'cli-tx-missing' does not exist\n", run.errText());
         assertTrue(run.out().startsWith("Transaction: cli-tx-idle\tState: Empty\t"), run.out());
