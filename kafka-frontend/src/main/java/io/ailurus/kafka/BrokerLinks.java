@@ -25,10 +25,6 @@ public final class BrokerLinks implements AutoCloseable {
     private final ExecutorService sends;
     private final Map<String, BrokerChannel> channels = new HashMap<>();   // guarded by itself
 
-    public BrokerLinks(final int nodeId) {
-        this(nodeId, BrokerChannel.Security.PLAINTEXT);
-    }
-
     /** {@code security}: how to reach other brokers' inter-broker listener (TLS, SASL login). */
     public BrokerLinks(final int nodeId, final BrokerChannel.Security security) {
         this.security = security;

@@ -16,11 +16,6 @@ import org.apache.kafka.common.security.auth.KafkaPrincipal;
  */
 public record RequestContext(RequestHeader header, ClientConnection connection, Authorizer authorizer) {
 
-    /** For handler tests: everything allowed. */
-    public RequestContext(final RequestHeader header, final ClientConnection connection) {
-        this(header, connection, Authorizer.ALLOW_ALL);
-    }
-
     public short apiVersion() {
         return header.apiVersion();
     }

@@ -48,10 +48,6 @@ public final class RequestDispatcher implements FrameHandler {
     private final Authorizer authorizer;
     private final ApiVersionsResponseData.ApiVersionCollection advertised;
 
-    public RequestDispatcher(final Collection<ApiHandler<?>> all) {
-        this(all, Authorizer.ALLOW_ALL);
-    }
-
     public RequestDispatcher(final Collection<ApiHandler<?>> all, final Authorizer authorizer) {
         this.authorizer = authorizer;
         int maxId = 0;

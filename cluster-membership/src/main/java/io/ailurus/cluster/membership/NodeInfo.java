@@ -13,12 +13,4 @@ import java.util.Map;
  */
 public record NodeInfo(int nodeId, String rack, String kafkaHost, int kafkaPort, String aeronHost, int aeronPort,
         String adminHost, int adminPort, String pekkoAddress, Map<String, String> listeners) implements KryoMessage {
-
-    /** A node with one listener, PLAINTEXT. */
-    public NodeInfo(final int nodeId, final String rack, final String kafkaHost, final int kafkaPort,
-            final String aeronHost, final int aeronPort, final String adminHost, final int adminPort,
-            final String pekkoAddress) {
-        this(nodeId, rack, kafkaHost, kafkaPort, aeronHost, aeronPort, adminHost, adminPort, pekkoAddress,
-                Map.of("PLAINTEXT", kafkaHost + ":" + kafkaPort));
-    }
 }

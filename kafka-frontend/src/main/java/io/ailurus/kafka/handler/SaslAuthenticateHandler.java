@@ -5,7 +5,6 @@ import io.ailurus.kafka.RequestContext;
 import io.ailurus.kafka.network.ClientConnection;
 import io.ailurus.kafka.security.SaslExchange;
 import io.ailurus.kafka.security.SaslMechanisms;
-import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.security.sasl.SaslException;

@@ -22,7 +22,7 @@ public final class ClientConnection {
     private volatile long sessionExpiresAtMs = Long.MAX_VALUE;
     private Object authentication;
 
-    ClientConnection(final long id, final String remoteAddress, final InetAddress remoteHost, final String listenerName,
+    public ClientConnection(final long id, final String remoteAddress, final InetAddress remoteHost, final String listenerName,
             final SecurityProtocol protocol) {
         this.id = id;
         this.remoteAddress = remoteAddress;
@@ -31,12 +31,6 @@ public final class ClientConnection {
         this.protocol = protocol;
         // Nothing to prove on a plaintext or TLS listener beyond the transport itself.
         this.authenticated = !needsSasl();
-    }
-
-    /** For handler tests: an authenticated plaintext connection. */
-    public static ClientConnection plaintext(final long id, final String remoteAddress) {
-        return new ClientConnection(id, remoteAddress, InetAddress.getLoopbackAddress(), "PLAINTEXT",
-                SecurityProtocol.PLAINTEXT);
     }
 
     public long id() {

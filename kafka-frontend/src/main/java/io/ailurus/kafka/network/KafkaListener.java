@@ -34,11 +34,6 @@ public final class KafkaListener implements AutoCloseable {
         this.security = security;
     }
 
-    /** Binds a plaintext listener; nothing is accepted until {@link #start}. */
-    public static KafkaListener bind(final InetSocketAddress address) throws IOException {
-        return bind(address, ListenerSecurity.plaintext());
-    }
-
     /** Binds the socket of a listener secured as {@code security} says; nothing is accepted until {@link #start}. */
     public static KafkaListener bind(final InetSocketAddress address, final ListenerSecurity security)
             throws IOException {

@@ -31,10 +31,6 @@ public record ListenerSecurity(String listenerName, SecurityProtocol protocol,
         Function<InetSocketAddress, SSLEngine> tlsEngines, DefaultKafkaPrincipalBuilder principals,
         long handshakeTimeoutMs) {
 
-    public static ListenerSecurity plaintext() {
-        return new ListenerSecurity("PLAINTEXT", SecurityProtocol.PLAINTEXT, null, null, 10_000);
-    }
-
     boolean usesTls() {
         return protocol == SecurityProtocol.SSL || protocol == SecurityProtocol.SASL_SSL;
     }

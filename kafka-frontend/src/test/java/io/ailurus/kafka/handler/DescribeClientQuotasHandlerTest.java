@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.ailurus.kafka.RequestContext;
-import io.ailurus.kafka.network.ClientConnection;
 import io.ailurus.kafka.security.Authorizer;
 import java.net.InetAddress;
 import java.util.List;
@@ -76,8 +75,8 @@ class DescribeClientQuotasHandlerTest {
         final short version = ApiKeys.DESCRIBE_CLIENT_QUOTAS.latestVersion();
         final DescribeClientQuotasRequest request = new DescribeClientQuotasRequest(
                 new DescribeClientQuotasRequestData(), version);
-        final RequestContext context = new RequestContext(new RequestHeader(ApiKeys.DESCRIBE_CLIENT_QUOTAS, version,
-                "test-client", 7), ClientConnection.plaintext(1L, "/127.0.0.1:50000"), noClusterDescribeConfigs);
+        final RequestContext context = TestContexts.plaintext(new RequestHeader(ApiKeys.DESCRIBE_CLIENT_QUOTAS,
+                version, "test-client", 7), noClusterDescribeConfigs);
         final DescribeClientQuotasResponse response = (DescribeClientQuotasResponse) handler.handle(context, request)
                 .get(10, TimeUnit.SECONDS);
         assertEquals(Errors.CLUSTER_AUTHORIZATION_FAILED.code(), response.data().errorCode());

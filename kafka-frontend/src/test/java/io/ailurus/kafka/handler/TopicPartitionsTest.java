@@ -17,7 +17,6 @@ import io.ailurus.kafka.ApiHandler;
 import io.ailurus.kafka.BrokerServices;
 import io.ailurus.kafka.ClusterView;
 import io.ailurus.kafka.RequestContext;
-import io.ailurus.kafka.network.ClientConnection;
 import io.ailurus.partition.log.LogConfig;
 import io.ailurus.partition.log.SegmentLog;
 import io.ailurus.partition.replica.LocalReplicas;
@@ -72,9 +71,8 @@ class TopicPartitionsTest {
         topics.create("orders", 2, (short) 1, Map.of(), false).get(10, TimeUnit.SECONDS);
     }
 
-    private static final RequestContext ANYONE = new RequestContext(
-            new RequestHeader(ApiKeys.LIST_OFFSETS, (short) 0, "test-client", 1),
-            ClientConnection.plaintext(1L, "/127.0.0.1:50000"));
+    private static final RequestContext ANYONE = TestContexts.plaintext(
+            new RequestHeader(ApiKeys.LIST_OFFSETS, (short) 0, "test-client", 1));
 
     @AfterEach
     void tearDown() {
@@ -217,8 +215,7 @@ class TopicPartitionsTest {
         final ApiKeys key = handler.apiKey();
         final ByteBufferAccessor encoded = MessageUtil.toByteBufferAccessor(requestData, version);
         final Q request = (Q) AbstractRequest.parseRequest(key, version, encoded).request;
-        final RequestContext context = new RequestContext(new RequestHeader(key, version, "test-client", 7),
-                ClientConnection.plaintext(1L, "/127.0.0.1:50000"));
+        final RequestContext context = TestContexts.plaintext(new RequestHeader(key, version, "test-client", 7));
         final AbstractResponse response = handler.handle(context, request).get(10, TimeUnit.SECONDS);
         final ByteBufferAccessor responseBytes = MessageUtil.toByteBufferAccessor(response.data(), version);
         return (R) AbstractResponse.parseResponse(key, responseBytes, version);

@@ -53,11 +53,6 @@ public final class BrokerChannel implements AutoCloseable {
         }
     }
 
-    public BrokerChannel(final String host, final int port, final String clientId, final int readTimeoutMs)
-            throws IOException {
-        this(host, port, clientId, readTimeoutMs, Security.PLAINTEXT);
-    }
-
     public BrokerChannel(final String host, final int port, final String clientId, final int readTimeoutMs,
             final Security security) throws IOException {
         this.clientId = clientId;
